@@ -1,0 +1,17 @@
+"""gl-cs GitLab sandbox: a stateful in-memory simulator of the GitLab REST API v4
+subset gl-cs uses, served over real HTTP so python-gitlab runs end to end.
+
+* :class:`Store` - the data (users, projects, members, labels, issues, notes,
+  resource label events) with a seeding API;
+* :class:`Sandbox` - the werkzeug server on 127.0.0.1 (``with Sandbox(store) as sb``);
+* :class:`Faults` / :class:`RequestCounter` - fault injection and request counting;
+* :func:`seed_service_desk` - a realistic SA Service Desk scenario.
+"""
+
+from .faults import Faults, RequestCounter
+from .seed import seed_service_desk
+from .server import Sandbox, SandboxApp
+from .store import ApiError, Store
+
+__all__ = ["ApiError", "Faults", "RequestCounter", "Sandbox", "SandboxApp", "Store",
+           "seed_service_desk"]

@@ -1,0 +1,253 @@
+"""Load and validate rules.yml.
+
+Every mistake is reported as ``rules.yml:LINE: what is wrong, what is allowed``.
+The schema check is done by ``jsonschema``; line numbers come from PyYAML's
+node tree, so an error points at the line a person has to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import zoneinfo
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+import yaml
+
+from .model import Config, FieldSpec, WorkflowState
+from .schema import SCHEMA
+
+
+class ConfigError(Exception):
+    """rules.yml is missing, unreadable or invalid. ``problems`` lists one line per mistake."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+_Path = tuple[Any, ...]
+
+
+def _line_map(node: yaml.Node | None, path: _Path = (), out: dict | None = None) -> dict:
+    """Map every path in the document to (key line, value line), 1-based."""
+    out = {} if out is None else out
+    if node is None:
+        return out
+    out.setdefault(path, (node.start_mark.line + 1, node.start_mark.line + 1))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = path + (key_node.value,)
+            out[child] = (key_node.start_mark.line + 1, value_node.start_mark.line + 1)
+            _line_map(value_node, child, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = path + (index,)
+            out[child] = (item.start_mark.line + 1, item.start_mark.line + 1)
+            _line_map(item, child, out)
+    return out
+
+
+def _dotted(path: Iterable[Any]) -> str:
+    parts = []
+    for p in path:
+        parts.append(f"[{p}]" if isinstance(p, int) else ("." if parts else "") + str(p))
+    return "".join(parts) or "(top level)"
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", str: "a string",
+            list: "a list", dict: "a mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _allowed_keys(schema: dict) -> list[str]:
+    return sorted((schema.get("properties") or {}).keys())
+
+
+def _describe(error: jsonschema.ValidationError, lines: dict, name: str) -> list[str]:
+    path = tuple(error.absolute_path)
+    key_line, value_line = lines.get(path, (1, 1))
+    where = _dotted(path)
+    validator = error.validator
+    schema = error.schema
+    if validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = _allowed_keys(schema)
+        out = []
+        for extra in sorted(set(error.instance) - set(allowed)):
+            line = lines.get(path + (extra,), (key_line, key_line))[0]
+            hint = difflib.get_close_matches(str(extra), allowed, n=1)
+            did = f" (did you mean '{hint[0]}'?)" if hint else ""
+            out.append(f"{name}:{line}: unknown key '{extra}' in {where}{did}; allowed keys: {', '.join(allowed)}")
+        return out
+    if validator == "required":
+        missing = [k for k in schema["required"] if k not in (error.instance or {})]
+        return [f"{name}:{key_line}: {where} is missing the required key '{m}'" for m in missing]
+    if validator == "enum":
+        allowed = " | ".join(str(v) for v in schema["enum"])
+        return [f"{name}:{value_line}: {where} is '{error.instance}', allowed: {allowed}"]
+    if validator == "type":
+        wanted = schema["type"]
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        names = {"string": "a string", "array": "a list", "object": "a mapping", "integer": "a whole number",
+                 "number": "a number", "boolean": "true or false"}
+        wanted_text = " or ".join(names.get(w, w) for w in wanted.split(" or "))
+        return [f"{name}:{value_line}: {where} must be {wanted_text}, got {_type_name(error.instance)}"]
+    if validator == "oneOf" and path[-1:] == ("applies_to",):
+        return [f"{name}:{value_line}: {where} must be 'all', or a mapping with one of 'label' or 'marker'"]
+    if validator == "propertyNames":
+        return [f"{name}:{value_line}: {where}: state names are lower-case words (a-z, 0-9, _), got '{error.instance}'"]
+    if validator == "pattern":
+        return [f"{name}:{value_line}: {where} '{error.instance}' is not a valid GitLab username"]
+    if validator in ("minLength", "minProperties"):
+        return [f"{name}:{value_line}: {where} must not be empty"]
+    if validator == "uniqueItems":
+        return [f"{name}:{value_line}: {where} lists the same item twice"]
+    if validator in ("minimum", "maximum"):
+        bound = schema.get(validator)
+        word = "at least" if validator == "minimum" else "at most"
+        return [f"{name}:{value_line}: {where} is {error.instance}, must be {word} {bound}"]
+    return [f"{name}:{value_line}: {where}: {error.message}"]
+
+
+def _semantic_checks(data: dict, lines: dict, name: str) -> list[str]:
+    problems: list[str] = []
+
+    def at(path: _Path, value: bool = True) -> int:
+        key_line, value_line = lines.get(path, (1, 1))
+        return value_line if value else key_line
+
+    states = data["labels"]["workflow"]
+    keys = list(states)
+    allowed = ", ".join(keys)
+
+    def check_state_ref(path: _Path, ref: Any) -> None:
+        if ref not in states:
+            hint = difflib.get_close_matches(str(ref), keys, n=1)
+            did = f" (did you mean '{hint[0]}'?)" if hint else ""
+            problems.append(f"{name}:{at(path)}: {_dotted(path)} names an unknown workflow state '{ref}'{did}; "
+                            f"known states: {allowed}")
+
+    check_state_ref(("labels", "default_state"), data["labels"]["default_state"])
+    default = states.get(data["labels"]["default_state"])
+    if default and default.get("needs_assignee"):
+        problems.append(f"{name}:{at(('labels', 'default_state'))}: labels.default_state cannot be a state that "
+                        f"needs an assignee; choose one of: "
+                        + ", ".join(k for k, v in states.items() if not v.get("needs_assignee")))
+    for src, targets in data["workflow"]["transitions"].items():
+        check_state_ref(("workflow", "transitions", src), src)
+        for index, dst in enumerate(targets):
+            check_state_ref(("workflow", "transitions", src, index), dst)
+    for index, ref in enumerate((data.get("intake") or {}).get("states") or []):
+        check_state_ref(("intake", "states", index), ref)
+
+    seen: dict[str, _Path] = {}
+    names = [(("labels", "workflow", k, "label"), v["label"]) for k, v in states.items()]
+    for extra in ("expedite", "services"):
+        if extra in data["labels"]:
+            names.append((("labels", extra), data["labels"][extra]))
+    for path, label in names:
+        if label in seen:
+            problems.append(f"{name}:{at(path)}: label '{label}' is used twice (also at line {at(seen[label])}); "
+                            f"every managed label must be distinct")
+        seen.setdefault(label, path)
+
+    zone = data["timezone"]
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.append(f"{name}:{at(('timezone',))}: timezone '{zone}' is not a time zone; "
+                        f"use an IANA name such as America/Los_Angeles or Europe/Berlin")
+
+    fq = data.get("fiscal_quarter") or {}
+    if "label_format" in fq:
+        try:
+            fq["label_format"].format(fy=2027, fy2="27", q=4)
+        except (KeyError, IndexError, ValueError) as exc:
+            problems.append(f"{name}:{at(('fiscal_quarter', 'label_format'))}: label_format "
+                            f"'{fq['label_format']}' cannot be filled ({exc!s}); placeholders: {{fy}}, {{fy2}}, {{q}}")
+    return problems
+
+
+def parse_config(text: str, name: str = "rules.yml", project_override: str | None = None) -> Config:
+    """Validate the text of a rules.yml and build a :class:`Config`. Raises :class:`ConfigError`."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"{name}:{line}: not valid YAML: {problem}"]) from None
+    if data is None:
+        raise ConfigError([f"{name}:1: the file is empty; see the rules.yml section of README.md"])
+    if not isinstance(data, dict):
+        raise ConfigError([f"{name}:1: the top level must be a mapping of keys, got {_type_name(data)}"])
+    lines = _line_map(node)
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    problems: list[tuple[int, str]] = []
+    for error in validator.iter_errors(data):
+        for message in _describe(error, lines, name):
+            problems.append((int(message.split(":", 2)[1]), message))
+    if not problems:
+        problems = [(int(m.split(":", 2)[1]), m) for m in _semantic_checks(data, lines, name)]
+    if problems:
+        ordered = [m for _, m in sorted(set(problems))]
+        raise ConfigError(ordered)
+    return _build(data, name, project_override)
+
+
+def load_config(path: str | os.PathLike, project_override: str | None = None) -> Config:
+    """Read and validate the rules.yml at ``path``."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{p}: no such file; pass --config or set GL_CS_CONFIG"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{p}: cannot be read: {exc.__class__.__name__}"]) from None
+    return parse_config(text, name=p.name if p.name else str(p), project_override=project_override)
+
+
+def _build(data: dict, name: str, project_override: str | None) -> Config:
+    labels = data["labels"]
+    states = tuple(
+        WorkflowState(key=k, label=v["label"], match=v.get("match", "exact"),
+                      needs_assignee=bool(v.get("needs_assignee", False)))
+        for k, v in labels["workflow"].items()
+    )
+    wf = data["workflow"]
+    sync = data.get("sync") or {}
+    intake = data.get("intake") or {}
+    applies = intake.get("applies_to", "all")
+    fields = tuple(
+        FieldSpec(key=k, title=v["title"], synonyms=tuple(v.get("synonyms") or ()))
+        for k, v in (intake.get("fields") or {}).items()
+    )
+    fq = data.get("fiscal_quarter") or {}
+    project = project_override if project_override not in (None, "") else data["project"]
+    return Config(
+        source=name,
+        project=project,
+        timezone=data["timezone"],
+        states=states,
+        default_state=labels["default_state"],
+        expedite_label=labels.get("expedite", "EXPEDITE"),
+        services_label=labels.get("services", "Services"),
+        transitions={k: frozenset(v) for k, v in wf["transitions"].items()},
+        on_violation=wf.get("on_violation", "comment"),
+        assignable=wf.get("assignable", "members"),
+        closed_issues=wf.get("closed_issues", "remove_workflow_labels"),
+        closed_lookback_hours=float(sync.get("closed_lookback_hours", 168)),
+        recent_hours=float(sync.get("recent_hours", 24)),
+        roster=tuple((data.get("team") or {}).get("roster") or ()),
+        intake_applies_to=applies if applies == "all" else tuple(applies.items())[0],
+        intake_states=tuple(intake.get("states") or [s.key for s in states if s.key != "action_items"]),
+        intake_fields=fields,
+        intake_placeholders=tuple(intake.get("placeholders") or ()),
+        day_first=(data.get("expedite") or {}).get("date_order", "month_first") == "day_first",
+        fiscal_start_month=int(fq.get("start_month", 2)),
+        fiscal_label_format=fq.get("label_format", "FY{fy2}-Q{q}"),
+        services_phrases=tuple((data.get("services") or {}).get("phrases") or ()),
+    )

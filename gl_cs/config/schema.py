@@ -1,0 +1,121 @@
+"""JSON Schema of rules.yml (checked with the ``jsonschema`` library).
+
+Cross-field checks the schema cannot express (a transition naming an unknown
+state, a time zone that does not exist, ...) live in ``gl_cs.config.load``.
+"""
+
+from __future__ import annotations
+
+_str = {"type": "string", "minLength": 1}
+_str_list = {"type": "array", "items": _str}
+_state_list = {"type": "array", "items": _str, "uniqueItems": True}
+
+STATE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["label"],
+    "properties": {
+        "label": _str,
+        "match": {"enum": ["exact", "prefix"]},
+        "needs_assignee": {"type": "boolean"},
+    },
+}
+
+FIELD = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title"],
+    "properties": {"title": _str, "synonyms": _str_list},
+}
+
+SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["project", "timezone", "labels", "workflow"],
+    "properties": {
+        "project": {"type": ["string", "integer"]},
+        "timezone": _str,
+        "labels": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["workflow", "default_state"],
+            "properties": {
+                "workflow": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": STATE,
+                    "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
+                },
+                "default_state": _str,
+                "expedite": _str,
+                "services": _str,
+            },
+        },
+        "workflow": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["transitions"],
+            "properties": {
+                "transitions": {"type": "object", "additionalProperties": _state_list},
+                "on_violation": {"enum": ["comment", "revert"]},
+                "assignable": {"enum": ["members", "roster"]},
+                "closed_issues": {"enum": ["remove_workflow_labels", "keep"]},
+            },
+        },
+        "sync": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "closed_lookback_hours": {"type": "number", "minimum": 0},
+                "recent_hours": {"type": "number", "minimum": 0},
+            },
+        },
+        "team": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "roster": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"}},
+            },
+        },
+        "intake": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "applies_to": {
+                    "oneOf": [
+                        {"const": "all"},
+                        {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "minProperties": 1,
+                            "maxProperties": 1,
+                            "properties": {"label": _str, "marker": _str},
+                        },
+                    ]
+                },
+                "states": _state_list,
+                "fields": {"type": "object", "minProperties": 1, "additionalProperties": FIELD},
+                "placeholders": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "expedite": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"date_order": {"enum": ["month_first", "day_first"]}},
+        },
+        "fiscal_quarter": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "start_month": {"type": "integer", "minimum": 1, "maximum": 12},
+                "label_format": _str,
+            },
+        },
+        "services": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"phrases": _str_list},
+        },
+    },
+}

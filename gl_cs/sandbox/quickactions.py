@@ -1,0 +1,218 @@
+"""Quick actions (``/label ~x``, ``/close`` ...) as GitLab runs them.
+
+When a note or an issue description is saved through the API, GitLab looks for
+lines that start with ``/`` immediately followed by a known command name and
+executes them; the command lines are removed from the stored text.  Lines are
+*not* commands when they sit inside a fenced code block (```` ``` ```` or
+``~~~``) or a ``>>>`` multi-line quote, or when they start with a space, ``>``
+or a backslash (``\\/close``).
+
+:func:`extract` is the pure parser; :func:`execute` parses, applies the
+commands to an issue of a :class:`~gl_cs.sandbox.store.Store` (its caller holds
+the store lock) and records each executed line in
+``store.executed_quick_actions``.  :func:`find_mass_mentions` finds ``@all`` /
+``@here`` outside code.
+
+Like GitLab, ``/label`` only applies labels that already exist in the project;
+unknown ones are ignored (the line is still consumed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
+
+#: Commands with an effect in the sandbox.
+EFFECTIVE_COMMANDS = frozenset({
+    "label", "labels", "unlabel", "remove_label", "relabel", "close", "reopen", "assign",
+    "unassign", "reassign", "title", "due", "remove_due_date", "confidential", "lock", "unlock",
+})
+#: Commands GitLab knows for issues that the sandbox accepts (consumes) without an effect.
+NOOP_COMMANDS = frozenset({
+    "milestone", "remove_milestone", "estimate", "estimate_time", "remove_estimate",
+    "remove_time_estimate", "spend", "spend_time", "remove_time_spent", "weight", "clear_weight",
+    "health_status", "clear_health_status", "todo", "done", "subscribe", "unsubscribe", "award",
+    "react", "duplicate", "relate", "unlink", "blocks", "blocked_by", "move", "clone",
+    "copy_metadata", "epic", "set_parent", "remove_parent", "remove_epic", "iteration",
+    "remove_iteration", "board_move", "promote", "promote_to_incident", "status", "severity",
+    "create_merge_request", "add_contacts", "remove_contacts", "convert_to_ticket",
+})
+KNOWN_COMMANDS = EFFECTIVE_COMMANDS | NOOP_COMMANDS
+
+_COMMAND_LINE = re.compile(r"^/(?P<cmd>[A-Za-z_]+)(?:[ \t]+(?P<arg>.*?))?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+_LABEL_TOKEN = re.compile(r'~?"(?P<quoted>[^"]+)"|~?(?P<bare>[^\s~"]+)')
+_MASS_MENTION = re.compile(r"(?<![\w@./`-])@(?P<who>all|here)(?![\w-])", re.IGNORECASE)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One quick-action line: ``name`` (lower case), its ``arg`` text and the original ``line``."""
+
+    name: str
+    arg: str
+    line: str
+
+
+def _iter_lines(text: str):
+    """Yield ``(line, is_plain)``: plain lines are outside fenced code and ``>>>`` quotes."""
+    fence: str | None = None
+    in_quote = False
+    for line in text.split("\n"):
+        if fence is not None:
+            stripped = line.strip()
+            if stripped.startswith(fence[0] * len(fence)) and set(stripped) == {fence[0]}:
+                fence = None
+            yield line, False
+            continue
+        match = _FENCE.match(line)
+        if match and not in_quote:
+            fence = match.group("fence")
+            yield line, False
+            continue
+        if line.strip() == ">>>":
+            in_quote = not in_quote
+            yield line, False
+            continue
+        yield line, not in_quote
+
+
+def extract(text: str) -> tuple[str, list[Command]]:
+    """Split ``text`` into (text without command lines, commands found in order)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    kept: list[str] = []
+    commands: list[Command] = []
+    for line, plain in _iter_lines(text):
+        match = _COMMAND_LINE.match(line) if plain else None
+        if match and match.group("cmd").lower() in KNOWN_COMMANDS:
+            commands.append(Command(match.group("cmd").lower(), (match.group("arg") or "").strip(),
+                                    line.rstrip()))
+            continue
+        kept.append(line)
+    if not commands:
+        return text, []
+    return "\n".join(kept).strip("\n").rstrip(), commands
+
+
+def find_mass_mentions(text: str) -> list[str]:
+    """``@all`` / ``@here`` mentions outside fenced code and inline code, in order."""
+    found: list[str] = []
+    for line, plain in _iter_lines(text.replace("\r\n", "\n")):
+        if plain:
+            for match in _MASS_MENTION.finditer(_INLINE_CODE.sub("", line)):
+                found.append("@" + match.group("who").lower())
+    return found
+
+
+def parse_label_names(arg: str) -> list[str]:
+    """``~a ~"b c" ~Priority::1`` (or without tildes) -> ``["a", "b c", "Priority::1"]``."""
+    names: list[str] = []
+    for match in _LABEL_TOKEN.finditer(arg):
+        name = (match.group("quoted") or match.group("bare") or "").strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def parse_usernames(arg: str) -> list[str]:
+    return [token.lstrip("@") for token in arg.replace(",", " ").split() if token.strip("@")]
+
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def parse_due(arg: str, today: dt.date) -> dt.date | None:
+    """A small subset of GitLab's natural-language due dates."""
+    text = arg.strip().lower()
+    if not text:
+        return None
+    if text == "today":
+        return today
+    if text == "tomorrow":
+        return today + dt.timedelta(days=1)
+    match = re.fullmatch(r"in (\d+) (day|days|week|weeks)", text)
+    if match:
+        count = int(match.group(1)) * (7 if match.group(2).startswith("week") else 1)
+        return today + dt.timedelta(days=count)
+    match = re.fullmatch(r"(?:this |next )?(" + "|".join(_WEEKDAYS) + r")", text)
+    if match:
+        delta = (_WEEKDAYS.index(match.group(1)) - today.weekday()) % 7 or 7
+        if text.startswith("next "):
+            delta += 7 if delta < 7 else 0
+        return today + dt.timedelta(days=delta)
+    try:
+        return dt.date.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        pass
+    try:
+        from dateutil import parser as date_parser
+
+        return date_parser.parse(arg, default=dt.datetime(today.year, today.month, today.day)).date()
+    except (ValueError, OverflowError, ImportError):
+        return None
+
+
+def execute(store: "Store", issue: dict[str, Any], actor_id: int, text: str,
+            when: dt.datetime) -> str:
+    """Run the quick actions in ``text`` against ``issue`` as ``actor_id``.
+
+    Returns the text with the command lines removed. The caller holds ``store.lock``.
+    """
+    remaining, commands = extract(text)
+    for command in commands:
+        store.executed_quick_actions.append((issue["project_id"], issue["iid"], command.line))
+        _apply(store, issue, actor_id, command, when)
+    return remaining
+
+
+def _apply(store: "Store", issue: dict[str, Any], actor_id: int, command: Command,
+           when: dt.datetime) -> None:
+    project = store._projects[issue["project_id"]]
+    name, arg = command.name, command.arg
+    current = store._label_names(issue)
+
+    def existing(names: list[str]) -> list[str]:
+        return [n for n in names if n in project["label_ids"]]
+
+    if name in ("label", "labels"):
+        wanted = current + [n for n in existing(parse_label_names(arg)) if n not in current]
+        store._set_labels(issue, wanted, actor_id, when, create=False)
+    elif name in ("unlabel", "remove_label"):
+        removing = set(parse_label_names(arg)) if arg else set(current)
+        store._set_labels(issue, [n for n in current if n not in removing], actor_id, when)
+    elif name == "relabel":
+        store._set_labels(issue, existing(parse_label_names(arg)), actor_id, when, create=False)
+    elif name in ("close", "reopen"):
+        store._set_state(issue, name, actor_id, when)
+    elif name in ("assign", "reassign", "unassign"):
+        usernames = parse_usernames(arg)
+        actor_name = store._users[actor_id]["username"]
+        ids = [store._user_ids.get(actor_name if u == "me" else u) for u in usernames]
+        ids = [uid for uid in ids if uid is not None]
+        if name == "assign":
+            issue["assignee_ids"] += [uid for uid in ids if uid not in issue["assignee_ids"]]
+        elif name == "reassign":
+            issue["assignee_ids"] = list(dict.fromkeys(ids))
+        else:
+            issue["assignee_ids"] = ([uid for uid in issue["assignee_ids"] if uid not in ids]
+                                     if usernames else [])
+    elif name == "title":
+        if arg:
+            issue["title"] = arg
+    elif name == "due":
+        due = parse_due(arg, when.date())
+        if due is not None:
+            issue["due_date"] = due.isoformat()
+    elif name == "remove_due_date":
+        issue["due_date"] = None
+    elif name == "confidential":
+        issue["confidential"] = True
+    elif name in ("lock", "unlock"):
+        issue["discussion_locked"] = name == "lock"
+    issue["updated_at"] = when
