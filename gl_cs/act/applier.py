@@ -1,0 +1,81 @@
+"""Apply plans to GitLab: one edit per issue, each comment at most once.
+
+* All label and assignee changes of one issue go in a single PUT with
+  ``add_labels``/``remove_labels`` (never a full ``labels=`` overwrite, which would
+  erase a label a person added a moment earlier).
+* Before posting a comment the issue's comments are read once and any comment whose
+  hidden marker is already there is skipped. When GitLab answers 5xx to the POST it
+  may still have stored it, so gl-cs looks for the marker again before retrying.
+* ``dry_run`` performs no write at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from ..decide.actions import Comment, Plan
+from ..gitlab.adapter import GitLab, GitLabError
+from .markers import has_marker, with_marker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Applied:
+    edits: int = 0
+    comments: int = 0
+    skipped_comments: int = 0
+
+    @property
+    def writes(self) -> int:
+        return self.edits + self.comments
+
+
+class Applier:
+    def __init__(self, gitlab: GitLab, *, dry_run: bool = False, note_attempts: int = 4,
+                 backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep):
+        self.gitlab = gitlab
+        self.dry_run = dry_run
+        self.note_attempts = note_attempts
+        self.backoff = backoff
+        self.sleep = sleep
+        self.totals = Applied()
+
+    def apply(self, plan: Plan) -> list[Comment]:
+        """Apply one issue's plan. Returns the comments actually posted (or that would be,
+        in dry-run). Raises GitLabError when GitLab refuses a write."""
+        if self.dry_run:
+            return plan.comments
+        if plan.add_labels or plan.remove_labels or plan.assignees is not None:
+            self.gitlab.edit_issue(plan.iid, add_labels=plan.add_labels, remove_labels=plan.remove_labels,
+                                   assignee_ids=None if plan.assignees is None else [u.id for u in plan.assignees])
+            self.totals.edits += 1
+        posted: list[Comment] = []
+        if plan.comments:
+            bodies = [n.body for n in self.gitlab.notes(plan.iid)]
+            for comment in plan.comments:
+                if has_marker(bodies, comment.rule, comment.key):
+                    self.totals.skipped_comments += 1
+                    continue
+                self._post_once(plan.iid, comment)
+                posted.append(comment)
+        return posted
+
+    def _post_once(self, iid: int, comment: Comment) -> None:
+        body = with_marker(comment.body, comment.rule, comment.key)
+        for attempt in range(1, self.note_attempts + 1):
+            try:
+                self.gitlab.create_note(iid, body)
+                self.totals.comments += 1
+                return
+            except GitLabError as exc:
+                if not exc.transient or attempt == self.note_attempts:
+                    raise
+                log.info("comment on #%s failed (%s); checking whether it landed", iid, exc.status)
+                self.sleep(self.backoff * attempt)
+                if has_marker((n.body for n in self.gitlab.notes(iid)), comment.rule, comment.key):
+                    self.totals.comments += 1
+                    return

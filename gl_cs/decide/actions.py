@@ -1,0 +1,86 @@
+"""Planned actions: what a rule wants done to one issue, and why.
+
+Rules return these; they never perform anything. ``gl_cs.act`` applies them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..read.snapshot import User
+
+
+@dataclass(frozen=True)
+class Action:
+    rule: str
+    why: str
+
+
+@dataclass(frozen=True)
+class AddLabel(Action):
+    label: str = ""
+
+    def describe(self) -> str:
+        return f"add label '{self.label}'"
+
+
+@dataclass(frozen=True)
+class RemoveLabel(Action):
+    label: str = ""
+
+    def describe(self) -> str:
+        return f"remove label '{self.label}'"
+
+
+@dataclass(frozen=True)
+class SetAssignees(Action):
+    assignees: tuple[User, ...] = ()
+
+    def describe(self) -> str:
+        return "assign " + (", ".join(u.username for u in self.assignees) or "nobody")
+
+
+@dataclass(frozen=True)
+class Comment(Action):
+    """A bot comment. ``key`` makes it unique per issue: the applier never posts the
+    same (rule, key) twice, thanks to a hidden marker in the body."""
+
+    key: str = ""
+    body: str = ""
+
+    def describe(self) -> str:
+        return "comment: " + (self.body.strip().splitlines() or [""])[0][:100]
+
+
+@dataclass(frozen=True)
+class Finding(Action):
+    """Something a person should look at; reported, never written to GitLab."""
+
+    text: str = ""
+
+    def describe(self) -> str:
+        return self.text
+
+
+@dataclass
+class Plan:
+    """Everything decided for one issue, with the net label/assignee change."""
+
+    iid: int
+    web_url: str
+    actions: list[Action] = field(default_factory=list)
+    add_labels: tuple[str, ...] = ()
+    remove_labels: tuple[str, ...] = ()
+    assignees: tuple[User, ...] | None = None  # None: leave assignees alone
+
+    @property
+    def comments(self) -> list[Comment]:
+        return [a for a in self.actions if isinstance(a, Comment)]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [a for a in self.actions if isinstance(a, Finding)]
+
+    @property
+    def has_writes(self) -> bool:
+        return bool(self.add_labels or self.remove_labels or self.assignees is not None or self.comments)

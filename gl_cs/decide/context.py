@@ -1,0 +1,63 @@
+"""What a rule may know besides the issue: config, the clock, the bot, members, labels.
+
+Everything here is plain data handed in by the sync; a rule that needs data the
+sync has not read yet (label events, project members) raises :class:`MissingData`
+through these accessors, the sync reads it once and runs the rules again. So rules
+stay pure and GitLab is asked only for what a decision really needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..config import Config
+from ..read.snapshot import Issue, LabelEvent, Member, User
+
+
+class MissingData(Exception):
+    """A rule needs data the sync has not read yet: ``what`` is "label_events" or "members"."""
+
+    def __init__(self, what: str):
+        super().__init__(what)
+        self.what = what
+
+
+@dataclass
+class Context:
+    config: Config
+    now: dt.datetime
+    bot: User | None = None
+    project_labels: tuple[str, ...] = ()
+    members_: tuple[Member, ...] | None = field(default=None, repr=False)
+
+    @property
+    def members(self) -> tuple[Member, ...]:
+        if self.members_ is None:
+            raise MissingData("members")
+        return self.members_
+
+    def events(self, issue: Issue) -> tuple[LabelEvent, ...]:
+        if issue.label_events is None:
+            raise MissingData("label_events")
+        return issue.label_events
+
+    def is_bot(self, user: User | None) -> bool:
+        return user is not None and self.bot is not None and user.id == self.bot.id
+
+    def is_person(self, user: User | None) -> bool:
+        return user is not None and not self.is_bot(user)
+
+    def label_for(self, state_key: str) -> str:
+        """The project's label for a workflow state. For a prefix state (the weekly-renamed
+        "SA Triaged - <triage SA>") that is the newest existing project label with the prefix."""
+        state = self.config.state(state_key)
+        if state.match == "prefix":
+            existing = [l for l in self.project_labels if state.matches(l)]
+            if existing:
+                return existing[-1]
+        return state.label
+
+    @property
+    def tz_now(self) -> dt.datetime:
+        return self.now

@@ -1,0 +1,95 @@
+"""intake: an SA Activity request says who, when and what before an SA engages.
+
+Handbook 002, "Information to Collect": "we request the following information
+*prior* to SA engagement" — Customer Information, Preferred Date Options,
+Opportunity Details, Outcome, Challenges, Infrastructure, SA Tasks; and
+"SA Waiting: ... the SA team is waiting on the AE for more information".
+
+* a request with a field missing or empty goes to SA Waiting, with one comment
+  to the author listing exactly what is missing (a new one only when that list
+  changes);
+* when the AE fills the gaps, a request that gl-cs itself put in SA Waiting goes
+  back to the state it had before, with one short comment. A person's own
+  SA Waiting is left alone.
+Only requests in ``intake.states`` (default: backlog, triaged, waiting) are moved:
+a request an SA is already doing is not pulled back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from ...read.snapshot import Issue
+from ...text.safe import mention
+from ..actions import Action, AddLabel, Comment, RemoveLabel
+from ..context import Context
+from ..history import latest_add, state_before
+from ..request import is_request, read_request
+from .base import Rule
+
+NAME = "intake"
+
+HINTS = {
+    "customer_information": "customer name, opportunity size, Salesforce link",
+    "preferred_date_options": "when the customer wants the call, with the time zone",
+    "opportunity_details": "size of the opportunity, timeframe for purchase",
+    "outcome": "what is in it for the customer",
+    "challenges": "the roadblocks the customer faces",
+    "infrastructure": "the tools the customer uses today",
+    "sa_tasks": "what you need from the SA: demo, technical deep-dive, services evaluation, ...",
+}
+
+
+def _waiting_key(ctx: Context) -> str | None:
+    return next((s.key for s in ctx.config.states if s.key == "waiting"), None)
+
+
+def decide(issue: Issue, ctx: Context) -> list[Action]:
+    cfg = ctx.config
+    waiting = _waiting_key(ctx)
+    present = cfg.workflow_labels(issue.labels)
+    if waiting is None or len(present) != 1 or not is_request(issue, ctx):
+        return []
+    state = cfg.state_of(present[0])
+    if state.key not in cfg.intake_states:
+        return []
+    parsed = read_request(issue, cfg)
+    titles = {f.key: f.title for f in cfg.intake_fields}
+    waiting_label = ctx.label_for(waiting)
+
+    if parsed.missing:
+        names = [titles[k] for k in parsed.missing]
+        why = "the request is missing " + ", ".join(names)
+        actions: list[Action] = []
+        if state.key != waiting:
+            actions += [RemoveLabel(NAME, why, label=present[0]), AddLabel(NAME, why, label=waiting_label)]
+        try:
+            who = mention(issue.author.username) + " " if issue.author else ""
+        except ValueError:
+            who = ""
+        lines = "\n".join(f"- **{titles[k]}**: {HINTS.get(k, 'see the SA Activity template')}"
+                          for k in parsed.missing)
+        body = (f"{who}thanks for the request! Before an SA can pick it up, the SA Activity template "
+                f"needs these fields filled in:\n\n{lines}\n\nEdit the description to add them; "
+                f"gl-cs moves the request on once they are there.")
+        digest = hashlib.sha1("|".join(sorted(parsed.missing)).encode()).hexdigest()[:10]
+        actions.append(Comment(NAME, why, key=f"missing-{digest}", body=body))
+        return actions
+
+    if state.key != waiting:
+        return []
+    events = ctx.events(issue)
+    entered = latest_add(events, [present[0]], ctx, people_only=False)
+    if entered is None or not ctx.is_bot(entered.user):
+        return []  # a person put it in SA Waiting: their call
+    previous = state_before(events, entered, cfg)
+    if previous is None or previous == waiting or cfg.state(previous).needs_assignee and not issue.assignees:
+        previous = cfg.default_state
+    back = ctx.label_for(previous)
+    why = f"every SA Activity field is filled in now; back to '{back}'"
+    body = f"Thanks, the request has everything the SA team needs. gl-cs moved it back to **{back}**."
+    return [RemoveLabel(NAME, why, label=present[0]), AddLabel(NAME, why, label=back),
+            Comment(NAME, why, key=f"complete-{entered.id}", body=body)]
+
+
+RULE = Rule(NAME, decide, doc=__doc__ or "")

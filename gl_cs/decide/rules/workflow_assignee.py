@@ -1,0 +1,65 @@
+"""workflow.assignee: SA Triaged and SA Doing need an assignee.
+
+Handbook 002, "Labels": SA Triaged means "SA Ownership is assigned"; SA Doing means
+"an SA signals they are actively working the Issue". So an issue in either state
+has an assignee. When the person who applied the label may be assigned (a project
+member; ``workflow.assignable: roster`` narrows it to the SA roster), they took
+the work and are assigned. Otherwise the issue goes back to the state it had
+before, with one comment to that person explaining the rule.
+"""
+
+from __future__ import annotations
+
+from ...read.snapshot import Issue
+from ...text.safe import mention
+from ..actions import Action, AddLabel, Comment, RemoveLabel, SetAssignees
+from ..context import Context
+from ..history import latest_add, state_before
+from .base import Rule
+
+NAME = "workflow.assignee"
+
+
+def _eligible(user, ctx: Context) -> bool:
+    if user is None or ctx.is_bot(user):
+        return False
+    if ctx.config.assignable == "roster" and user.username not in ctx.config.roster:
+        return False
+    return any(m.id == user.id for m in ctx.members)
+
+
+def decide(issue: Issue, ctx: Context) -> list[Action]:
+    cfg = ctx.config
+    present = cfg.workflow_labels(issue.labels)
+    if len(present) != 1 or issue.assignees:
+        return []
+    current = present[0]
+    state = cfg.state_of(current)
+    if not state.needs_assignee:
+        return []
+    events = ctx.events(issue)
+    added = latest_add(events, [current], ctx) or latest_add(events, [current], ctx, people_only=False)
+    user = added.user if added else None
+    if _eligible(user, ctx):
+        return [SetAssignees(NAME, f"{user.username} applied '{current}' and so took the work", assignees=(user,))]
+
+    previous = state_before(events, added, cfg) if added else None
+    if previous is None or cfg.state(previous).needs_assignee:
+        previous = cfg.default_state
+    back = ctx.label_for(previous)
+    who_text = user.username if user else "someone"
+    whom = "the SA roster" if cfg.assignable == "roster" else "project members"
+    why = f"'{current}' needs an assignee and {who_text} cannot be assigned (only {whom} can)"
+    try:
+        who = mention(user.username) + " " if user and ctx.is_person(user) else ""
+    except ValueError:
+        who = ""
+    body = (f"{who}**{current}** means an SA owns this request, so it needs an assignee, and gl-cs can only "
+            f"assign {whom}. It moved the request back to **{back}**. To take it, assign yourself "
+            f"(or ask the Triage SA) and apply **{current}** again.")
+    key = f"event-{added.id}" if added else f"no-history-{current}"
+    return [RemoveLabel(NAME, why, label=current), AddLabel(NAME, why, label=back),
+            Comment(NAME, why, key=key, body=body)]
+
+
+RULE = Rule(NAME, decide, doc=__doc__ or "")

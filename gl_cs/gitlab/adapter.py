@@ -1,0 +1,193 @@
+"""The GitLab adapter: the only module that talks to GitLab (through python-gitlab).
+
+It knows GitLab's API and nothing of gl-cs's rules. It returns plain snapshots
+(``gl_cs.read.snapshot``) and raises :class:`GitLabError` with a message a
+person can act on, never containing the token.
+
+Retries:
+* 429: python-gitlab waits as ``Retry-After`` says and tries again (``obey_rate_limit``).
+* 5xx on reads and on idempotent edits (``add_labels``/``remove_labels``/``assignee_ids``):
+  python-gitlab retries with exponential back-off (``retry_transient_errors`` per call).
+* 5xx on creating a note or an issue is *not* retried here: GitLab may have applied the
+  write before failing, so the caller (``gl_cs.act``) looks for its marker first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
+
+import gitlab
+import requests
+from gitlab import exceptions as gle
+
+from ..read.snapshot import Issue, LabelEvent, Member, User, parse_timestamp
+
+log = logging.getLogger(__name__)
+
+PER_PAGE = 100
+
+
+class GitLabError(Exception):
+    """A GitLab call failed. ``status`` is the HTTP status (None when GitLab could not be reached)."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def transient(self) -> bool:
+        return self.status is None or self.status >= 500 or self.status == 429
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    body: str
+    author: User | None
+    system: bool
+    created_at: dt.datetime | None
+
+
+def _describe(exc: Exception, what: str) -> GitLabError:
+    if isinstance(exc, gle.GitlabAuthenticationError):
+        return GitLabError(f"{what}: GitLab rejected the token (401); check --token / GITLAB_TOKEN", 401)
+    if isinstance(exc, gle.GitlabError):
+        code = exc.response_code
+        detail = exc.error_message
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        detail = str(detail or "").strip()[:200]
+        hint = {403: " (the token's user lacks permission)", 404: " (not found, or the token cannot see it)",
+                429: " (rate limited; retries exhausted)"}.get(code or 0, "")
+        return GitLabError(f"{what}: GitLab answered {code} {detail}{hint}".rstrip(), code)
+    if isinstance(exc, requests.RequestException):
+        return GitLabError(f"{what}: cannot reach GitLab ({exc.__class__.__name__})", None)
+    return GitLabError(f"{what}: {exc.__class__.__name__}", None)
+
+
+class GitLab:
+    """One SA Service Desk project on one GitLab instance."""
+
+    def __init__(self, url: str, token: str, project: str | int, *, max_retries: int = 5,
+                 timeout: float = 30.0, user_agent: str | None = None):
+        from .. import __version__
+
+        self.url = url.rstrip("/")
+        self.project_ref = project
+        self.max_retries = max_retries
+        self._gl = gitlab.Gitlab(self.url, private_token=token, timeout=timeout,
+                                 retry_transient_errors=False,
+                                 user_agent=user_agent or f"gl-cs/{__version__}")
+        self._project = self._gl.projects.get(project, lazy=True)
+
+    # -- helpers ---------------------------------------------------------
+    def _call(self, what: str, fn, *args, **kwargs):
+        try:
+            return fn(*args, max_retries=self.max_retries, **kwargs)
+        except (gle.GitlabError, requests.RequestException) as exc:
+            raise _describe(exc, what) from None
+
+    def _issue(self, iid: int):
+        return self._project.issues.get(iid, lazy=True)
+
+    # -- reads -----------------------------------------------------------
+    def current_user(self) -> User:
+        """The user the token belongs to (the bot)."""
+        try:
+            self._gl.auth()
+        except (gle.GitlabError, requests.RequestException) as exc:
+            raise _describe(exc, "reading the token's user") from None
+        user = User.from_api(self._gl.user.attributes)
+        assert user is not None
+        return user
+
+    def iter_issues(self, *, state: str = "opened", updated_after: dt.datetime | None = None,
+                    iids: Sequence[int] | None = None) -> Iterator[Issue]:
+        """Stream issues page by page (100 a page, oldest first, so edits don't shift pages).
+
+        A page that still fails after retries raises :class:`GitLabError`: a failed list
+        never reads as "no issues"."""
+        query: dict[str, Any] = {"state": state, "order_by": "created_at", "sort": "asc", "per_page": PER_PAGE}
+        if updated_after is not None:
+            query["updated_after"] = updated_after.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if iids:
+            query["iids"] = list(iids)
+        what = f"listing {state} issues of {self.project_ref}"
+        pages = self._call(what, self._project.issues.list, iterator=True, retry_transient_errors=True, **query)
+        while True:
+            try:
+                obj = next(pages)
+            except StopIteration:
+                return
+            except (gle.GitlabError, requests.RequestException) as exc:
+                raise _describe(exc, what) from None
+            yield Issue.from_api(obj.attributes)
+
+    def label_events(self, iid: int) -> list[LabelEvent]:
+        events = self._call(f"reading label events of #{iid}", self._issue(iid).resourcelabelevents.list,
+                            get_all=True, per_page=PER_PAGE, retry_transient_errors=True)
+        return [LabelEvent.from_api(e.attributes) for e in events]
+
+    def members(self) -> list[Member]:
+        found = self._call("listing project members", self._project.members_all.list,
+                           get_all=True, per_page=PER_PAGE, retry_transient_errors=True)
+        return [Member.from_api(m.attributes) for m in found]
+
+    def labels(self) -> list[dict[str, Any]]:
+        found = self._call("listing project labels", self._project.labels.list,
+                           get_all=True, per_page=PER_PAGE, retry_transient_errors=True)
+        return [dict(l.attributes) for l in found]
+
+    def notes(self, iid: int) -> list[Note]:
+        found = self._call(f"reading comments of #{iid}", self._issue(iid).notes.list,
+                           get_all=True, per_page=PER_PAGE, sort="asc", retry_transient_errors=True)
+        return [Note(id=int(n.attributes["id"]), body=str(n.attributes.get("body") or ""),
+                     author=User.from_api(n.attributes.get("author")), system=bool(n.attributes.get("system")),
+                     created_at=parse_timestamp(n.attributes.get("created_at"))) for n in found]
+
+    # -- writes ----------------------------------------------------------
+    def create_label(self, name: str, color: str, description: str = "") -> None:
+        try:
+            self._project.labels.create({"name": name, "color": color, "description": description},
+                                        max_retries=self.max_retries)
+        except gle.GitlabCreateError as exc:
+            if exc.response_code == 409:  # created meanwhile (or by our own retried request)
+                return
+            raise _describe(exc, f"creating label '{name}'") from None
+        except (gle.GitlabError, requests.RequestException) as exc:
+            raise _describe(exc, f"creating label '{name}'") from None
+
+    def edit_issue(self, iid: int, *, add_labels: Sequence[str] = (), remove_labels: Sequence[str] = (),
+                   assignee_ids: Sequence[int] | None = None) -> None:
+        """One PUT: label deltas (never a full ``labels=`` overwrite) and assignees. Idempotent."""
+        data: dict[str, Any] = {}
+        if add_labels:
+            data["add_labels"] = ",".join(add_labels)
+        if remove_labels:
+            data["remove_labels"] = ",".join(remove_labels)
+        if assignee_ids is not None:
+            data["assignee_ids"] = list(assignee_ids)
+        if not data:
+            return
+        self._call(f"editing #{iid}", self._project.issues.update, iid, data, retry_transient_errors=True)
+
+    def create_note(self, iid: int, body: str) -> None:
+        """POST a comment once, without blind retries on 5xx (see module docstring)."""
+        self._call(f"commenting on #{iid}", self._issue(iid).notes.create, {"body": body},
+                   retry_transient_errors=False)
+
+    def create_issue(self, title: str, description: str, labels: Sequence[str] = (),
+                     due_date: dt.date | None = None, assignee_ids: Sequence[int] = ()) -> int:
+        data: dict[str, Any] = {"title": title, "description": description}
+        if labels:
+            data["labels"] = ",".join(labels)
+        if due_date:
+            data["due_date"] = due_date.isoformat()
+        if assignee_ids:
+            data["assignee_ids"] = list(assignee_ids)
+        created = self._call(f"creating issue '{title[:60]}'", self._project.issues.create, data,
+                             retry_transient_errors=False)
+        return int(created.attributes["iid"])

@@ -1,0 +1,136 @@
+"""Plain, immutable snapshots of what gl-cs reads from GitLab.
+
+The read layer turns GitLab's JSON into these objects; rules only ever see
+snapshots, never python-gitlab objects, so a rule cannot call GitLab.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
+
+
+def parse_timestamp(value: str | None) -> dt.datetime | None:
+    """Parse GitLab's timestamps: ISO 8601 (``2016-01-04T15:31:39.788Z``) and
+    the webhook style ``2015-05-17 18:08:09 UTC``. Always returns an aware UTC datetime."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.endswith(" UTC"):
+        text = text[:-4].replace(" ", "T") + "+00:00"
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    parsed = dt.datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    name: str = ""
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any] | None) -> "User | None":
+        if not data:
+            return None
+        return cls(id=int(data["id"]), username=str(data.get("username") or ""), name=str(data.get("name") or ""))
+
+
+@dataclass(frozen=True)
+class LabelEvent:
+    """One entry of ``GET .../issues/:iid/resource_label_events``."""
+
+    id: int
+    user: User | None
+    created_at: dt.datetime
+    label: str
+    action: str  # "add" | "remove"
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> "LabelEvent":
+        label = data.get("label") or {}
+        return cls(
+            id=int(data["id"]),
+            user=User.from_api(data.get("user")),
+            created_at=parse_timestamp(data.get("created_at")) or dt.datetime.min.replace(tzinfo=dt.timezone.utc),
+            label=str(label.get("name") or ""),
+            action=str(data.get("action") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class Member:
+    """A project member (``GET /projects/:id/members/all``)."""
+
+    id: int
+    username: str
+    access_level: int
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> "Member":
+        return cls(id=int(data["id"]), username=str(data.get("username") or ""),
+                   access_level=int(data.get("access_level") or 0))
+
+
+@dataclass(frozen=True)
+class Issue:
+    """An issue as the rules see it.
+
+    ``labels`` and ``assignees`` are the *projected* state while rules run: the
+    engine replaces them as earlier rules plan changes, so later rules decide
+    on the state the issue will have after this sync.
+    ``label_events`` is ``None`` until the engine fetched them for a rule that
+    declared it needs them.
+    """
+
+    iid: int
+    title: str
+    description: str
+    state: str  # "opened" | "closed"
+    labels: tuple[str, ...]
+    assignees: tuple[User, ...]
+    author: User | None
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    closed_at: dt.datetime | None = None
+    due_date: dt.date | None = None
+    web_url: str = ""
+    label_events: tuple[LabelEvent, ...] | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> "Issue":
+        due = data.get("due_date")
+        labels = data.get("labels") or []
+        # with_labels_details=true returns objects; accept both shapes.
+        names = tuple(str(l["name"]) if isinstance(l, dict) else str(l) for l in labels)
+        return cls(
+            iid=int(data["iid"]),
+            title=str(data.get("title") or ""),
+            description=str(data.get("description") or ""),
+            state=str(data.get("state") or "opened"),
+            labels=names,
+            assignees=tuple(u for u in (User.from_api(a) for a in data.get("assignees") or []) if u),
+            author=User.from_api(data.get("author")),
+            created_at=parse_timestamp(data.get("created_at")),
+            updated_at=parse_timestamp(data.get("updated_at")),
+            closed_at=parse_timestamp(data.get("closed_at")),
+            due_date=dt.date.fromisoformat(due) if due else None,
+            web_url=str(data.get("web_url") or ""),
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "opened"
+
+    def with_labels(self, labels: Iterable[str]) -> "Issue":
+        return replace(self, labels=tuple(labels))
+
+    def with_assignees(self, assignees: Iterable[User]) -> "Issue":
+        return replace(self, assignees=tuple(assignees))
+
+    def with_label_events(self, events: Iterable[LabelEvent]) -> "Issue":
+        return replace(self, label_events=tuple(sorted(events, key=lambda e: (e.created_at, e.id))))

@@ -1,0 +1,70 @@
+"""What one sync did: changes per issue and rule, findings, failures, counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..decide.actions import Comment, Finding, Plan
+
+
+@dataclass(frozen=True)
+class Entry:
+    iid: int
+    rule: str
+    what: str
+    why: str
+    url: str = ""
+
+    def as_dict(self) -> dict:
+        return {"issue": self.iid, "rule": self.rule, "what": self.what, "why": self.why, "url": self.url}
+
+
+@dataclass
+class SyncReport:
+    now: dt.datetime
+    dry_run: bool
+    project: str
+    changes: list[Entry] = field(default_factory=list)
+    findings: list[Entry] = field(default_factory=list)
+    failures: list[Entry] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    issues_seen: int = 0
+    writes: int = 0
+    labels_created: list[str] = field(default_factory=list)
+    fatal: str | None = None
+
+    def add_plan(self, plan: Plan, posted: list[Comment]) -> None:
+        posted_ids = {id(c) for c in posted}
+        for action in plan.actions:
+            if isinstance(action, Finding):
+                self.findings.append(Entry(plan.iid, action.rule, action.describe(), action.why, plan.web_url))
+                continue
+            if isinstance(action, Comment) and id(action) not in posted_ids:
+                continue  # already said earlier: not a change
+            self.changes.append(Entry(plan.iid, action.rule, action.describe(), action.why, plan.web_url))
+            self.counts[action.rule] += 1
+
+    def add_failure(self, iid: int, message: str) -> None:
+        self.failures.append(Entry(iid, "-", "failed", message))
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if (self.fatal or self.failures) else 0
+
+    def as_dict(self) -> dict:
+        return {
+            "now": self.now.isoformat(),
+            "dry_run": self.dry_run,
+            "project": self.project,
+            "issues_seen": self.issues_seen,
+            "writes": self.writes,
+            "labels_created": self.labels_created,
+            "changes": [e.as_dict() for e in self.changes],
+            "findings": [e.as_dict() for e in self.findings],
+            "failures": [e.as_dict() for e in self.failures],
+            "counts": dict(sorted(self.counts.items())),
+            "fatal": self.fatal,
+            "exit_code": self.exit_code,
+        }

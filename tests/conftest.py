@@ -1,0 +1,133 @@
+"""Shared fixtures: a started GitLab sandbox (always stopped), a small SA Service Desk,
+and a helper that runs the real `gl-cs` CLI against it over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gl_cs.cli import cli
+from gl_cs.sandbox import Sandbox, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = ROOT / "rules.yml"
+REFERENCE = ROOT.parent / "shared" / "gitlab-reference"
+TOKEN = "test-bot-token"
+PROJECT = "sa-team/sa-service-desk"
+NOW = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.timezone.utc)  # Monday 09:00 in Los Angeles
+LONG_AGO = NOW - dt.timedelta(days=30)
+
+# A request with every SA Activity field, an event three days out and nothing that
+# triggers the Services rule: the workflow tests start from it.
+COMPLETE = """## Customer Information
+Initech, 250 seats, https://example.my.salesforce.com/0061a00000AbCdE
+
+## Preferred Date Options
+2026-11-26 10:00 America/New_York
+
+## Opportunity Details
+$120k, closing in Q4
+
+## Outcome
+Faster releases with fewer tools.
+
+## Challenges
+Jenkins sprawl, slow audits.
+
+## Infrastructure
+Jenkins, Bitbucket, Jira.
+
+## SA Tasks
+Demo of CI/CD and security scanning.
+"""
+
+
+@dataclass
+class Desk:
+    sandbox: Sandbox
+    store: Store
+    project_id: int
+    config: Path = RULES
+
+    def issue(self, title="Request", description=COMPLETE, author="eve.ae", labels=("SA Backlog", "FY27-Q4"),
+              created_at=LONG_AGO, updated_at=LONG_AGO, **kw) -> int:
+        kw.setdefault("label_events", [(author, "add", l, created_at) for l in labels])
+        issue = self.store.add_issue(self.project_id, title, description=description, author=author,
+                                     labels=list(labels), created_at=created_at, updated_at=updated_at, **kw)
+        return int(issue["iid"])
+
+    def get(self, iid: int) -> dict:
+        return self.store.issue(self.project_id, iid)
+
+    def labels(self, iid: int) -> set[str]:
+        return set(self.get(iid)["labels"])
+
+    def notes(self, iid: int) -> list[dict]:
+        return self.store.notes(self.project_id, iid)
+
+    def bot_notes(self, iid: int) -> list[dict]:
+        return [n for n in self.notes(iid) if n["author"]["username"] == "gl-cs-bot"]
+
+    def run(self, *args: str, now: dt.datetime = NOW, config: Path | None = None):
+        """Run `gl-cs` in-process, exactly as a person would on the command line."""
+        argv = ["--gitlab-url", self.sandbox.url, "--token", TOKEN, "--project", PROJECT,
+                "--config", str(config or self.config), "--now", now.isoformat(), *args]
+        result = CliRunner().invoke(cli, argv, catch_exceptions=False)
+        return result
+
+    def sync(self, *args: str, now: dt.datetime = NOW, config: Path | None = None, tmp: Path | None = None):
+        """Run `gl-cs sync` and return (exit code, output, JSON report)."""
+        report_file = (tmp or Path(self.sandbox.tmp)) / f"report-{id(args)}-{len(args)}.json"
+        result = self.run("sync", "--report", str(report_file), *args, now=now, config=config)
+        report = json.loads(report_file.read_text()) if report_file.exists() else None
+        return result.exit_code, result.output, report
+
+
+def make_store(clock_now: dt.datetime = NOW) -> tuple[Store, int]:
+    store = Store()
+    store.clock = lambda: clock_now
+    store.add_user("gl-cs-bot", "gl-cs")
+    store.add_token(TOKEN, "gl-cs-bot")
+    project = store.add_project(PROJECT, "SA Service Desk")
+    pid = int(project["id"])
+    store.add_member(pid, "gl-cs-bot", 30)
+    for sa in ("ana.sa", "ben.sa"):
+        store.add_user(sa)
+        store.add_member(pid, sa, 30)
+    for ae in ("eve.ae", "finn.ae"):
+        store.add_user(ae)
+        store.add_member(pid, ae, 20)
+    store.add_user("olga.outsider")  # not a member
+    for name in ("SA Backlog", "SA Triaged", "SA Doing", "SA Waiting", "SA Action Items", "EXPEDITE",
+                 "Services", "FY27-Q4", "customer::acme", "Priority::1"):
+        store.add_label(pid, name)
+    return store, pid
+
+
+@pytest.fixture
+def desk(tmp_path):
+    store, pid = make_store()
+    with Sandbox(store=store) as sandbox:
+        sandbox.tmp = str(tmp_path)
+        yield Desk(sandbox=sandbox, store=store, project_id=pid)
+
+
+@pytest.fixture
+def rules_with(tmp_path):
+    """Write a rules.yml variant: rules_with({"on_violation: comment": "on_violation: revert"})."""
+
+    def make(replacements: dict[str, str]) -> Path:
+        text = RULES.read_text()
+        for old, new in replacements.items():
+            assert old in text, old
+            text = text.replace(old, new)
+        path = tmp_path / "rules.yml"
+        path.write_text(text)
+        return path
+
+    return make
