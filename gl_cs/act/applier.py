@@ -50,9 +50,7 @@ class Applier:
         if self.dry_run:
             return plan.comments
         if plan.add_labels or plan.remove_labels or plan.assignees is not None:
-            self.gitlab.edit_issue(plan.iid, add_labels=plan.add_labels, remove_labels=plan.remove_labels,
-                                   assignee_ids=None if plan.assignees is None else [u.id for u in plan.assignees])
-            self.totals.edits += 1
+            self._edit(plan)
         posted: list[Comment] = []
         if plan.comments:
             bodies = [n.body for n in self.gitlab.notes(plan.iid)]
@@ -63,6 +61,27 @@ class Applier:
                 self._post_once(plan.iid, comment)
                 posted.append(comment)
         return posted
+
+    def _edit(self, plan: Plan) -> None:
+        try:
+            self.gitlab.edit_issue(plan.iid, add_labels=plan.add_labels, remove_labels=plan.remove_labels,
+                                   assignee_ids=None if plan.assignees is None else [u.id for u in plan.assignees])
+        except GitLabError as exc:
+            # GitLab may have applied the edit and still answered 5xx: if the issue now
+            # looks as planned, the comments that explain it must still be posted.
+            if not exc.transient or not self._landed(plan):
+                raise
+            log.info("edit of #%s answered %s but had landed", plan.iid, exc.status)
+        self.totals.edits += 1
+
+    def _landed(self, plan: Plan) -> bool:
+        try:
+            now = self.gitlab.get_issue(plan.iid)
+        except GitLabError:
+            return False
+        labels = set(now.labels)
+        assignees_ok = plan.assignees is None or {u.id for u in now.assignees} == {u.id for u in plan.assignees}
+        return set(plan.add_labels) <= labels and not (set(plan.remove_labels) & labels) and assignees_ok
 
     def _post_once(self, iid: int, comment: Comment) -> None:
         body = with_marker(comment.body, comment.rule, comment.key)

@@ -71,7 +71,7 @@ def _describe(exc: Exception, what: str) -> GitLabError:
 class GitLab:
     """One SA Service Desk project on one GitLab instance."""
 
-    def __init__(self, url: str, token: str, project: str | int, *, max_retries: int = 5,
+    def __init__(self, url: str, token: str, project: str | int, *, max_retries: int = 6,
                  timeout: float = 30.0, user_agent: str | None = None):
         from .. import __version__
 
@@ -96,12 +96,10 @@ class GitLab:
     # -- reads -----------------------------------------------------------
     def current_user(self) -> User:
         """The user the token belongs to (the bot)."""
-        try:
-            self._gl.auth()
-        except (gle.GitlabError, requests.RequestException) as exc:
-            raise _describe(exc, "reading the token's user") from None
-        user = User.from_api(self._gl.user.attributes)
-        assert user is not None
+        data = self._call("reading the token's user", self._gl.http_get, "/user", retry_transient_errors=True)
+        user = User.from_api(data)
+        if user is None:
+            raise GitLabError("reading the token's user: GitLab answered without a user")
         return user
 
     def iter_issues(self, *, state: str = "opened", updated_after: dt.datetime | None = None,
@@ -125,6 +123,10 @@ class GitLab:
             except (gle.GitlabError, requests.RequestException) as exc:
                 raise _describe(exc, what) from None
             yield Issue.from_api(obj.attributes)
+
+    def get_issue(self, iid: int) -> Issue:
+        found = self._call(f"reading #{iid}", self._project.issues.get, iid, retry_transient_errors=True)
+        return Issue.from_api(found.attributes)
 
     def label_events(self, iid: int) -> list[LabelEvent]:
         events = self._call(f"reading label events of #{iid}", self._issue(iid).resourcelabelevents.list,

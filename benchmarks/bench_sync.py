@@ -1,0 +1,112 @@
+"""Benchmark `gl-cs sync` against the built-in sandbox over real HTTP on 127.0.0.1.
+
+For each size it prints the API requests, wall time (with 20 ms injected latency per
+request) and gl-cs's peak memory for:
+  * first  - the first sync of a freshly seeded desk (most issues need writes);
+  * steady - the next sync, where nothing needs to change (the scheduled-run case).
+
+The sandbox runs in a child process, so the memory figures are gl-cs's own
+(tracemalloc peak of Python allocations during the sync, and the process's max RSS).
+
+    python benchmarks/bench_sync.py                 # 1,000 and 10,000 issues
+    python benchmarks/bench_sync.py --sizes 500 --latency 0.02 --skip-first 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing as mp
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from gl_cs.config import load_config  # noqa: E402
+from gl_cs.gitlab.adapter import GitLab  # noqa: E402
+from gl_cs.sync import run_sync  # noqa: E402
+
+NOW = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.timezone.utc)
+
+
+def _serve(n: int, latency: float, conn) -> None:
+    from gl_cs.sandbox import Sandbox, Store, seed_service_desk
+
+    store = Store()
+    store.clock = lambda: NOW
+    seeded = seed_service_desk(store, NOW, n_issues=n)
+    with Sandbox(store=store) as sandbox:
+        sandbox.faults.latency = latency
+        conn.send((sandbox.url, seeded["token"], seeded["project_path"]))
+        while True:
+            cmd = conn.recv()
+            if cmd == "stop":
+                break
+            if cmd == "reset":
+                sandbox.requests.reset()
+                conn.send(None)
+            elif cmd == "count":
+                conn.send((sandbox.requests.total(), sandbox.requests.writes()))
+
+
+def measure(gitlab: GitLab, config, conn, dry_run: bool = False) -> dict:
+    conn.send("reset")
+    conn.recv()
+    tracemalloc.start()
+    start = time.perf_counter()
+    report = run_sync(gitlab, config, NOW, dry_run=dry_run)
+    wall = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    conn.send("count")
+    total, writes = conn.recv()
+    assert report.exit_code == 0, report.as_dict()["fatal"] or report.failures[:3]
+    return {"issues": report.issues_seen, "requests": total, "writes": writes, "wall_s": wall,
+            "peak_mib": peak / 2**20, "changes": len(report.changes)}
+
+
+def run(n: int, latency: float, first: bool) -> list[tuple[str, dict]]:
+    parent, child = mp.Pipe()
+    proc = mp.Process(target=_serve, args=(n, latency, child), daemon=True)
+    proc.start()
+    try:
+        url, token, project = parent.recv()
+        config = load_config(ROOT / "rules.yml", project_override=project)
+        gitlab = GitLab(url, token, project)
+        rows = []
+        if first:
+            rows.append(("first", measure(gitlab, config, parent)))
+        else:  # settle the desk without timing it
+            run_sync(gitlab, config, NOW)
+        rows.append(("steady", measure(gitlab, config, parent)))
+        return rows
+    finally:
+        parent.send("stop")
+        proc.join(timeout=30)
+        if proc.is_alive():
+            proc.terminate()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--latency", type=float, default=0.02, help="seconds added to every request")
+    parser.add_argument("--skip-first", type=int, nargs="*", default=[],
+                        help="sizes for which the first (write-heavy) sync is not timed")
+    args = parser.parse_args()
+    print(f"latency {args.latency * 1000:.0f} ms per request; clock pinned at {NOW.isoformat()}")
+    print(f"{'issues':>7} {'sync':>7} {'requests':>9} {'writes':>7} {'wall s':>8} {'peak MiB':>9}")
+    for n in args.sizes:
+        for kind, row in run(n, args.latency, first=n not in args.skip_first):
+            print(f"{row['issues']:>7} {kind:>7} {row['requests']:>9} {row['writes']:>7} "
+                  f"{row['wall_s']:>8.1f} {row['peak_mib']:>9.2f}", flush=True)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"gl-cs process max RSS: {rss:.0f} MiB (sandbox runs in its own process)")
+
+
+if __name__ == "__main__":
+    main()
