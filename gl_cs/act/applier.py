@@ -3,8 +3,8 @@
 * All label and assignee changes of one issue go in a single PUT with
   ``add_labels``/``remove_labels`` (never a full ``labels=`` overwrite, which would
   erase a label a person added a moment earlier).
-* Before posting a comment the issue's comments are read once and any comment whose
-  hidden marker is already there is skipped. When GitLab answers 5xx to the POST it
+* Before posting, the issue's comments are read once and any part whose hidden
+  marker is already there is skipped; the rest goes out as one note. When GitLab answers 5xx to the POST it
   may still have stored it, so gl-cs looks for the marker again before retrying.
 * ``dry_run`` performs no write at all.
 """
@@ -51,16 +51,18 @@ class Applier:
             return plan.comments
         if plan.add_labels or plan.remove_labels or plan.assignees is not None:
             self._edit(plan)
-        posted: list[Comment] = []
-        if plan.comments:
-            bodies = [n.body for n in self.gitlab.notes(plan.iid)]
-            for comment in plan.comments:
-                if has_marker(bodies, comment.rule, comment.key):
-                    self.totals.skipped_comments += 1
-                    continue
-                self._post_once(plan.iid, comment)
-                posted.append(comment)
-        return posted
+        if not plan.comments:
+            return []
+        bodies = [n.body for n in self.gitlab.notes(plan.iid)]
+        pending = []
+        for comment in plan.comments:
+            if has_marker(bodies, comment.rule, comment.key):
+                self.totals.skipped_comments += 1
+            else:
+                pending.append(comment)
+        if pending:
+            self._post_once(plan.iid, pending)
+        return pending
 
     def _edit(self, plan: Plan) -> None:
         try:
@@ -83,8 +85,11 @@ class Applier:
         assignees_ok = plan.assignees is None or {u.id for u in now.assignees} == {u.id for u in plan.assignees}
         return set(plan.add_labels) <= labels and not (set(plan.remove_labels) & labels) and assignees_ok
 
-    def _post_once(self, iid: int, comment: Comment) -> None:
-        body = with_marker(comment.body, comment.rule, comment.key)
+    def _post_once(self, iid: int, comments: list[Comment]) -> None:
+        """One note for everything the rules say on this issue in this sync (one
+        notification for the AE), each part with its own marker."""
+        body = "\n\n".join(with_marker(c.body, c.rule, c.key) for c in comments)
+        last = comments[-1]
         for attempt in range(1, self.note_attempts + 1):
             try:
                 self.gitlab.create_note(iid, body)
@@ -95,6 +100,6 @@ class Applier:
                     raise
                 log.info("comment on #%s failed (%s); checking whether it landed", iid, exc.status)
                 self.sleep(self.backoff * attempt)
-                if has_marker((n.body for n in self.gitlab.notes(iid)), comment.rule, comment.key):
+                if has_marker([n.body for n in self.gitlab.notes(iid)], last.rule, last.key):
                     self.totals.comments += 1
                     return

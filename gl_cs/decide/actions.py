@@ -47,9 +47,13 @@ class Comment(Action):
 
     key: str = ""
     body: str = ""
+    summary: str = ""  # a few words for the report, e.g. "to @eve.ae: asks for SA Tasks"
 
     def describe(self) -> str:
-        return "comment: " + (self.body.strip().splitlines() or [""])[0][:100]
+        if self.summary:
+            return f"comment {self.summary}"
+        first = (self.body.strip().splitlines() or [""])[0]
+        return "comment: " + (first if len(first) <= 60 else first[:59] + "…")
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from .base import Rule
 RULES: tuple[Rule, ...] = (
     workflow_closed.RULE,
     workflow_state.RULE,
-    workflow_transitions.RULE,
     workflow_assignee.RULE,
+    workflow_transitions.RULE,
     intake.RULE,
     expedite.RULE,
     fiscal_quarter.RULE,

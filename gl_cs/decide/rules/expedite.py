@@ -60,6 +60,10 @@ def _events(issue: Issue, ctx: Context) -> tuple[list[Event], str]:
     return events, text
 
 
+def _author(issue: Issue) -> str:
+    return issue.author.username if issue.author else "the author"
+
+
 def _with_mention(issue: Issue) -> str:
     try:
         return mention(issue.author.username) + " " if issue.author else ""
@@ -84,7 +88,8 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
                 f"`Tue Nov 24, 10am PT`, or set a due date, so EXPEDITE can be kept right.")
         digest = hashlib.sha1(date_text.strip().encode()).hexdigest()[:10]
         return [Finding(NAME, why, text="no readable event date"),
-                Comment(NAME, why, key=f"unreadable-{digest}", body=body)]
+                Comment(NAME, why, key=f"unreadable-{digest}", body=body,
+                        summary=f"to {_author(issue)}: asks for a date gl-cs can read")]
 
     upcoming = [e for e in events if e.end > ctx.now]
     if not upcoming:
@@ -105,7 +110,8 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
             f"than 24 hours away, and the earliest date it read is **{event.describe()}**, about "
             f"{hours:.0f} hours from now. If that is wrong, correct the Preferred Date Options or the due date.")
     return [RemoveLabel(NAME, why, label=label),
-            Comment(NAME, why, key=f"removed-{event.start.astimezone(dt.timezone.utc):%Y%m%dT%H%M}", body=body)]
+            Comment(NAME, why, key=f"removed-{event.start.astimezone(dt.timezone.utc):%Y%m%dT%H%M}", body=body,
+                    summary=f"to {_author(issue)}: explains why EXPEDITE was removed")]
 
 
 RULE = Rule(NAME, decide, doc=__doc__ or "")

@@ -73,7 +73,9 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
                 f"needs these fields filled in:\n\n{lines}\n\nEdit the description to add them; "
                 f"gl-cs moves the request on once they are there.")
         digest = hashlib.sha1("|".join(sorted(parsed.missing)).encode()).hexdigest()[:10]
-        actions.append(Comment(NAME, why, key=f"missing-{digest}", body=body))
+        author = issue.author.username if issue.author else "the author"
+        actions.append(Comment(NAME, why, key=f"missing-{digest}", body=body,
+                               summary=f"to {author}: asks for " + ", ".join(names)))
         return actions
 
     if state.key != waiting:
@@ -89,7 +91,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     why = f"every SA Activity field is filled in now; back to '{back}'"
     body = f"Thanks, the request has everything the SA team needs. gl-cs moved it back to **{back}**."
     return [RemoveLabel(NAME, why, label=present[0]), AddLabel(NAME, why, label=back),
-            Comment(NAME, why, key=f"complete-{entered.id}", body=body)]
+            Comment(NAME, why, key=f"complete-{entered.id}", body=body, summary="thanks the author; request complete")]
 
 
 RULE = Rule(NAME, decide, doc=__doc__ or "")

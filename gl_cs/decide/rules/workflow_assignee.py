@@ -59,7 +59,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
             f"(or ask the Triage SA) and apply **{current}** again.")
     key = f"event-{added.id}" if added else f"no-history-{current}"
     return [RemoveLabel(NAME, why, label=current), AddLabel(NAME, why, label=back),
-            Comment(NAME, why, key=key, body=body)]
+            Comment(NAME, why, key=key, body=body, summary=f"to {who_text}: explains who may take the request")]
 
 
 RULE = Rule(NAME, decide, doc=__doc__ or "")

@@ -56,7 +56,8 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     body += (f" gl-cs moved it back to **{src_label}**." if revert else
              " Please move it along the workflow, or ask the Triage SA.")
     actions: list[Action] = [Finding(NAME, why, text=f"transition {src_label} -> {current} by {added.user.username}"),
-                             Comment(NAME, why, key=f"event-{added.id}", body=body)]
+                             Comment(NAME, why, key=f"event-{added.id}", body=body,
+                                     summary=f"to {added.user.username}: explains the allowed moves")]
     if revert:
         actions = [RemoveLabel(NAME, why, label=current), AddLabel(NAME, why, label=src_label)] + actions
     return actions
