@@ -51,7 +51,7 @@ class Note:
     created_at: dt.datetime | None
 
 
-def _describe(exc: Exception, what: str) -> GitLabError:
+def _describe(exc: Exception, what: str, secret: str = "") -> GitLabError:
     if isinstance(exc, gle.GitlabAuthenticationError):
         return GitLabError(f"{what}: GitLab rejected the token (401); check --token / GITLAB_TOKEN", 401)
     if isinstance(exc, gle.GitlabError):
@@ -59,7 +59,10 @@ def _describe(exc: Exception, what: str) -> GitLabError:
         detail = exc.error_message
         if isinstance(detail, bytes):
             detail = detail.decode("utf-8", "replace")
-        detail = str(detail or "").strip()[:200]
+        detail = str(detail or "").strip()
+        if secret:  # GitLab (or a proxy) may echo the token back: never pass it on
+            detail = detail.replace(secret, "[token]")
+        detail = detail[:200]
         hint = {403: " (the token's user lacks permission)", 404: " (not found, or the token cannot see it)",
                 429: " (rate limited; retries exhausted)"}.get(code or 0, "")
         return GitLabError(f"{what}: GitLab answered {code} {detail}{hint}".rstrip(), code)
@@ -78,17 +81,21 @@ class GitLab:
         self.url = url.rstrip("/")
         self.project_ref = project
         self.max_retries = max_retries
+        self._secret = token
         self._gl = gitlab.Gitlab(self.url, private_token=token, timeout=timeout,
                                  retry_transient_errors=False,
                                  user_agent=user_agent or f"gl-cs/{__version__}")
         self._project = self._gl.projects.get(project, lazy=True)
 
     # -- helpers ---------------------------------------------------------
+    def _error(self, exc: Exception, what: str) -> GitLabError:
+        return _describe(exc, what, self._secret)
+
     def _call(self, what: str, fn, *args, **kwargs):
         try:
             return fn(*args, max_retries=self.max_retries, **kwargs)
         except (gle.GitlabError, requests.RequestException) as exc:
-            raise _describe(exc, what) from None
+            raise self._error(exc, what) from None
 
     def _issue(self, iid: int):
         return self._project.issues.get(iid, lazy=True)
@@ -121,7 +128,7 @@ class GitLab:
             except StopIteration:
                 return
             except (gle.GitlabError, requests.RequestException) as exc:
-                raise _describe(exc, what) from None
+                raise self._error(exc, what) from None
             yield Issue.from_api(obj.attributes)
 
     def get_issue(self, iid: int) -> Issue:
@@ -158,9 +165,9 @@ class GitLab:
         except gle.GitlabCreateError as exc:
             if exc.response_code == 409:  # created meanwhile (or by our own retried request)
                 return
-            raise _describe(exc, f"creating label '{name}'") from None
+            raise self._error(exc, f"creating label '{name}'") from None
         except (gle.GitlabError, requests.RequestException) as exc:
-            raise _describe(exc, f"creating label '{name}'") from None
+            raise self._error(exc, f"creating label '{name}'") from None
 
     def edit_issue(self, iid: int, *, add_labels: Sequence[str] = (), remove_labels: Sequence[str] = (),
                    assignee_ids: Sequence[int] | None = None) -> None:
