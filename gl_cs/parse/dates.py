@@ -1,0 +1,809 @@
+"""Read the event date/time an AE wrote in free text (``Preferred Date Options``).
+
+:func:`find_dates` finds every date an AE wrote, in whatever shape, and turns
+each into an aware :class:`datetime`.  It is a pure function: the current time
+arrives as ``now``, the team's zone as ``default_tz``.
+
+How text is read
+================
+
+*Candidates.*  Regular expressions find spans shaped like dates; each span
+(plus the time written next to it) is then parsed by ``dateutil.parser``:
+
+==========================  ===============================================
+shape                       examples
+==========================  ===============================================
+ISO                         ``2026-11-24``, ``2026-11-24T15:00:00Z``,
+                            ``2026-11-24 10:00 -0800``, ``2026/11/24``
+numeric                     ``24/11/2026``, ``11/24``, ``11/24/26``,
+                            ``24.11.2026`` (dots need a 4-digit year),
+                            ``24-11-2026`` (dashes need a 4-digit year)
+month name                  ``Tue Nov 24``, ``November 24th, 2026``,
+                            ``24 Nov 2026``, ``the 24th of November``
+relative                    ``today``, ``tomorrow`` (``tmrw``)
+==========================  ===============================================
+
+*Day/month order.*  ISO is always year-month-day.  Slash dates follow
+``day_first``; when one part is above 12 the only valid reading is used
+(``24/11`` is 24 November even with ``day_first=False``).  Dotted dates
+(``24.11.2026``) are always day-first (that is how they are written in Europe).
+
+*Time of day* may follow the date (``Nov 24 10am``, ``Nov 24, at 2:30 PM``,
+``Nov 24 @ 14:00``, ``2026-11-24T15:00``) or come just before it
+(``3pm ET on Nov 24``).  For a range (``Nov 24 14:00-15:00``,
+``Nov 24 10-11am``) the start is used; ``noon``/``midday`` is 12:00.  An
+offset glued to an ISO time is an offset (``2026-11-24T10:00-08:00``), but
+after a space ``2026-11-24 10:00-11:00`` is a range.  A date without a time is
+*date-only*: ``when`` is the start of that day (00:00) in the zone used and
+``date_only`` is True; the caller decides what a date-only request means
+(e.g. for EXPEDITE).  ``Nov 24 or 25`` reads only Nov 24; a weekday without a
+date (``Tuesday 10am``) is not read.
+
+*Year.*  A date written without a year is the next occurrence on or after
+``now`` minus one day, in the zone used: on 23 Nov 2026 ``Nov 24`` and
+``Nov 22`` mean 2026, ``Nov 21`` and ``Jan 5`` mean 2027.  ``Feb 29`` moves on
+to the next leap year.  A weekday written next to a date is ignored.
+
+*Zone.*  Written after the time (or after a date-only date):
+
+* UTC offsets: ``Z``, ``+01:00``, ``-0800``, ``UTC+5:30``, ``GMT-3``
+  (fixed offsets, ``zone_name`` like ``UTC+05:30``; a zero offset is ``UTC``);
+* IANA names: ``Europe/Berlin``, ``America/New_York``;
+* abbreviations and names, mapped to an IANA zone so daylight saving comes
+  from the tz database (:data:`ZONE_ABBREVIATIONS`, :data:`ZONE_NAMES`).
+  The standard/daylight letter is **not** trusted: AEs write ``PST`` all year,
+  so ``PST``, ``PDT`` and ``PT`` all mean ``America/Los_Angeles`` and
+  ``Jul 1 10am PST`` is 10:00 PDT (UTC-7).  Likewise ``EST``/``EDT``/``ET``,
+  ``CET``/``CEST`` (``Europe/Paris``), ``AEST``/``AEDT`` ...  Ambiguous
+  abbreviations are read the way a US-based GitLab team would: ``CST`` is
+  US Central (not China), ``IST`` is India, ``BST`` is British Summer Time,
+  ``MST`` is ``America/Denver`` (Arizona should write ``America/Phoenix``).
+
+A date written without a zone takes the zone written elsewhere on the same
+line (another date's zone, or a free-standing mention: an abbreviation in
+capitals, an IANA name, a UTC offset or a name followed by "time", as in
+``(all times PT)``) when exactly one distinct zone is written there; when the
+line names none, the only distinct zone written anywhere in the text.  Such a
+date has ``assumed_zone`` False.  Otherwise (no zone, or several different
+ones) ``default_tz`` is used and ``assumed_zone`` is True.
+
+*Daylight saving.*  Wall-clock times are resolved by ``zoneinfo``: a time that
+happens twice (``Nov 1 2026 1:30am ET``) is the first one (``fold=0``, still
+summer time); a time that does not exist (``Mar 8 2026 2:30am ET``) is moved
+forward by the gap (03:30 EDT).
+
+*Not dates.*  Text without a date shape gives ``[]`` (``ASAP``, ``TBD``,
+``next week sometime``, ``Tuesday afternoon``).  Prices (``$250k``,
+``$1,200.50``), versions (``v16.4``, ``16.11.2``), phone numbers, Salesforce ids,
+``24/7`` and fractions followed by a unit (``1/2 day``) are not read.  Lower
+case ``may``/``mar`` are not month names (``we may 2x``).
+
+At most :data:`MAX_DATES` dates (the first ones written) are returned, which
+keeps long texts fast.  ``find_dates`` never raises on odd text; it raises
+``ValueError`` only for an invalid ``default_tz`` (a configuration error).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+from dateutil import parser as _du
+
+__all__ = [
+    "MAX_DATES",
+    "ReadDate",
+    "find_dates",
+    "zone_for_abbreviation",
+    "ZONE_ABBREVIATIONS",
+    "ZONE_NAMES",
+]
+
+
+#: at most this many dates are read from one text (the first ones written)
+MAX_DATES = 100
+
+
+@dataclass(frozen=True)
+class ReadDate:
+    when: datetime  # aware
+    source: str  # the substring that was read, e.g. "Tue Nov 24, 10am PT"
+    zone_name: str  # the zone used, e.g. "America/Los_Angeles" or "UTC+01:00"
+    assumed_zone: bool  # True when the text had no zone and the team zone was used
+    date_only: bool  # True when no time of day was written
+
+
+#: Abbreviations -> IANA zone.  The standard/daylight letter is ignored on
+#: purpose (see the module docstring).
+ZONE_ABBREVIATIONS: dict[str, str] = {
+    "UTC": "UTC",
+    "GMT": "UTC",
+    "UT": "UTC",
+    "Z": "UTC",
+    # North America
+    "PT": "America/Los_Angeles",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "MT": "America/Denver",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "CT": "America/Chicago",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "ET": "America/New_York",
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "AKST": "America/Anchorage",
+    "AKDT": "America/Anchorage",
+    "HST": "Pacific/Honolulu",
+    "NST": "America/St_Johns",
+    "NDT": "America/St_Johns",
+    "BRT": "America/Sao_Paulo",
+    # Europe / Africa
+    "WET": "Europe/Lisbon",
+    "WEST": "Europe/Lisbon",
+    "BST": "Europe/London",
+    "IST": "Asia/Kolkata",
+    "CET": "Europe/Paris",
+    "CEST": "Europe/Paris",
+    "MET": "Europe/Paris",
+    "MEST": "Europe/Paris",
+    "MEZ": "Europe/Berlin",
+    "MESZ": "Europe/Berlin",
+    "EET": "Europe/Helsinki",
+    "EEST": "Europe/Helsinki",
+    "MSK": "Europe/Moscow",
+    "SAST": "Africa/Johannesburg",
+    # Asia / Pacific
+    "GST": "Asia/Dubai",
+    "PKT": "Asia/Karachi",
+    "ICT": "Asia/Bangkok",
+    "WIB": "Asia/Jakarta",
+    "SGT": "Asia/Singapore",
+    "HKT": "Asia/Hong_Kong",
+    "PHT": "Asia/Manila",
+    "JST": "Asia/Tokyo",
+    "KST": "Asia/Seoul",
+    "AWST": "Australia/Perth",
+    "ACST": "Australia/Adelaide",
+    "ACDT": "Australia/Adelaide",
+    "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney",
+    "AET": "Australia/Sydney",
+    "NZST": "Pacific/Auckland",
+    "NZDT": "Pacific/Auckland",
+    "NZT": "Pacific/Auckland",
+}
+
+#: Abbreviations also accepted in lower case right after a time (``10am pt``);
+#: the others must be written in capitals (``WET`` vs "wet").
+_LOWER_OK = frozenset(
+    "utc gmt pt pst pdt mt mst mdt ct cst cdt et est edt cet cest bst ist jst sgt aest aedt nzst nzdt".split()
+)
+
+#: Zone names written out -> IANA zone (matched case-insensitively, "time"
+#: optional only right after a time of day).
+ZONE_NAMES: dict[str, str] = {
+    "pacific": "America/Los_Angeles",
+    "pacific standard": "America/Los_Angeles",
+    "pacific daylight": "America/Los_Angeles",
+    "mountain": "America/Denver",
+    "mountain standard": "America/Denver",
+    "mountain daylight": "America/Denver",
+    "central": "America/Chicago",
+    "central standard": "America/Chicago",
+    "central daylight": "America/Chicago",
+    "eastern": "America/New_York",
+    "eastern standard": "America/New_York",
+    "eastern daylight": "America/New_York",
+    "central european": "Europe/Paris",
+    "central european standard": "Europe/Paris",
+    "central european summer": "Europe/Paris",
+    "eastern european": "Europe/Helsinki",
+    "western european": "Europe/Lisbon",
+    "british": "Europe/London",
+    "british summer": "Europe/London",
+    "uk": "Europe/London",
+    "london": "Europe/London",
+    "paris": "Europe/Paris",
+    "berlin": "Europe/Berlin",
+    "amsterdam": "Europe/Amsterdam",
+    "greenwich mean": "UTC",
+    "coordinated universal": "UTC",
+    "universal": "UTC",
+    "india": "Asia/Kolkata",
+    "india standard": "Asia/Kolkata",
+    "indian standard": "Asia/Kolkata",
+    "japan": "Asia/Tokyo",
+    "japan standard": "Asia/Tokyo",
+    "tokyo": "Asia/Tokyo",
+    "singapore": "Asia/Singapore",
+    "sydney": "Australia/Sydney",
+    "australian eastern": "Australia/Sydney",
+    "australian eastern standard": "Australia/Sydney",
+    "australian eastern daylight": "Australia/Sydney",
+    "new york": "America/New_York",
+    "san francisco": "America/Los_Angeles",
+    "chicago": "America/Chicago",
+    "denver": "America/Denver",
+}
+
+
+def zone_for_abbreviation(abbr: str) -> str | None:
+    """IANA zone for an abbreviation (``PST`` -> ``America/Los_Angeles``), a
+    written-out name (``Pacific Time``, ``Central European Summer Time``) or
+    an IANA name itself; None when unknown.  Case-insensitive."""
+    if not abbr or not isinstance(abbr, str):
+        return None
+    text = abbr.strip().strip("()").strip()
+    up = text.upper()
+    if up in ZONE_ABBREVIATIONS:
+        return ZONE_ABBREVIATIONS[up]
+    name = " ".join(text.casefold().split())
+    if name.endswith(" time"):
+        name = name[: -len(" time")]
+    if name in ZONE_NAMES:
+        return ZONE_NAMES[name]
+    if _IANA_RE.fullmatch(text) and _valid_iana(text):
+        return text
+    return None
+
+
+# --------------------------------------------------------------------------
+# regexes
+
+_WD = r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?"
+_MON = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+
+_ISO_RE = re.compile(r"(?<![\w./:+-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d|-\d|\.\d)")
+_YMD_SLASH_RE = re.compile(r"(?<![\w./:+-])(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/]|\.\d)")
+_NUMERIC_RE = re.compile(
+    r"(?<![\w./:$\u20ac\u00a3#+-])(?<!\d,)(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})"
+    r"(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
+    r"(?![\d%\u20ac$]|[/.-]\d|[.,]\d|\w)"
+    r"(?!\s*(?:days?|hrs?|hours?|h|weeks?|months?|of\b|time\b|support|coverage|split|share|off\b))"
+)
+_MD_RE = re.compile(
+    r"(?<![\w])(?:(?P<wd>" + _WD + r"),?\s+)?(?:the\s+)?(?P<mon>" + _MON + r")\.?,?\s+(?:the\s+)?"
+    r"(?P<day>" + _DAY + r")(?!\w|:\d|\.\d)(?:(?:,\s*|\s+)(?P<y>" + _YEAR + r")(?![\d:]))?",
+    re.IGNORECASE,
+)
+_DM_RE = re.compile(
+    r"(?<![\w.,/:$-])(?:(?P<wd>" + _WD + r"),?\s+)?(?:the\s+)?(?P<day>" + _DAY + r")(?!\w)\s+(?:of\s+)?"
+    r"(?P<mon>" + _MON + r")(?!\w)\.?(?:,?\s+(?P<y>" + _YEAR + r")(?![\d:]))?",
+    re.IGNORECASE,
+)
+_REL_RE = re.compile(r"(?<![\w])(?P<rel>today|tomorrow|tmrw|tmr)(?!\w)", re.IGNORECASE)
+
+# time of day (a range keeps its start); groups validated in code
+_AMPM = r"(?:[ap]\.?\s?m\.?(?![a-z])|[ap](?=\s|$|[,;)]))"
+_TIME = (
+    r"(?P<h1>[01]?\d|2[0-3])(?:(?::|h)(?P<m1>[0-5]\d)(?::(?P<s1>[0-5]\d)(?:\.\d+)?)?)?\s*(?P<ap1>" + _AMPM + r")?"
+    r"(?:\s*(?:-|\u2013|\u2014|to|until|till)\s*(?P<h2>[01]?\d|2[0-3])(?:(?::|h)(?P<m2>[0-5]\d))?\s*(?P<ap2>"
+    + _AMPM
+    + r")?)?"
+    r"|(?P<noon>noon|midday)"
+)
+_CONNECT = r"(?:\s*,)?(?:\s*(?:at|@|from|starting(?:\s+at)?|between|around|approx\.?|ca\.|~|-|\u2013|\u2014|,))*\s*"
+# a day range after the date ("Nov 24-26 10am") is skipped
+_DAY_RANGE = r"(?:\s*(?:-|\u2013|to)\s*(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|\s*(?:[ap]\.?m|:|h\d)))?"
+_TAIL_RE = re.compile(
+    r"(?:T|" + _DAY_RANGE + _CONNECT + r")(?:" + _TIME + r")(?=$|[^\w:]|[Zz](?!\w))", re.IGNORECASE
+)
+_HEAD_RE = re.compile(
+    r"(?<![\w:])(?:" + _TIME + r")(?P<zone>\s*\(?[A-Za-z][A-Za-z_/+\-:0-9]*(?:\s+time)?\)?)??"
+    r"\s*(?:,\s*|\s+on\s+|\s+)(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+# an ISO time: after "T", or after a space when an offset/Z is glued to it
+_ISO_TIME_RE = re.compile(
+    r"(?:[Tt]|\s+(?=\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:[Zz](?!\w)|[+\-\u2212]\d{2}:?\d{2}(?!\d))))"
+    r"(?P<t>(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)(?:\.\d+)?(?![\d:])"
+)
+_IANA_RE = re.compile(r"[A-Za-z]+(?:[_-][A-Za-z]+)*/[A-Za-z]+(?:[_-][A-Za-z0-9+-]+)*(?:/[A-Za-z]+(?:[_-][A-Za-z]+)*)?")
+_OFFSET_NAMED_RE = re.compile(
+    r"(?P<n>UTC|GMT|UT)\s*(?:(?P<sign>[+\-\u2212])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?)?(?![\w])", re.IGNORECASE
+)
+_OFFSET_BARE_RE = re.compile(r"(?P<sign>[+\-\u2212])(?P<h>\d{2}):?(?P<m>\d{2})(?![\d])")
+_WORD_ZONE_RE = re.compile(r"[A-Za-z]{2,5}(?!\w)")
+_NAME_ZONE_RE = re.compile(
+    r"(?P<name>(?:[A-Za-z]+\s+){0,3}[A-Za-z]+?)(?P<time>\s+time)?(?![\w])", re.IGNORECASE
+)
+
+
+def _valid_iana(name: str) -> bool:
+    if "/" not in name or ".." in name or name.startswith("/"):
+        return False
+    try:
+        ZoneInfo(name)
+        return True
+    except Exception:
+        return False
+
+
+# --------------------------------------------------------------------------
+# zones
+
+
+@dataclass(frozen=True)
+class _Zone:
+    name: str
+    tz: tzinfo
+
+
+def _zone_from_name(name: str) -> _Zone:
+    if name == "UTC":
+        return _Zone("UTC", ZoneInfo("UTC"))
+    return _Zone(name, ZoneInfo(name))
+
+
+def _fixed(sign: str, hours: int, minutes: int) -> _Zone | None:
+    if hours > 14 or minutes > 59:
+        return None
+    delta = timedelta(hours=hours, minutes=minutes)
+    if sign in "-\u2212":
+        delta = -delta
+    if not delta:
+        return _Zone("UTC", ZoneInfo("UTC"))
+    total = int(delta.total_seconds() // 60)
+    sign_char = "+" if total >= 0 else "-"
+    h, m = divmod(abs(total), 60)
+    return _Zone(f"UTC{sign_char}{h:02d}:{m:02d}", timezone(delta))
+
+
+def _read_zone(text: str, pos: int, *, after_time: bool, glued: bool = False) -> tuple[_Zone, int] | None:
+    """Read a zone starting at ``pos`` (after optional spaces / an opening
+    parenthesis).  Returns (zone, end) or None."""
+    n = len(text)
+    i = pos
+    if glued and i < n and text[i] in "Zz" and (i + 1 == n or not text[i + 1].isalnum()):
+        return _zone_from_name("UTC"), i + 1
+    if glued:
+        m = _OFFSET_BARE_RE.match(text, i)
+        if m:
+            z = _fixed(m.group("sign"), int(m.group("h")), int(m.group("m")))
+            return (z, m.end()) if z else None
+    j = i
+    while j < n and text[j] in " \t":
+        j += 1
+    paren = j < n and text[j] in "(["
+    if paren:
+        j += 1
+        while j < n and text[j] == " ":
+            j += 1
+    hit = _zone_at(text, j, after_time=after_time)
+    if not hit:
+        return None
+    zone, end = hit
+    if paren:
+        k = end
+        while k < n and text[k] == " ":
+            k += 1
+        if k < n and text[k] in ")]":
+            end = k + 1
+    return zone, end
+
+
+def _zone_at(text: str, j: int, *, after_time: bool) -> tuple[_Zone, int] | None:
+    m = _OFFSET_NAMED_RE.match(text, j)
+    if m:
+        if m.group("sign"):
+            z = _fixed(m.group("sign"), int(m.group("h")), int(m.group("m") or 0))
+            return (z, m.end()) if z else None
+        return _zone_from_name("UTC"), m.end()
+    m = _OFFSET_BARE_RE.match(text, j)
+    if m and after_time:
+        z = _fixed(m.group("sign"), int(m.group("h")), int(m.group("m")))
+        return (z, m.end()) if z else None
+    m = _IANA_RE.match(text, j)
+    if m and _valid_iana(m.group(0)):
+        return _zone_from_name(m.group(0)), m.end()
+    m = _WORD_ZONE_RE.match(text, j)
+    if m:
+        word = m.group(0)
+        up = word.upper()
+        if up in ZONE_ABBREVIATIONS and up != "Z" and (word == up or (after_time and word.lower() in _LOWER_OK)):
+            end = m.end()
+            tm = re.match(r"\s+time(?!\w)", text[end:], re.IGNORECASE)
+            if tm:
+                end += tm.end()
+            return _zone_from_name(ZONE_ABBREVIATIONS[up]), end
+    m = _NAME_ZONE_RE.match(text, j)
+    if m:
+        words = m.group(0).split()
+        # longest written-out name first; "time" is required unless right after a time
+        for k in range(min(len(words), 5), 0, -1):
+            cand = [w.casefold() for w in words[:k]]
+            has_time = cand[-1] == "time"
+            key = " ".join(cand[:-1] if has_time else cand)
+            if key in ZONE_NAMES and (has_time or after_time):
+                consumed = re.match(r"\s*" + r"\s+".join(re.escape(w) for w in words[:k]), text[j:], re.IGNORECASE)
+                end = j + (consumed.end() if consumed else 0)
+                if not has_time:
+                    tm = re.match(r"\s+time(?!\w)", text[end:], re.IGNORECASE)
+                    if tm:
+                        end += tm.end()
+                return _zone_from_name(ZONE_NAMES[key]), end
+    return None
+
+
+_FREE_ZONE_RE = re.compile(
+    r"(?<![\w/])(?:(?:UTC|GMT)\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?(?!\d)"
+    r"|[A-Za-z]+(?:_[A-Za-z]+)*/[A-Za-z_]+(?:/[A-Za-z_]+)?"
+    r"|[A-Z]{2,5}(?!\w))"
+)
+_NAMED_TIME_RE = re.compile(r"((?:[A-Za-z]+\s+){1,4})time(?!\w)", re.IGNORECASE)
+
+
+def _free_zones(text: str) -> set[str]:
+    """Zone names mentioned anywhere in ``text``: abbreviations in capitals,
+    IANA names, UTC offsets and written-out names followed by "time"."""
+    found: set[str] = set()
+    for m in _FREE_ZONE_RE.finditer(text):
+        token = m.group(0)
+        if token.isalpha() and token.isupper():
+            if token in ZONE_ABBREVIATIONS and token not in ("Z", "UT"):
+                found.add(ZONE_ABBREVIATIONS[token])
+            continue
+        hit = _zone_at(text, m.start(), after_time=False)
+        if hit:
+            found.add(hit[0].name)
+    for m in _NAMED_TIME_RE.finditer(text):
+        words = [w.casefold() for w in m.group(1).split()]
+        for k in range(len(words), 0, -1):
+            name = " ".join(words[-k:])
+            if name in ZONE_NAMES:
+                found.add(ZONE_NAMES[name])
+                break
+    return found
+
+
+# --------------------------------------------------------------------------
+# candidates
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    kind: str  # iso, ymd, num, md, dm, rel
+    date_text: str  # what dateutil reads for the date
+    has_year: bool
+    dayfirst: bool = False
+    rel_days: int = 0
+
+
+def _candidates(text: str, day_first: bool) -> list[_Cand]:
+    """Date-shaped spans, earliest first, without overlaps.
+
+    Each shape contributes at most ``4 * MAX_DATES`` spans; the merged list is
+    cut where the first capped shape stopped, so what is returned is exact."""
+    cap = 4 * MAX_DATES
+    horizon = len(text) + 1
+    cands: list[_Cand] = []
+
+    def add(kind_iter) -> None:
+        nonlocal horizon
+        n = 0
+        for c in kind_iter:
+            if c is None:
+                continue
+            cands.append(c)
+            n += 1
+            if n >= cap:
+                horizon = min(horizon, c.start)
+                return
+
+    add(
+        _Cand(m.start(), m.end(), "iso", f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}", True)
+        for m in _ISO_RE.finditer(text)
+    )
+    add(
+        _Cand(m.start(), m.end(), "ymd", f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}", True)
+        for m in _YMD_SLASH_RE.finditer(text)
+    )
+    add(_numeric(m, day_first) for m in _NUMERIC_RE.finditer(text))
+    add(_named(m, "md") for m in _MD_RE.finditer(text))
+    add(_named(m, "dm") for m in _DM_RE.finditer(text))
+    add(
+        _Cand(m.start(), m.end(), "rel", "", True, rel_days=0 if m["rel"].lower() == "today" else 1)
+        for m in _REL_RE.finditer(text)
+    )
+    # resolve overlaps: earliest start, then longest
+    cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    out: list[_Cand] = []
+    last_end = -1
+    for c in cands:
+        if c.start >= horizon:
+            break
+        if c.start >= last_end:
+            out.append(c)
+            last_end = c.end
+    return out
+
+
+def _numeric(m: re.Match[str], day_first: bool) -> _Cand | None:
+    a, b, sep, y = int(m["a"]), int(m["b"]), m["sep"], m["y"]
+    if sep in ".-" and (not y or len(y) != 4):
+        return None  # 16.4, 10-11: versions, ranges, scores
+    if a == 0 or b == 0 or a > 31 or b > 31 or (a > 12 and b > 12):
+        return None
+    if m.group(0) == "24/7":
+        return None
+    first = True if sep == "." else day_first
+    return _Cand(m.start(), m.end(), "num", m.group(0).replace("-", "/"), bool(y), dayfirst=first)
+
+
+def _named(m: re.Match[str], kind: str) -> _Cand | None:
+    mon = m["mon"]
+    if mon in ("may", "mar"):  # lower-case words, not months
+        return None
+    day = _ORDINAL_RE.sub("", m["day"])
+    date_text = f"{mon} {day}" + (f" {m['y']}" if m["y"] else "")
+    return _Cand(m.start(), m.end(), kind, date_text, bool(m["y"]))
+
+
+_ORDINAL_RE = re.compile(r"(?i)(st|nd|rd|th)$")
+
+
+@dataclass
+class _Time:
+    text: str  # normalised, for dateutil ("14:30", "2:30 PM")
+    start: int
+    end: int
+
+
+def _time_from_match(m: re.Match[str], base: int = 0) -> _Time | None:
+    if m.group("noon"):
+        return _Time("12:00", base + m.start("noon"), base + m.end("noon"))
+    h1 = m.group("h1")
+    if h1 is None:
+        return None
+    m1, s1, ap1, h2, ap2 = m.group("m1"), m.group("s1"), m.group("ap1"), m.group("h2"), m.group("ap2")
+    ap = ap1 or (ap2 if h2 is not None else None)
+    if not m1 and not ap:
+        return None  # a bare number is not a time
+    hour = int(h1)
+    if ap:
+        if hour == 0 or hour > 12:
+            if hour > 12 and ap1:
+                return None  # "14pm"
+            ap = None if hour > 12 else ap
+        ap_norm = "AM" if ap and ap.strip().lower().startswith("a") else ("PM" if ap else "")
+    else:
+        ap_norm = ""
+    txt = f"{hour}:{m1 or '00'}" + (f":{s1}" if s1 else "") + (f" {ap_norm}" if ap_norm else "")
+    return _Time(txt, base + m.start(), base + m.end())
+
+
+# --------------------------------------------------------------------------
+# main entry point
+
+
+def find_dates(text: str, *, now: datetime, default_tz: str, day_first: bool) -> list[ReadDate]:
+    """Every date/time written in ``text``, in the order written.
+
+    ``now`` is the reference for dates without a year and for ``today``/
+    ``tomorrow`` (a naive ``now`` is taken as UTC).  ``default_tz`` is the
+    team's IANA zone, used when the text names none (``assumed_zone``).
+    ``day_first`` decides ``03/04`` (True: 3 April).  See the module docstring.
+    """
+    try:
+        default_zone = _zone_from_name(default_tz if default_tz not in ("UTC", "utc", "Z") else "UTC")
+    except Exception as exc:  # invalid configuration
+        raise ValueError(f"unknown time zone {default_tz!r}") from exc
+    if text is None:
+        return []
+    if not isinstance(text, str):
+        try:
+            text = text.decode("utf-8", "replace") if isinstance(text, (bytes, bytearray)) else str(text)
+        except Exception:
+            return []
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    text = _east_asian_dates(text[:200_000])
+    try:
+        return _find(text, now, default_zone, day_first)
+    except Exception:  # pragma: no cover - never raise on odd text
+        return []
+
+
+_CJK_DATE_RE = re.compile(r"(?:(\d{4})\s*[年/]\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*[（(]?[月火水木金土日一二三四五六][曜]?[日]?[)）]?)?")
+
+
+def _east_asian_dates(text: str) -> str:
+    """Japanese / Chinese dates (``2026年11月27日``, fullwidth digits and colons) as ISO."""
+    if "月" not in text and not any("\uff10" <= ch <= "\uff1a" for ch in text):
+        return text
+    text = unicodedata.normalize("NFKC", text)
+
+    def iso(m: re.Match[str]) -> str:
+        year, month, day = m.group(1), int(m.group(2)), int(m.group(3))
+        return f"{year}-{month:02d}-{day:02d} " if year else f"{_MONTHS[month - 1]} {day} "
+
+    return _CJK_DATE_RE.sub(iso, text)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass
+class _Found:
+    cand: _Cand
+    start: int
+    end: int
+    time: _Time | None
+    zone: _Zone | None
+
+
+def _find(text: str, now: datetime, default_zone: _Zone, day_first: bool) -> list[ReadDate]:
+    found: list[_Found] = []
+    last_end = 0
+    cands = _candidates(text, day_first)[:MAX_DATES]
+    for idx, c in enumerate(cands):
+        next_start = cands[idx + 1].start if idx + 1 < len(cands) else len(text)
+        start, end = c.start, c.end
+        tm: _Time | None = None
+        zone: _Zone | None = None
+        # time after the date; ISO times keep a glued offset ("T10:00-08:00")
+        iso_m = _ISO_TIME_RE.match(text, end, next_start) if c.kind in ("iso", "ymd") else None
+        if iso_m and not iso_m.group(0)[:1] in "Tt":
+            # "10:00-11:00" after a space is a range unless it cannot be one ("10:00-08:00")
+            rest = text[iso_m.end() : iso_m.end() + 6]
+            rng = re.match(r"-(\d{2}):?(\d{2})", rest)
+            if rng and (int(rng.group(1)), int(rng.group(2))) > tuple(int(x) for x in iso_m.group("t").split(":")[:2]):
+                iso_m = None
+        if iso_m:
+            tm = _Time(iso_m.group("t"), iso_m.start("t"), iso_m.end("t"))
+            end = iso_m.end()
+            z = _read_zone(text[:next_start], end, after_time=True, glued=True)
+            if z:
+                zone, end = z
+        m = None if iso_m else _TAIL_RE.match(text, end, next_start)
+        if m:
+            tm = _time_from_match(m)
+            if tm:
+                glued = m.group(0).startswith(("T", "t")) and c.kind in ("iso", "ymd")
+                end = tm.end
+                z = _read_zone(text[:next_start], end, after_time=True, glued=glued or text[end - 1 : end].isdigit())
+                if z:
+                    zone, end = z
+        if tm is None:
+            # time written before the date ("3pm ET on Nov 24")
+            lo = max(last_end, start - 60)
+            hm = _HEAD_RE.search(text[lo:start])
+            if hm:
+                tm = _time_from_match(hm, lo)
+                if tm:
+                    if hm.group("zone"):
+                        z = _read_zone(text, tm.end, after_time=True)
+                        if z and z[1] <= start:
+                            zone = z[0]
+                    start = min(start, tm.start)
+        if tm is None:
+            # a zone right after a date-only date ("Nov 24 (PT)")
+            z = _read_zone(text[:next_start], end, after_time=False)
+            if z:
+                zone, end = z
+        found.append(_Found(c, start, end, tm, zone))
+        last_end = end
+
+    # zones for dates written without one
+    written: dict[int, set[str]] = {}  # line start -> zones attached to dates on that line
+    for g in found:
+        if g.zone:
+            written.setdefault(text.rfind("\n", 0, g.start) + 1, set()).add(g.zone.name)
+    line_zones: dict[int, set[str]] = {}
+    text_zones: set[str] | None = None
+    results: list[ReadDate] = []
+    for f in found:
+        zone = f.zone
+        assumed = False
+        if zone is None:
+            ls = text.rfind("\n", 0, f.start) + 1
+            le = text.find("\n", f.end)
+            le = len(text) if le < 0 else le
+            zs = line_zones.get(ls)
+            if zs is None:
+                zs = written.get(ls, set()) | _free_zones(text[ls:le])
+                line_zones[ls] = zs
+            if len(zs) == 1:
+                zone = _zone_named(next(iter(zs)))
+            else:
+                if text_zones is None:
+                    text_zones = {name for names in written.values() for name in names} | _free_zones(text)
+                if not zs and len(text_zones) == 1:
+                    zone = _zone_named(next(iter(text_zones)))
+            if zone is None:
+                zone, assumed = default_zone, True
+        rd = _resolve(text, f, zone, assumed, now)
+        if rd is not None:
+            results.append(rd)
+    return results
+
+
+def _zone_named(name: str) -> _Zone:
+    if name.startswith("UTC") and len(name) > 3:
+        sign = name[3]
+        h, m = name[4:].split(":")
+        z = _fixed(sign, int(h), int(m))
+        assert z is not None
+        return z
+    return _zone_from_name(name)
+
+
+def _resolve(text: str, f: _Found, zone: _Zone, assumed: bool, now: datetime) -> ReadDate | None:
+    c = f.cand
+    now_local = now.astimezone(zone.tz)
+    time_text = f.time.text if f.time else ""
+    day: date | None = None
+    clock: time = time(0, 0)
+    if c.kind == "rel":
+        day = now_local.date() + timedelta(days=c.rel_days)
+        if time_text:
+            parsed = _parse(time_text, datetime(2000, 1, 1), dayfirst=False)
+            if parsed is None:
+                return None
+            clock = parsed.time()
+    else:
+        if c.has_year:
+            parsed = _parse_date_time(c, time_text, now_local.year)
+            if parsed is None:
+                return None
+        else:
+            cutoff = now_local.date() - timedelta(days=1)
+            parsed = None
+            for year in range(now_local.year, now_local.year + 9):
+                p = _parse_date_time(c, time_text, year)
+                if p is not None and p.date() >= cutoff:
+                    parsed = p
+                    break
+            if parsed is None:
+                return None
+        day, clock = parsed.date(), parsed.time()
+    naive = datetime.combine(day, clock)
+    when = naive.replace(tzinfo=zone.tz)
+    # resolve wall times that do not exist (spring forward) via UTC
+    when = when.astimezone(timezone.utc).astimezone(zone.tz)
+    return ReadDate(
+        when=when,
+        source=text[f.start : f.end].strip(),
+        zone_name=zone.name,
+        assumed_zone=assumed,
+        date_only=f.time is None,
+    )
+
+
+def _parse(s: str, default: datetime, *, dayfirst: bool) -> datetime | None:
+    try:
+        return _du.parse(s, default=default, dayfirst=dayfirst, fuzzy=True)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    except Exception:  # dateutil's ParserError is a ValueError; be safe anyway
+        return None
+
+
+def _parse_date_time(c: _Cand, time_text: str, year: int) -> datetime | None:
+    """dateutil reads the date (and time) text; the default supplies the year."""
+    try:
+        default = datetime(year, 1, 1)
+    except ValueError:
+        return None
+    s = c.date_text + (" " + time_text if time_text else "")
+    got = _parse(s, default, dayfirst=c.dayfirst)
+    if got is None and c.kind == "num":
+        got = _parse(s, default, dayfirst=not c.dayfirst)  # 24/11 month-first -> the only valid reading
+    if got is None:
+        return None
+    if c.has_year and c.kind in ("md", "dm") and got.year != int(c.date_text.split()[-1]):
+        return None
+    return got
