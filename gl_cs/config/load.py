@@ -246,6 +246,8 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
         intake_states=tuple(intake.get("states") or [s.key for s in states if s.key != "action_items"]),
         intake_fields=fields,
         intake_placeholders=tuple(intake.get("placeholders") or ()),
+        intake_template_checkboxes=(tuple(intake["template_checkboxes"])
+                                    if intake.get("template_checkboxes") is not None else None),
         day_first=(data.get("expedite") or {}).get("date_order", "month_first") == "day_first",
         fiscal_start_month=int(fq.get("start_month", 2)),
         fiscal_label_format=fq.get("label_format", "FY{fy2}-Q{q}"),

@@ -59,6 +59,7 @@ class Config:
     intake_states: tuple[str, ...] = ()
     intake_fields: tuple[FieldSpec, ...] = ()
     intake_placeholders: tuple[str, ...] = ()
+    intake_template_checkboxes: tuple[str, ...] | None = None
     day_first: bool = False
     fiscal_start_month: int = 2
     fiscal_label_format: str = "FY{fy2}-Q{q}"

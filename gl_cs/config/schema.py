@@ -97,6 +97,7 @@ SCHEMA: dict = {
                 "states": _state_list,
                 "fields": {"type": "object", "minProperties": 1, "additionalProperties": FIELD},
                 "placeholders": {"type": "array", "items": {"type": "string"}},
+                "template_checkboxes": {"type": "array", "items": {"type": "string"}},
             },
         },
         "expedite": {

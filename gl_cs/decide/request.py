@@ -10,13 +10,14 @@ from ..read.snapshot import Issue
 
 
 @lru_cache(maxsize=256)
-def _parse(description: str, fields: tuple, placeholders: tuple) -> ParsedRequest:
+def _parse(description: str, fields: tuple, placeholders: tuple, boxes: tuple | None) -> ParsedRequest:
     defs = [FieldDef(key=f.key, title=f.title, synonyms=tuple(f.synonyms)) for f in fields]
-    return parse_request(description, defs, list(placeholders))
+    return parse_request(description, defs, list(placeholders), boxes)
 
 
 def read_request(issue: Issue, config: Config) -> ParsedRequest:
-    return _parse(issue.description or "", config.intake_fields, config.intake_placeholders)
+    return _parse(issue.description or "", config.intake_fields, config.intake_placeholders,
+                  config.intake_template_checkboxes)
 
 
 def is_request(issue: Issue, ctx) -> bool:
