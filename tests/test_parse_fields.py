@@ -1091,3 +1091,22 @@ def test_long_description_still_finds_late_fields():
     assert r.missing == ()
     assert r.fields[SA] == "- [x] Demo\nthe final ask"
     assert r.fields[CI].startswith("Acme Corp")
+
+
+TEMPLATE_BOXES = ["Discovery call", "Demo", "Technical deep-dive", "POC support", "Services evaluation"]
+
+
+@pytest.mark.parametrize("tasks, missing", [
+    ("- [ ] Demo\n- [ ] Services evaluation", True),  # the template's options, untouched
+    ("- [ ] demo\n- [ ] Services Evaluation.", True),  # same options, other case/punctuation
+    ("- [x] Demo\n- [ ] Services evaluation", False),  # a ticked option
+    ("- [ ] Demo of MR pipelines for the platform team", False),  # the AE's own to-do item
+    ("- [ ] Demo\n- [ ] Send the reference architecture", False),
+])
+def test_only_the_templates_own_unticked_options_are_leftovers(tasks, missing):
+    desc = f"## SA Tasks\n{tasks}\n"
+    r = parse_request(desc, FIELDS, PLACEHOLDERS, TEMPLATE_BOXES)
+    assert (SA in r.missing) is missing
+    # without a list of template options every unticked box is a leftover
+    strict = parse_request(desc, FIELDS, PLACEHOLDERS)
+    assert (SA in strict.missing) is ("[x]" not in tasks)

@@ -992,10 +992,14 @@ def _strip_wrapping(s: str) -> str:
     return s.strip()
 
 
+def _box_key(text: str) -> str:
+    return _norm_cmp(text).strip(" .:;,!?*_")
+
+
 class _Placeholders:
     def __init__(self, placeholders: Iterable[str], template_boxes: Iterable[str] | None = None):
         # None: every unticked box is a template leftover; otherwise only these options are
-        self.template_boxes = None if template_boxes is None else {_norm_cmp(str(b)) for b in template_boxes}
+        self.template_boxes = None if template_boxes is None else {_box_key(str(b)) for b in template_boxes}
         self.exact: set[str] = set()
         self.stripped: set[str] = set()
         for p in placeholders or ():
@@ -1083,7 +1087,7 @@ def _add_content(acc: _Acc, line: _Line, text: str, ph: _Placeholders, base_dept
             acc.real = any(_line_value(ln, ph)[1] for ln in body.split("\n"))
         return
     if line.checkbox is not None:
-        if line.checkbox != "x" and (ph.template_boxes is None or _norm_cmp(line.text) in ph.template_boxes):
+        if line.checkbox != "x" and (ph.template_boxes is None or _box_key(line.text) in ph.template_boxes):
             return  # an unticked option of the template itself
         keep, real = _line_value(line.text, ph)
         if not keep:
