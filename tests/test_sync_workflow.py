@@ -202,3 +202,19 @@ def test_gl_cs_never_triggers_quick_actions_or_mass_mentions(desk):
     assert code == 0, out
     assert desk.store.executed_quick_actions == []
     assert desk.store.mass_mentions == []
+
+
+def test_weekly_renamed_triaged_label_is_the_triaged_state(desk):
+    renamed = "SA Triaged - ana.sa"
+    desk.store.add_label(desk.project_id, renamed)
+    owned = desk.issue(labels=(renamed, "FY27-Q4"), assignees=["ana.sa"],
+                       label_events=[("ana.sa", "add", renamed, LONG_AGO)])
+    unowned = desk.issue(labels=(renamed, "FY27-Q4"), label_events=[("ben.sa", "add", renamed, LONG_AGO)])
+    both = desk.issue(labels=(renamed, "SA Backlog", "FY27-Q4"), assignees=["ana.sa"],
+                      label_events=[("eve.ae", "add", "SA Backlog", LONG_AGO),
+                                    ("ana.sa", "add", renamed, LONG_AGO + HOUR)])
+    code, out, report = desk.sync()
+    assert code == 0, out
+    assert desk.labels(owned) == {renamed, "FY27-Q4"} and desk.bot_notes(owned) == []
+    assert [a["username"] for a in desk.get(unowned)["assignees"]] == ["ben.sa"]
+    assert desk.labels(both) == {renamed, "FY27-Q4"}

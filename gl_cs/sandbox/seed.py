@@ -511,8 +511,8 @@ def s_professional_services(x: Ctx) -> IssueSpec:
               "- [ ] Estimate PS days for 1,200 projects")
     return IssueSpec("professional_services", f"SA + PS: {c.name} Bitbucket migration scoping",
                      render_headings(fields), "gus.ae",
-                     labels=["SA Backlog", "Services", "FY27-Q3"], created=-2 * D,
-                     events=[("gus.ae", "add", "Services", -2 * D), ("gus.ae", "add", "FY27-Q3", -2 * D),
+                     labels=["SA Backlog", "FY27-Q3"], created=-2 * D,
+                     events=[("gus.ae", "add", "FY27-Q3", -2 * D),
                              (BOT, "add", "SA Backlog", -2 * D + 10 * dt.timedelta(minutes=1))])
 
 

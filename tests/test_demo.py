@@ -1,0 +1,51 @@
+"""`gl-cs demo` and `gl-cs sandbox`, run as a newcomer would."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import requests
+from click.testing import CliRunner
+
+from conftest import NOW, RULES
+from gl_cs.cli import cli
+
+
+def test_demo_runs_dry_run_sync_and_a_sync_with_nothing_left():
+    result = CliRunner().invoke(cli, ["--config", str(RULES), "--now", NOW.isoformat(), "demo"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    steps = re.split(r"^\d\. gl-cs sync", out, flags=re.M)
+    assert len(steps) == 4, out
+    dry, real, again = steps[1], steps[2], steps[3]
+    assert "dry run, nothing written" in dry and "(0 API requests" not in dry
+    assert re.search(r", 0 writes\)", dry)
+    assert re.search(r"\d+ issues checked; [1-9]\d* changes", real)
+    assert "0 changes (no changes)" in again and re.search(r"\(\d+ API requests, 0 writes\)", again)
+    for rule in ("workflow.state", "workflow.assignee", "workflow.closed", "intake", "expedite",
+                 "fiscal_quarter", "services"):
+        assert rule in dry, rule
+    assert "Quick actions gl-cs triggered: 0" in out
+
+
+def test_sandbox_command_serves_until_stopped(tmp_path):
+    env = dict(os.environ, GL_CS_NOW=NOW.isoformat())
+    proc = subprocess.Popen([sys.executable, "-m", "gl_cs", "sandbox", "--port", "0", "--issues", "5"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path)
+    try:
+        first = proc.stdout.readline()
+        second = proc.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)
+        token = re.search(r"GITLAB_TOKEN=(\S+)", second).group(1)
+        user = requests.get(f"{url}/api/v4/user", headers={"PRIVATE-TOKEN": token}, timeout=10)
+        assert user.status_code == 200 and user.json()["username"] == "gl-cs-bot"
+        issues = requests.get(f"{url}/api/v4/projects/sa-team%2Fsa-service-desk/issues",
+                              headers={"PRIVATE-TOKEN": token}, timeout=10)
+        assert issues.headers["x-total"] == "5"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert proc.returncode is not None
