@@ -106,20 +106,15 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
     """Run one sync and print it; returns the exit code. Shared by `sync` and `demo`."""
     from .sync import SetupError, run_sync
 
-    def show(plan, posted):
-        if quiet:
-            return
-        from .report.model import SyncReport
-
-        partial = SyncReport(now=now, dry_run=dry_run, project="")
-        partial.add_plan(plan, posted)
-        for entry in partial.changes:
-            echo(line(entry))
+    def show(changes):
+        if not quiet:
+            for entry in changes:
+                echo(line(entry))
 
     try:
         report = run_sync(gitlab, config, now, dry_run=dry_run, iids=list(iids) or None, on_plan=show)
     except SetupError as exc:
-        echo(f"gl-cs: {exc}", err=True) if echo is click.echo else echo(f"gl-cs: {exc}")
+        click.echo(f"gl-cs: {exc}", err=True)
         return 2
     render(report, echo, changes=False)
     if report_path:

@@ -61,7 +61,9 @@ def _ensure_labels(gitlab: GitLab, config: Config, existing: list[str], dry_run:
 
 
 def run_sync(gitlab: GitLab, config: Config, now: dt.datetime, *, dry_run: bool = False,
-             iids: Sequence[int] | None = None, on_plan: Callable | None = None) -> SyncReport:
+             iids: Sequence[int] | None = None, on_plan: Callable[[list], None] | None = None) -> SyncReport:
+    """Reconcile the issues with the rules. ``on_plan`` is called with each issue's
+    change entries as soon as they are applied, so a long sync prints as it goes."""
     report = SyncReport(now=now, dry_run=dry_run, project=str(config.project))
     try:
         bot = gitlab.current_user()
@@ -90,9 +92,9 @@ def run_sync(gitlab: GitLab, config: Config, now: dt.datetime, *, dry_run: bool 
             except GitLabError as exc:
                 report.add_failure(issue.iid, str(exc))
                 continue
-            report.add_plan(plan, posted)
+            changes = report.add_plan(plan, posted)
             if on_plan:
-                on_plan(plan, posted)
+                on_plan(changes)
     except GitLabError as exc:
         report.fatal = f"{exc} — the sync stopped; issues not yet read were not checked"
     report.writes = applier.totals.writes + (0 if dry_run else len(created))

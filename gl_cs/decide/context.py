@@ -57,7 +57,3 @@ class Context:
             if existing:
                 return existing[-1]
         return state.label
-
-    @property
-    def tz_now(self) -> dt.datetime:
-        return self.now

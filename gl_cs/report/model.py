@@ -21,6 +21,20 @@ class Entry:
         return {"issue": self.iid, "rule": self.rule, "what": self.what, "why": self.why, "url": self.url}
 
 
+def entries(plan: Plan, posted: list[Comment]) -> tuple[list[Entry], list[Entry]]:
+    """The changes and the findings of one plan. A comment that was already there
+    (found by its marker) is not a change."""
+    posted_ids = {id(c) for c in posted}
+    changes, findings = [], []
+    for action in plan.actions:
+        entry = Entry(plan.iid, action.rule, action.describe(), action.why, plan.web_url)
+        if isinstance(action, Finding):
+            findings.append(entry)
+        elif not isinstance(action, Comment) or id(action) in posted_ids:
+            changes.append(entry)
+    return changes, findings
+
+
 @dataclass
 class SyncReport:
     now: dt.datetime
@@ -35,16 +49,14 @@ class SyncReport:
     labels_created: list[str] = field(default_factory=list)
     fatal: str | None = None
 
-    def add_plan(self, plan: Plan, posted: list[Comment]) -> None:
-        posted_ids = {id(c) for c in posted}
-        for action in plan.actions:
-            if isinstance(action, Finding):
-                self.findings.append(Entry(plan.iid, action.rule, action.describe(), action.why, plan.web_url))
-                continue
-            if isinstance(action, Comment) and id(action) not in posted_ids:
-                continue  # already said earlier: not a change
-            self.changes.append(Entry(plan.iid, action.rule, action.describe(), action.why, plan.web_url))
-            self.counts[action.rule] += 1
+    def add_plan(self, plan: Plan, posted: list[Comment]) -> list[Entry]:
+        """Record one issue's plan; returns its change entries (for live printing)."""
+        changes, findings = entries(plan, posted)
+        self.changes.extend(changes)
+        self.findings.extend(findings)
+        for entry in changes:
+            self.counts[entry.rule] += 1
+        return changes
 
     def add_failure(self, iid: int, message: str) -> None:
         self.failures.append(Entry(iid, "-", "failed", message))
