@@ -1,0 +1,315 @@
+"""The EXPEDITE rule with a pinned clock, driven through `gl-cs sync` -> python-gitlab -> HTTP -> sandbox.
+
+Every expected instant is computed here with `zoneinfo` from the wall time the AE wrote,
+never with gl-cs's own date reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import COMPLETE, NOW
+
+H = dt.timedelta(hours=1)
+M = dt.timedelta(minutes=1)
+D = dt.timedelta(days=1)
+UTC = dt.timezone.utc
+LA, NY, PARIS, BERLIN = (ZoneInfo(z) for z in ("America/Los_Angeles", "America/New_York", "Europe/Paris",
+                                               "Europe/Berlin"))
+KOLKATA, SYDNEY, TOKYO = ZoneInfo("Asia/Kolkata"), ZoneInfo("Australia/Sydney"), ZoneInfo("Asia/Tokyo")
+IST_OFFSET = dt.timezone(dt.timedelta(hours=5, minutes=30))
+DATES_LINE = "2026-11-26 10:00 America/New_York"
+assert DATES_LINE in COMPLETE
+
+
+def with_dates(text: str) -> str:
+    return COMPLETE.replace(DATES_LINE, text)
+
+
+def fiscal_label(now: dt.datetime) -> str:
+    """FY starts 1 Feb (FY27 = Feb 2026 - Jan 2027), day read in the team zone."""
+    day = now.astimezone(LA).date()
+    fy = day.year + 1 if day.month >= 2 else day.year
+    return f"FY{fy % 100:02d}-Q{(day.month - 2) % 12 // 3 + 1}"
+
+
+def two_issues(desk, description: str, now: dt.datetime, **kw) -> tuple[int, int]:
+    """The same request twice: without and with EXPEDITE. Its labels are already right for
+    every other rule, so the sync only does what EXPEDITE needs."""
+    base = ("SA Backlog", fiscal_label(now))
+    created = now - 30 * D
+    plain = desk.issue(description=description, labels=base, created_at=created, updated_at=created, **kw)
+    flagged = desk.issue(description=description, labels=base + ("EXPEDITE",), created_at=created,
+                         updated_at=created, **kw)
+    return plain, flagged
+
+
+def expedite_changes(report, iid):
+    return [(c["what"], c["why"]) for c in report["changes"] if c["issue"] == iid and c["rule"] == "expedite"]
+
+
+def check(desk, plain: int, flagged: int, report, event: dt.datetime, now: dt.datetime, ae_zone) -> None:
+    """Assert what EXPEDITE must look like for an event at ``event`` seen at ``now``."""
+    left = event - now
+    if dt.timedelta(0) < left < 24 * H:
+        assert "EXPEDITE" in desk.labels(plain) and "EXPEDITE" in desk.labels(flagged)
+        changes = expedite_changes(report, plain)
+        assert [w for w, _ in changes] == ["add label 'EXPEDITE'"] and changes[0][1]
+        assert expedite_changes(report, flagged) == []
+        assert desk.bot_notes(plain) == [] and desk.bot_notes(flagged) == []
+    elif left >= 24 * H:
+        assert "EXPEDITE" not in desk.labels(plain) and "EXPEDITE" not in desk.labels(flagged)
+        assert desk.bot_notes(plain) == [] and expedite_changes(report, plain) == []
+        notes = desk.bot_notes(flagged)
+        assert len(notes) == 1
+        body = notes[0]["body"]
+        assert body.startswith("@eve.ae ") and "24 hours" in body
+        local = event.astimezone(UTC).astimezone(ae_zone)  # a wall time in a spring-forward gap moves on
+        assert f"{local:%d %b %Y %H:%M}" in body, body  # the time read, in the AE's zone
+        assert f"{event.astimezone(UTC):%Y-%m-%d %H:%M} UTC" in body, body  # and in UTC
+        assert "remove label 'EXPEDITE'" in [w for w, _ in expedite_changes(report, flagged)]
+    else:  # passed: removed without a word
+        assert "EXPEDITE" not in desk.labels(plain) and "EXPEDITE" not in desk.labels(flagged)
+        assert desk.bot_notes(plain) == [] and desk.bot_notes(flagged) == []
+        assert [w for w, _ in expedite_changes(report, flagged)] == ["remove label 'EXPEDITE'"]
+    assert desk.store.executed_quick_actions == [] and desk.store.mass_mentions == []
+
+
+def converged(desk, now, plain, flagged, config=None) -> None:
+    before = (desk.labels(plain), desk.labels(flagged), len(desk.bot_notes(plain)), len(desk.bot_notes(flagged)))
+    code, out, report = desk.sync(now=now, config=config)
+    assert code == 0, out
+    assert report["writes"] == 0 and report["changes"] == []
+    after = (desk.labels(plain), desk.labels(flagged), len(desk.bot_notes(plain)), len(desk.bot_notes(flagged)))
+    assert after == before
+
+
+# (what the AE wrote, the instant they meant, the zone they meant)
+ZONES = {
+    "PT": ("Tue Nov 24, 10am PT", dt.datetime(2026, 11, 24, 10, 0, tzinfo=LA), LA),
+    "EST": ("Nov 24 2026 2:30 PM EST", dt.datetime(2026, 11, 24, 14, 30, tzinfo=NY), NY),
+    "ET-long": ("November 24th at 9:00 AM ET", dt.datetime(2026, 11, 24, 9, 0, tzinfo=NY), NY),
+    "CET-numeric": ("24/11/2026 14:00 CET", dt.datetime(2026, 11, 24, 14, 0, tzinfo=PARIS), PARIS),
+    "Europe/Berlin": ("2026-11-24 09:00 Europe/Berlin", dt.datetime(2026, 11, 24, 9, 0, tzinfo=BERLIN), BERLIN),
+    "IST": ("Nov 24, 3:30pm IST", dt.datetime(2026, 11, 24, 15, 30, tzinfo=KOLKATA), KOLKATA),
+    "AEDT": ("Wed 25 Nov 2026 08:00 AEDT", dt.datetime(2026, 11, 25, 8, 0, tzinfo=SYDNEY), SYDNEY),
+    "+05:30": ("2026-11-24T16:00+05:30", dt.datetime(2026, 11, 24, 16, 0, tzinfo=IST_OFFSET), IST_OFFSET),
+    "Z": ("2026-11-24T15:00:00Z", dt.datetime(2026, 11, 24, 15, 0, tzinfo=UTC), UTC),
+    "Asia/Tokyo": ("2026-11-25 09:00 Asia/Tokyo", dt.datetime(2026, 11, 25, 9, 0, tzinfo=TOKYO), TOKYO),
+    "team-zone": ("Nov 24 11am", dt.datetime(2026, 11, 24, 11, 0, tzinfo=LA), LA),
+}
+LEFT = {"3h": 3 * H, "23h59m": 23 * H + 59 * M, "24h": 24 * H, "25h": 25 * H, "3d": 3 * D, "passed": -H}
+
+
+@pytest.mark.parametrize("left", list(LEFT), ids=list(LEFT))
+@pytest.mark.parametrize("zone", list(ZONES), ids=list(ZONES))
+def test_expedite_across_time_zones(desk, zone, left):
+    text, event, ae_zone = ZONES[zone]
+    now = (event - LEFT[left]).astimezone(UTC)
+    plain, flagged = two_issues(desk, with_dates(text), now)
+    code, out, report = desk.sync(now=now)
+    assert code == 0, out
+    check(desk, plain, flagged, report, event, now, ae_zone)
+    converged(desk, now, plain, flagged)
+
+
+# Daylight-saving changes: each pair of clocks is chosen so that reading the wall time with
+# the offset in force at `now` (instead of at the event) gives the opposite answer.
+DST = [
+    # US fall-back, Sun 1 Nov 2026 02:00: 9am PT on Nov 1 is PST (17:00Z)
+    ("Sun Nov 1, 9am PT", dt.datetime(2026, 11, 1, 9, 0, tzinfo=LA), LA, dt.datetime(2026, 10, 31, 18, 0, tzinfo=UTC)),
+    ("Sun Nov 1, 9am PT", dt.datetime(2026, 11, 1, 9, 0, tzinfo=LA), LA, dt.datetime(2026, 10, 31, 16, 30, tzinfo=UTC)),
+    ("Nov 1 11:00 ET", dt.datetime(2026, 11, 1, 11, 0, tzinfo=NY), NY, dt.datetime(2026, 10, 31, 16, 30, tzinfo=UTC)),
+    ("Nov 1 11:00 ET", dt.datetime(2026, 11, 1, 11, 0, tzinfo=NY), NY, dt.datetime(2026, 10, 31, 15, 30, tzinfo=UTC)),
+    # 1:30am ET on Nov 1 happens twice: the first one (EDT, fold=0) is meant
+    ("Nov 1 2026 1:30am ET", dt.datetime(2026, 11, 1, 1, 30, tzinfo=NY), NY,
+     dt.datetime(2026, 10, 31, 6, 0, tzinfo=UTC)),
+    # EU change, Sun 25 Oct 2026 03:00 CEST -> 02:00 CET
+    ("25/10/2026 10:00 CET", dt.datetime(2026, 10, 25, 10, 0, tzinfo=PARIS), PARIS,
+     dt.datetime(2026, 10, 24, 9, 30, tzinfo=UTC)),
+    ("25/10/2026 10:00 CET", dt.datetime(2026, 10, 25, 10, 0, tzinfo=PARIS), PARIS,
+     dt.datetime(2026, 10, 24, 8, 30, tzinfo=UTC)),
+    ("Sun 25 Oct 2026 10:00 Europe/Berlin", dt.datetime(2026, 10, 25, 10, 0, tzinfo=BERLIN), BERLIN,
+     dt.datetime(2026, 10, 24, 8, 30, tzinfo=UTC)),
+    # Sydney springs forward Sun 4 Oct 2026: 10:00 is AEDT (+11) although written AEST
+    ("Sun Oct 4 2026 10:00 AEST", dt.datetime(2026, 10, 4, 10, 0, tzinfo=SYDNEY), SYDNEY,
+     dt.datetime(2026, 10, 2, 23, 30, tzinfo=UTC)),
+    ("Sun Oct 4 2026 10:00 AEST", dt.datetime(2026, 10, 4, 10, 0, tzinfo=SYDNEY), SYDNEY,
+     dt.datetime(2026, 10, 2, 22, 30, tzinfo=UTC)),
+    # US spring-forward Sun 8 Mar 2026: 2:30am ET does not exist, moved on by the gap (03:30 EDT)
+    ("Mar 8 2026 2:30am ET", dt.datetime(2026, 3, 8, 2, 30, tzinfo=NY), NY,
+     dt.datetime(2026, 3, 7, 8, 0, tzinfo=UTC)),
+    ("Mar 8 2026 2:30am ET", dt.datetime(2026, 3, 8, 2, 30, tzinfo=NY), NY,
+     dt.datetime(2026, 3, 7, 7, 0, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize("text,event,ae_zone,now", DST,
+                         ids=[f"{t}@{n:%m-%dT%H:%M}" for t, _, _, n in DST])
+def test_expedite_across_daylight_saving_changes(desk, text, event, ae_zone, now):
+    # sanity of the chosen clocks: the answer is within a couple of hours of 24
+    assert 21 * H <= event - now <= 26 * H
+    plain, flagged = two_issues(desk, with_dates(text), now)
+    code, out, report = desk.sync(now=now)
+    assert code == 0, out
+    check(desk, plain, flagged, report, event, now, ae_zone)
+    converged(desk, now, plain, flagged)
+
+
+# due date (read in the team zone, America/Los_Angeles) and Preferred Date Options together:
+# the earliest upcoming one wins.
+EARLIEST = {
+    "due-date-only-upcoming": (None, "2026-11-24", NOW, dt.datetime(2026, 11, 24, 0, 0, tzinfo=LA), LA),
+    "due-date-read-in-team-zone": (None, "2026-11-24", dt.datetime(2026, 11, 23, 7, 30, tzinfo=UTC),
+                                   dt.datetime(2026, 11, 24, 0, 0, tzinfo=LA), LA),
+    "due-date-beats-later-preferred": ("Nov 27 10am PT", "2026-11-24", NOW,
+                                       dt.datetime(2026, 11, 24, 0, 0, tzinfo=LA), LA),
+    "preferred-beats-later-due-date": ("Nov 24 8am PT", "2026-11-30", NOW,
+                                       dt.datetime(2026, 11, 24, 8, 0, tzinfo=LA), LA),
+    "later-written-option-is-earlier": ("Option 1: Nov 30, 10am PT\nOption 2: Nov 24, 8:59am PT", None, NOW,
+                                        dt.datetime(2026, 11, 24, 8, 59, tzinfo=LA), LA),
+    "second-option-exactly-24h": ("Option 1: Nov 30, 10am PT\nOption 2: Nov 24, 9am PT", None, NOW,
+                                  dt.datetime(2026, 11, 24, 9, 0, tzinfo=LA), LA),
+    "passed-option-is-skipped": ("Nov 23 8am PT or Nov 27 10am PT", None, NOW,
+                                 dt.datetime(2026, 11, 27, 10, 0, tzinfo=LA), LA),
+    "passed-due-date-is-skipped": ("Nov 24 10:30 ET", "2026-11-20", NOW,
+                                   dt.datetime(2026, 11, 24, 10, 30, tzinfo=NY), NY),
+}
+
+
+@pytest.mark.parametrize("case", list(EARLIEST))
+def test_earliest_upcoming_of_due_date_and_preferred_dates_wins(desk, case):
+    text, due, now, event, ae_zone = EARLIEST[case]
+    description = with_dates(text) if text else COMPLETE
+    plain, flagged = two_issues(desk, description, now, **({"due_date": due} if due else {}))
+    code, out, report = desk.sync(now=now)
+    assert code == 0, out
+    check(desk, plain, flagged, report, event, now, ae_zone)
+    converged(desk, now, plain, flagged)
+
+
+@pytest.mark.parametrize("text", ["ASAP", "next week sometime", "Tuesday afternoon, customer is flexible"])
+def test_unreadable_date_leaves_expedite_and_asks_once(desk, text):
+    plain, flagged = two_issues(desk, with_dates(text), NOW)
+    code, out, report = desk.sync()
+    assert code == 0, out
+    assert "EXPEDITE" not in desk.labels(plain) and "EXPEDITE" in desk.labels(flagged)
+    for iid in (plain, flagged):
+        notes = desk.bot_notes(iid)
+        assert len(notes) == 1, iid
+        body = notes[0]["body"]
+        assert body.startswith("@eve.ae ") and "date" in body and "time zone" in body
+        assert text.split()[0] in body  # it quotes what it could not read
+        assert not any(line.lstrip().startswith("/") for line in body.splitlines())
+    assert {(f["issue"], f["rule"]) for f in report["findings"]} == {(plain, "expedite"), (flagged, "expedite")}
+    assert all(f["why"] for f in report["findings"])
+    assert {c["issue"] for c in report["changes"]} == {plain, flagged}
+    assert not [c for c in report["changes"] if "label" in c["what"]]
+    converged(desk, NOW, plain, flagged)
+
+
+def test_unreadable_date_comment_asks_again_when_the_text_changes(desk):
+    iid = desk.issue(description=with_dates("ASAP"), labels=("SA Backlog", "FY27-Q4", "EXPEDITE"))
+    desk.sync()
+    assert len(desk.bot_notes(iid)) == 1
+    desk.store.add_token("eve-token", "eve.ae")
+    issue = desk.sandbox.client("eve-token").projects.get("sa-team/sa-service-desk", lazy=True).issues.get(iid)
+    issue.description = with_dates("Tomorrow 10am PT")
+    issue.save()
+    code, out, report = desk.sync()
+    assert code == 0, out
+    # tomorrow 10am PT = Tue Nov 24 18:00Z = 25 h away: EXPEDITE goes, with the explanation
+    assert "EXPEDITE" not in desk.labels(iid)
+    notes = desk.bot_notes(iid)
+    assert len(notes) == 2 and "2026-11-24 18:00 UTC" in notes[1]["body"]
+    assert report["findings"] == []
+
+
+@pytest.mark.parametrize("order,now,expedite", [
+    # "03/12/2026 10:00 PT": 12 March (month first) or 3 December (day first)
+    ("month_first", dt.datetime(2026, 3, 11, 18, 0, tzinfo=UTC), True),  # Mar 12 10:00 PDT = 17:00Z, 23 h
+    ("day_first", dt.datetime(2026, 3, 11, 18, 0, tzinfo=UTC), False),  # Dec 3: months away
+    ("day_first", dt.datetime(2026, 12, 2, 19, 0, tzinfo=UTC), True),  # Dec 3 10:00 PST = 18:00Z, 23 h
+    ("month_first", dt.datetime(2026, 12, 2, 19, 0, tzinfo=UTC), False),  # Mar 12 2026 passed
+])
+def test_date_order_decides_how_numeric_dates_are_read(desk, rules_with, order, now, expedite):
+    config = rules_with({"date_order: month_first": f"date_order: {order}"})
+    intended = (dt.datetime(2026, 3, 12, 10, 0, tzinfo=LA) if order == "month_first"
+                else dt.datetime(2026, 12, 3, 10, 0, tzinfo=LA))
+    assert (dt.timedelta(0) < intended - now < 24 * H) == expedite
+    plain, flagged = two_issues(desk, with_dates("03/12/2026 10:00 PT"), now)
+    code, out, report = desk.sync(now=now, config=config)
+    assert code == 0, out
+    check(desk, plain, flagged, report, intended, now, LA)
+    converged(desk, now, plain, flagged, config=config)
+
+
+def test_expedite_ignores_action_items_and_closed_issues(desk):
+    soon = with_dates("Tue Nov 24, 8am PT")  # 23 h away
+    action = desk.issue(description=soon, labels=("SA Action Items", "FY27-Q4"))
+    closed = desk.issue(description=soon, labels=("FY27-Q4",), state="closed", updated_at=NOW - H)
+    code, out, report = desk.sync()
+    assert code == 0, out
+    assert desk.labels(action) == {"SA Action Items", "FY27-Q4"}
+    assert desk.labels(closed) == {"FY27-Q4"}
+    assert report["changes"] == []
+
+
+
+def test_passed_event_written_with_a_year_is_removed_silently(desk):
+    created = NOW - 7 * D
+    iid = desk.issue(description=with_dates("Tue Nov 17 2026, 10am PT"), labels=("SA Backlog", "FY27-Q4", "EXPEDITE"),
+                     created_at=created, updated_at=created)
+    code, out, report = desk.sync()
+    assert code == 0, out
+    assert "EXPEDITE" not in desk.labels(iid) and desk.bot_notes(iid) == []
+    assert [c["what"] for c in report["changes"]] == ["remove label 'EXPEDITE'"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: gl_cs/decide/rules/expedite.py passes the sync clock as the reference year to find_dates, so "
+    "'Tue Nov 17, 10am PT' in a request opened on 16 Nov 2026 and synced on 23 Nov 2026 is read as "
+    "Wed 17 Nov 2027: instead of removing EXPEDITE silently (the event passed) gl-cs posts a comment "
+    "saying the event is about 8617 hours away"))
+def test_passed_event_written_without_a_year_is_removed_silently(desk):
+    created = NOW - 7 * D
+    iid = desk.issue(description=with_dates("Tue Nov 17, 10am PT"), labels=("SA Backlog", "FY27-Q4", "EXPEDITE"),
+                     created_at=created, updated_at=created)
+    code, out, report = desk.sync()
+    assert code == 0, out
+    assert "EXPEDITE" not in desk.labels(iid)
+    assert desk.bot_notes(iid) == []
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: gl_cs/decide/rules/expedite.py reads 'today'/'tomorrow' relative to the sync clock, not to when "
+    "the request was written: 'today 3pm PT' in a request written (created and last updated) on Fri 20 Nov "
+    "2026 gets EXPEDITE at a sync on Mon 23 Nov 2026 09:00 PT, for an event that passed three days ago "
+    "(and it would get it again every morning)"))
+def test_relative_date_means_the_day_it_was_written(desk):
+    written = NOW - 3 * D  # Fri 20 Nov 2026, 09:00 PT
+    iid = desk.issue(description=with_dates("today 3pm PT"), created_at=written, updated_at=written)
+    code, out, report = desk.sync()
+    assert code == 0, out
+    assert "EXPEDITE" not in desk.labels(iid)
+
+
+def test_expedite_follows_the_clock_as_the_event_comes_closer(desk):
+    event = dt.datetime(2026, 11, 25, 10, 0, tzinfo=LA)  # Wed 18:00Z
+    iid = desk.issue(description=with_dates("Wed Nov 25, 10am PT"), labels=("SA Backlog", "FY27-Q4", "EXPEDITE"))
+    code, out, _ = desk.sync(now=event - 40 * H)  # an AE flagged it early: removed, explained
+    assert code == 0, out
+    assert "EXPEDITE" not in desk.labels(iid) and len(desk.bot_notes(iid)) == 1
+    assert desk.sync(now=event - 30 * H)[2]["writes"] == 0
+    code, out, report = desk.sync(now=event - 20 * H)  # now it is due: gl-cs adds it itself
+    assert code == 0, out
+    assert "EXPEDITE" in desk.labels(iid) and len(desk.bot_notes(iid)) == 1
+    assert [c["what"] for c in report["changes"]] == ["add label 'EXPEDITE'"]
+    assert desk.sync(now=event - H)[2]["writes"] == 0
+    code, out, report = desk.sync(now=event + H)  # over: removed without a word
+    assert code == 0, out
+    assert "EXPEDITE" not in desk.labels(iid) and len(desk.bot_notes(iid)) == 1
+    assert desk.sync(now=event + 2 * H)[2]["writes"] == 0
