@@ -109,6 +109,8 @@ def _decide(gitlab: GitLab, issue: Issue, ctx: Context):
         except MissingData as need:
             if need.what == "label_events":
                 issue = issue.with_label_events(gitlab.label_events(issue.iid))
+            elif need.what == "notes":
+                issue = issue.with_notes(gitlab.notes(issue.iid))
             elif need.what == "members":
                 ctx.members_ = tuple(gitlab.members())
             else:  # pragma: no cover - a rule asked for something unknown

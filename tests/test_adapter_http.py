@@ -20,7 +20,7 @@ import responses
 from responses import matchers
 
 from gl_cs.act.applier import Applier
-from gl_cs.act.markers import marker, with_marker
+from gl_cs.markers import marker, with_marker
 from gl_cs.decide.actions import Comment, Plan
 from gl_cs.gitlab.adapter import GitLab, GitLabError
 from gl_cs.read.snapshot import User

@@ -113,10 +113,14 @@ CASES = [
     # --- no year: next occurrence on/after now - 1 day -------------------------------------
     ("no_year_tomorrow", "Nov 24", LA, False, [("2026-11-24T00:00:00-08:00", LA, True, True)]),
     ("no_year_yesterday_still_this_year", "Nov 22", LA, False, [("2026-11-22T00:00:00-08:00", LA, True, True)]),
-    ("no_year_two_days_ago_next_year", "Nov 21", LA, False, [("2027-11-21T00:00:00-08:00", LA, True, True)]),
+    ("no_year_two_days_ago_is_this_year", "Nov 21", LA, False, [("2026-11-21T00:00:00-08:00", LA, True, True)]),
+    ("no_year_weekday_decides", "Wed Nov 17", LA, False, [("2027-11-17T00:00:00-08:00", LA, True, True)]),
+    ("no_year_weekday_confirms", "Tue Nov 17 10am PT", LA, False,
+     [("2026-11-17T10:00:00-08:00", LA, False, False)]),
+    ("no_year_far_past_is_next_year", "Jun 3", LA, False, [("2027-06-03T00:00:00-07:00", LA, True, True)]),
     ("no_year_january_is_next_year", "Jan 5 10am PT", LA, False, [("2027-01-05T10:00:00-08:00", LA, False, False)]),
     ("no_year_feb_29_next_leap_year", "Feb 29", LA, False, [("2028-02-29T00:00:00-08:00", LA, True, True)]),
-    ("no_year_uses_zone_of_the_date", "Nov 22 10am JST", LA, False, [("2027-11-22T10:00:00+09:00", "Asia/Tokyo", False, False)]),
+    ("no_year_uses_zone_of_the_date", "Nov 22 10am JST", LA, False, [("2026-11-22T10:00:00+09:00", "Asia/Tokyo", False, False)]),
     # --- no zone -------------------------------------------------------------
     ("no_zone_assumed", "Nov 24 10am", "Europe/Berlin", False, [("2026-11-24T10:00:00+01:00", "Europe/Berlin", True, False)]),
     ("no_zone_assumed_utc", "Dec 3 2026 08:15", "UTC", False, [("2026-12-03T08:15:00+00:00", "UTC", True, False)]),
@@ -326,3 +330,11 @@ def test_expedite_style_use():
     assert r.when - NOW == timedelta(hours=25)
     (r2,) = read("today 4pm")
     assert r2.when - NOW == timedelta(hours=7)
+
+
+def test_relative_words_mean_the_day_they_were_written():
+    written = datetime(2026, 11, 20, 18, 0, tzinfo=timezone.utc)  # Fri 10:00 PT
+    got = find_dates("today 3pm PT", now=NOW, default_tz=LA, day_first=False, written=written)
+    assert [r.when.isoformat() for r in got] == ["2026-11-20T15:00:00-08:00"]
+    got = find_dates("tomorrow 3pm PT", now=NOW, default_tz=LA, day_first=False)
+    assert [r.when.isoformat() for r in got] == ["2026-11-24T15:00:00-08:00"]

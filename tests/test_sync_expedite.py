@@ -269,11 +269,6 @@ def test_passed_event_written_with_a_year_is_removed_silently(desk):
     assert [c["what"] for c in report["changes"]] == ["remove label 'EXPEDITE'"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: gl_cs/decide/rules/expedite.py passes the sync clock as the reference year to find_dates, so "
-    "'Tue Nov 17, 10am PT' in a request opened on 16 Nov 2026 and synced on 23 Nov 2026 is read as "
-    "Wed 17 Nov 2027: instead of removing EXPEDITE silently (the event passed) gl-cs posts a comment "
-    "saying the event is about 8617 hours away"))
 def test_passed_event_written_without_a_year_is_removed_silently(desk):
     created = NOW - 7 * D
     iid = desk.issue(description=with_dates("Tue Nov 17, 10am PT"), labels=("SA Backlog", "FY27-Q4", "EXPEDITE"),
@@ -284,11 +279,6 @@ def test_passed_event_written_without_a_year_is_removed_silently(desk):
     assert desk.bot_notes(iid) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: gl_cs/decide/rules/expedite.py reads 'today'/'tomorrow' relative to the sync clock, not to when "
-    "the request was written: 'today 3pm PT' in a request written (created and last updated) on Fri 20 Nov "
-    "2026 gets EXPEDITE at a sync on Mon 23 Nov 2026 09:00 PT, for an event that passed three days ago "
-    "(and it would get it again every morning)"))
 def test_relative_date_means_the_day_it_was_written(desk):
     written = NOW - 3 * D  # Fri 20 Nov 2026, 09:00 PT
     iid = desk.issue(description=with_dates("today 3pm PT"), created_at=written, updated_at=written)

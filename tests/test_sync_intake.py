@@ -319,11 +319,6 @@ def test_author_with_an_unmentionable_name_is_not_mentioned(desk):
     assert desk.store.mass_mentions == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: gl_cs/decide/rules/intake.py keys the 'missing' comment on the set of missing fields "
-    "(missing-<sha1 of the set>), so when the set goes A -> B -> A gl-cs posts nothing the third time: "
-    "the newest comment still lists B although A is what is missing now (the docstring promises a new "
-    "comment whenever the list changes)"))
 def test_a_missing_set_that_comes_back_is_asked_for_again(desk):
     iid = desk.issue(description=request(drop=("Outcome",)))
     desk.sync()
@@ -338,11 +333,6 @@ def test_a_missing_set_that_comes_back_is_asked_for_again(desk):
     assert_lists_exactly(notes[-1]["body"], {"Outcome"})
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: gl_cs/decide/rules/intake.py takes any SA Waiting added by the bot for 'gl-cs put it in SA Waiting "
-    "for missing fields'. When workflow.assignee (or a transitions revert) puts a person's SA Waiting back, "
-    "the next sync, with nothing changed, moves the complete request on to SA Backlog with a 'the request has "
-    "everything' comment: the SA's SA Waiting is lost and one sync did not converge"))
 def test_waiting_restored_by_gl_cs_for_another_rule_is_still_the_persons(desk):
     iid = desk.issue(labels=("SA Doing", "FY27-Q4"),
                      label_events=[("eve.ae", "add", "SA Backlog", LONG_AGO),

@@ -174,11 +174,6 @@ def test_services_phrases_come_from_rules_yml(desk, rules_with):
 
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: gl_cs/decide/rules/services.py drops every unticked task-list item (_UNTICKED) before matching, "
-    "while rules.yml (intake.template_checkboxes) says only the template's own options are leftovers and any "
-    "other unticked box is a task the AE wrote: SA Tasks '- [ ] Joint call with Professional Services to "
-    "scope the migration' gets no Services label"))
 def test_services_named_in_the_aes_own_unticked_task_counts(desk):
     iid = desk.issue(description=services_description(
         "- [ ] Joint call with Professional Services to scope the migration\n- [ ] Send the reference architecture"))

@@ -18,7 +18,7 @@ from typing import Callable
 
 from ..decide.actions import Comment, Plan
 from ..gitlab.adapter import GitLab, GitLabError
-from .markers import has_marker, with_marker
+from ..markers import has_marker, latest_key, with_marker
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,11 @@ class Applier:
         bodies = [n.body for n in self.gitlab.notes(plan.iid)]
         pending = []
         for comment in plan.comments:
-            if has_marker(bodies, comment.rule, comment.key):
+            if comment.scope is not None:
+                said = latest_key(bodies, comment.rule, comment.scope) == comment.key
+            else:
+                said = has_marker(bodies, comment.rule, comment.key)
+            if said:
                 self.totals.skipped_comments += 1
             else:
                 pending.append(comment)

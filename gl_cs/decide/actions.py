@@ -43,11 +43,16 @@ class SetAssignees(Action):
 @dataclass(frozen=True)
 class Comment(Action):
     """A bot comment. ``key`` makes it unique per issue: the applier never posts the
-    same (rule, key) twice, thanks to a hidden marker in the body."""
+    same (rule, key) twice, thanks to a hidden marker in the body (or, with a
+    ``scope``, never twice in a row)."""
 
     key: str = ""
     body: str = ""
     summary: str = ""  # a few words for the report, e.g. "to @eve.ae: asks for SA Tasks"
+    # With a scope (a key prefix; "" for every key of the rule), the comment is skipped
+    # only when the rule's most recent comment in that scope has the same key:
+    # "say it again when it changed".
+    scope: str | None = None
 
     def describe(self) -> str:
         if self.summary:

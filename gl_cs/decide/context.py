@@ -12,11 +12,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..config import Config
-from ..read.snapshot import Issue, LabelEvent, Member, User
+from ..read.snapshot import Issue, LabelEvent, Member, Note, User
 
 
 class MissingData(Exception):
-    """A rule needs data the sync has not read yet: ``what`` is "label_events" or "members"."""
+    """A rule needs data the sync has not read yet: "label_events", "notes" or "members"."""
 
     def __init__(self, what: str):
         super().__init__(what)
@@ -41,6 +41,11 @@ class Context:
         if issue.label_events is None:
             raise MissingData("label_events")
         return issue.label_events
+
+    def notes(self, issue: Issue) -> tuple[Note, ...]:
+        if issue.notes is None:
+            raise MissingData("notes")
+        return issue.notes
 
     def is_bot(self, user: User | None) -> bool:
         return user is not None and self.bot is not None and user.id == self.bot.id

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 import gitlab
 import requests
 from gitlab import exceptions as gle
 
-from ..read.snapshot import Issue, LabelEvent, Member, User, parse_timestamp
+from ..read.snapshot import Issue, LabelEvent, Member, Note, User
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +39,6 @@ class GitLabError(Exception):
     @property
     def transient(self) -> bool:
         return self.status is None or self.status >= 500 or self.status == 429
-
-
-@dataclass(frozen=True)
-class Note:
-    id: int
-    body: str
-    author: User | None
-    system: bool
-    created_at: dt.datetime | None
 
 
 def _describe(exc: Exception, what: str, secret: str = "") -> GitLabError:
@@ -153,9 +143,7 @@ class GitLab:
     def notes(self, iid: int) -> list[Note]:
         found = self._call(f"reading comments of #{iid}", self._issue(iid).notes.list,
                            get_all=True, per_page=PER_PAGE, sort="asc", retry_transient_errors=True)
-        return [Note(id=int(n.attributes["id"]), body=str(n.attributes.get("body") or ""),
-                     author=User.from_api(n.attributes.get("author")), system=bool(n.attributes.get("system")),
-                     created_at=parse_timestamp(n.attributes.get("created_at"))) for n in found]
+        return [Note.from_api(n.attributes) for n in found]
 
     # -- writes ----------------------------------------------------------
     def create_label(self, name: str, color: str, description: str = "") -> None:

@@ -39,10 +39,11 @@ after a space ``2026-11-24 10:00-11:00`` is a range.  A date without a time is
 (e.g. for EXPEDITE).  ``Nov 24 or 25`` reads only Nov 24; a weekday without a
 date (``Tuesday 10am``) is not read.
 
-*Year.*  A date written without a year is the next occurrence on or after
-``now`` minus one day, in the zone used: on 23 Nov 2026 ``Nov 24`` and
-``Nov 22`` mean 2026, ``Nov 21`` and ``Jan 5`` mean 2027.  ``Feb 29`` moves on
-to the next leap year.  A weekday written next to a date is ignored.
+*Year.*  A date written without a year falls between four months before and
+eight months after ``now``, in the zone used: on 23 Nov 2026 ``Nov 17`` and
+``Nov 24`` mean 2026, ``Jan 5`` means 2027.  A weekday written next to it
+decides between neighbouring years when only one matches (``Wed Nov 17`` is
+2027).  ``Feb 29`` moves on to the next leap year.
 
 *Zone.*  Written after the time (or after a date-only date):
 
@@ -480,6 +481,7 @@ class _Cand:
     has_year: bool
     dayfirst: bool = False
     rel_days: int = 0
+    weekday: int | None = None  # 0 = Monday, when a weekday was written next to the date
 
 
 def _candidates(text: str, day_first: bool) -> list[_Cand]:
@@ -549,7 +551,12 @@ def _named(m: re.Match[str], kind: str) -> _Cand | None:
         return None
     day = _ORDINAL_RE.sub("", m["day"])
     date_text = f"{mon} {day}" + (f" {m['y']}" if m["y"] else "")
-    return _Cand(m.start(), m.end(), kind, date_text, bool(m["y"]))
+    wd = (m["wd"] or "").strip(".").lower()[:3]
+    weekday = _WEEKDAYS.index(wd) if wd in _WEEKDAYS else None
+    return _Cand(m.start(), m.end(), kind, date_text, bool(m["y"]), weekday=weekday)
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 _ORDINAL_RE = re.compile(r"(?i)(st|nd|rd|th)$")
@@ -589,11 +596,13 @@ def _time_from_match(m: re.Match[str], base: int = 0) -> _Time | None:
 # main entry point
 
 
-def find_dates(text: str, *, now: datetime, default_tz: str, day_first: bool) -> list[ReadDate]:
+def find_dates(text: str, *, now: datetime, default_tz: str, day_first: bool,
+               written: datetime | None = None) -> list[ReadDate]:
     """Every date/time written in ``text``, in the order written.
 
-    ``now`` is the reference for dates without a year and for ``today``/
-    ``tomorrow`` (a naive ``now`` is taken as UTC).  ``default_tz`` is the
+    ``now`` is the reference for dates without a year; ``written`` (when the
+    text was written, default ``now``) for ``today``/``tomorrow`` (naive times
+    are taken as UTC).  ``default_tz`` is the
     team's IANA zone, used when the text names none (``assumed_zone``).
     ``day_first`` decides ``03/04`` (True: 3 April).  See the module docstring.
     """
@@ -610,9 +619,12 @@ def find_dates(text: str, *, now: datetime, default_tz: str, day_first: bool) ->
             return []
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
+    written = written or now
+    if written.tzinfo is None:
+        written = written.replace(tzinfo=timezone.utc)
     text = _east_asian_dates(text[:200_000])
     try:
-        return _find(text, now, default_zone, day_first)
+        return _find(text, now, default_zone, day_first, written_at=written)
     except Exception:  # pragma: no cover - never raise on odd text
         return []
 
@@ -645,7 +657,8 @@ class _Found:
     zone: _Zone | None
 
 
-def _find(text: str, now: datetime, default_zone: _Zone, day_first: bool) -> list[ReadDate]:
+def _find(text: str, now: datetime, default_zone: _Zone, day_first: bool,
+          written_at: datetime | None = None) -> list[ReadDate]:
     found: list[_Found] = []
     last_end = 0
     cands = _candidates(text, day_first)[:MAX_DATES]
@@ -725,7 +738,7 @@ def _find(text: str, now: datetime, default_zone: _Zone, day_first: bool) -> lis
                     zone = _zone_named(next(iter(text_zones)))
             if zone is None:
                 zone, assumed = default_zone, True
-        rd = _resolve(text, f, zone, assumed, now)
+        rd = _resolve(text, f, zone, assumed, now, written_at or now)
         if rd is not None:
             results.append(rd)
     return results
@@ -741,14 +754,15 @@ def _zone_named(name: str) -> _Zone:
     return _zone_from_name(name)
 
 
-def _resolve(text: str, f: _Found, zone: _Zone, assumed: bool, now: datetime) -> ReadDate | None:
+def _resolve(text: str, f: _Found, zone: _Zone, assumed: bool, now: datetime,
+             written: datetime) -> ReadDate | None:
     c = f.cand
     now_local = now.astimezone(zone.tz)
     time_text = f.time.text if f.time else ""
     day: date | None = None
     clock: time = time(0, 0)
     if c.kind == "rel":
-        day = now_local.date() + timedelta(days=c.rel_days)
+        day = written.astimezone(zone.tz).date() + timedelta(days=c.rel_days)
         if time_text:
             parsed = _parse(time_text, datetime(2000, 1, 1), dayfirst=False)
             if parsed is None:
@@ -760,13 +774,7 @@ def _resolve(text: str, f: _Found, zone: _Zone, assumed: bool, now: datetime) ->
             if parsed is None:
                 return None
         else:
-            cutoff = now_local.date() - timedelta(days=1)
-            parsed = None
-            for year in range(now_local.year, now_local.year + 9):
-                p = _parse_date_time(c, time_text, year)
-                if p is not None and p.date() >= cutoff:
-                    parsed = p
-                    break
+            parsed = _pick_year(c, time_text, now_local.date())
             if parsed is None:
                 return None
         day, clock = parsed.date(), parsed.time()
@@ -781,6 +789,27 @@ def _resolve(text: str, f: _Found, zone: _Zone, assumed: bool, now: datetime) ->
         assumed_zone=assumed,
         date_only=f.time is None,
     )
+
+
+def _pick_year(c: _Cand, time_text: str, today: date) -> datetime | None:
+    """The year of a date written without one: the one that puts it between four
+    months ago and eight months ahead (a request is about the coming months, or is
+    stale), unless only another year matches the weekday written next to it."""
+    options = []
+    for year in range(today.year - 1, today.year + 9):
+        p = _parse_date_time(c, time_text, year)
+        if p is not None and (p.year == year or c.kind == "num"):
+            options.append(p)
+    if not options:
+        return None
+    window_start, window_end = today - timedelta(days=122), today + timedelta(days=243)
+    ranked = sorted(options, key=lambda p: (not (window_start <= p.date() <= window_end),
+                                            abs((p.date() - today).days)))
+    if c.weekday is not None:
+        for p in ranked[:3]:
+            if p.weekday() == c.weekday:
+                return p
+    return ranked[0]
 
 
 def _parse(s: str, default: datetime, *, dayfirst: bool) -> datetime | None:

@@ -63,6 +63,22 @@ class LabelEvent:
 
 
 @dataclass(frozen=True)
+class Note:
+    """One comment (``GET .../issues/:iid/notes``)."""
+
+    id: int
+    body: str
+    author: User | None
+    system: bool
+    created_at: dt.datetime | None
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> "Note":
+        return cls(id=int(data["id"]), body=str(data.get("body") or ""), author=User.from_api(data.get("author")),
+                   system=bool(data.get("system")), created_at=parse_timestamp(data.get("created_at")))
+
+
+@dataclass(frozen=True)
 class Member:
     """A project member (``GET /projects/:id/members/all``)."""
 
@@ -83,8 +99,8 @@ class Issue:
     ``labels`` and ``assignees`` are the *projected* state while rules run: the
     engine replaces them as earlier rules plan changes, so later rules decide
     on the state the issue will have after this sync.
-    ``label_events`` is ``None`` until the engine fetched them for a rule that
-    declared it needs them.
+    ``label_events`` and ``notes`` are ``None`` until the sync read them for a rule
+    that asked for them.
     """
 
     iid: int
@@ -100,6 +116,7 @@ class Issue:
     due_date: dt.date | None = None
     web_url: str = ""
     label_events: tuple[LabelEvent, ...] | None = field(default=None, compare=False)
+    notes: tuple[Note, ...] | None = field(default=None, compare=False)
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> "Issue":
@@ -134,3 +151,7 @@ class Issue:
 
     def with_label_events(self, events: Iterable[LabelEvent]) -> "Issue":
         return replace(self, label_events=tuple(sorted(events, key=lambda e: (e.created_at, e.id))))
+
+    def with_notes(self, notes: Iterable[Note]) -> "Issue":
+        return replace(self, notes=tuple(sorted(notes, key=lambda n: (n.created_at or dt.datetime.min.replace(
+            tzinfo=dt.timezone.utc), n.id))))

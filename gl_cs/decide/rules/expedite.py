@@ -54,7 +54,11 @@ def _events(issue: Issue, ctx: Context) -> tuple[list[Event], str]:
         start = dt.datetime.combine(issue.due_date, dt.time(0, 0), tzinfo=tz)
         events.append(Event(start, start + DAY, f"due date {issue.due_date.isoformat()}", cfg.timezone))
     text = read_request(issue, cfg).fields.get("preferred_date_options", "")
-    for found in find_dates(text, now=ctx.now, default_tz=cfg.timezone, day_first=cfg.day_first):
+    # "today"/"tomorrow" mean the day the AE wrote them: the issue's last update is the
+    # closest GitLab's issue list tells (a year is inferred around the sync's clock).
+    written = min(issue.updated_at or ctx.now, ctx.now)
+    for found in find_dates(text, now=ctx.now, default_tz=cfg.timezone, day_first=cfg.day_first,
+                            written=written):
         end = found.when + DAY if found.date_only else found.when
         events.append(Event(found.when, end, found.source, found.zone_name))
     return events, text

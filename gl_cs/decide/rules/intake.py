@@ -7,10 +7,10 @@ Opportunity Details, Outcome, Challenges, Infrastructure, SA Tasks; and
 
 * a request with a field missing or empty goes to SA Waiting, with one comment
   to the author listing exactly what is missing (a new one only when that list
-  changes);
-* when the AE fills the gaps, a request that gl-cs itself put in SA Waiting goes
-  back to the state it had before, with one short comment. A person's own
-  SA Waiting is left alone.
+  differs from the one gl-cs asked for last);
+* when the AE fills the gaps, a request that gl-cs itself put in SA Waiting for
+  missing fields (its last intake comment asked for them) goes back to the state it
+  had before, with one short comment. A person's own SA Waiting is left alone.
 Only requests in ``intake.states`` (default: backlog, triaged, waiting) are moved:
 a request an SA is already doing is not pulled back.
 """
@@ -23,6 +23,7 @@ from ...read.snapshot import Issue
 from ...text.safe import mention
 from ..actions import Action, AddLabel, Comment, RemoveLabel
 from ..context import Context
+from ...markers import latest_key
 from ..history import latest_add, state_before
 from ..request import is_request, read_request
 from .base import Rule
@@ -74,7 +75,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
                 f"gl-cs moves the request on once they are there.")
         digest = hashlib.sha1("|".join(sorted(parsed.missing)).encode()).hexdigest()[:10]
         author = issue.author.username if issue.author else "the author"
-        actions.append(Comment(NAME, why, key=f"missing-{digest}", body=body,
+        actions.append(Comment(NAME, why, key=f"missing-{digest}", body=body, scope="",
                                summary=f"to {author}: asks for " + ", ".join(names)))
         return actions
 
@@ -84,6 +85,9 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     entered = latest_add(events, [present[0]], ctx, people_only=False)
     if entered is None or not ctx.is_bot(entered.user):
         return []  # a person put it in SA Waiting: their call
+    said = latest_key([n.body for n in ctx.notes(issue) if ctx.is_bot(n.author)], NAME)
+    if not (said or "").startswith("missing-"):
+        return []  # gl-cs put it there for another rule (e.g. a revert): not intake's to undo
     previous = state_before(events, entered, cfg)
     if previous is None or previous == waiting or cfg.state(previous).needs_assignee and not issue.assignees:
         previous = cfg.default_state

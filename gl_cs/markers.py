@@ -21,3 +21,22 @@ def with_marker(body: str, rule: str, key: str) -> str:
 def has_marker(bodies, rule: str, key: str) -> bool:
     mark = marker(rule, key)
     return any(mark in b for b in bodies)
+
+
+_MARKER_RE = re.compile(r"<!-- gl-cs:([A-Za-z0-9_.:=,+-]+?):([A-Za-z0-9_.:=,+-]*) -->")
+
+
+def markers_in(body: str) -> list[tuple[str, str]]:
+    """The (rule, key) pairs of the markers in one comment body, in order."""
+    return _MARKER_RE.findall(body or "")
+
+
+def latest_key(bodies, rule: str, prefix: str = "") -> str | None:
+    """The key of the most recent marker of ``rule`` whose key starts with ``prefix``
+    (``bodies`` oldest first)."""
+    found = None
+    for body in bodies:
+        for r, k in markers_in(body):
+            if r == rule and k.startswith(prefix):
+                found = k
+    return found
