@@ -81,7 +81,7 @@ def run_sync(gitlab: GitLab, config: Config, now: dt.datetime, *, dry_run: bool 
         return report
     report.labels_created = created
     ctx = Context(config=config, now=now, bot=bot, project_labels=tuple(label_names + created))
-    applier = Applier(gitlab, dry_run=dry_run)
+    applier = Applier(gitlab, dry_run=dry_run, bot_id=bot.id)
 
     try:
         for issue in _sources(gitlab, config, now, iids):

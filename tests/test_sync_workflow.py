@@ -218,3 +218,13 @@ def test_weekly_renamed_triaged_label_is_the_triaged_state(desk):
     assert desk.labels(owned) == {renamed, "FY27-Q4"} and desk.bot_notes(owned) == []
     assert [a["username"] for a in desk.get(unowned)["assignees"]] == ["ben.sa"]
     assert desk.labels(both) == {renamed, "FY27-Q4"}
+
+
+def test_a_marker_pasted_by_a_person_does_not_silence_gl_cs(desk):
+    iid = desk.issue(labels=("SA Doing", "FY27-Q4"), label_events=[("olga.outsider", "add", "SA Doing", LONG_AGO)])
+    events = desk.store.label_events(desk.project_id, iid)
+    forged = f"<!-- gl-cs:workflow.assignee:event-{events[-1]['id']} -->"
+    desk.store.add_note(desk.project_id, iid, f"copying the bot: {forged}", "eve.ae")
+    code, out, _ = desk.sync()
+    assert code == 0, out
+    assert len(desk.bot_notes(iid)) == 1

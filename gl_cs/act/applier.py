@@ -36,8 +36,9 @@ class Applied:
 
 class Applier:
     def __init__(self, gitlab: GitLab, *, dry_run: bool = False, note_attempts: int = 4,
-                 backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep):
+                 backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep, bot_id: int | None = None):
         self.gitlab = gitlab
+        self.bot_id = bot_id
         self.dry_run = dry_run
         self.note_attempts = note_attempts
         self.backoff = backoff
@@ -53,7 +54,7 @@ class Applier:
             self._edit(plan)
         if not plan.comments:
             return []
-        bodies = [n.body for n in self.gitlab.notes(plan.iid)]
+        bodies = self._bot_bodies(plan.iid)
         pending = []
         for comment in plan.comments:
             if comment.scope is not None:
@@ -67,6 +68,12 @@ class Applier:
         if pending:
             self._post_once(plan.iid, pending)
         return pending
+
+    def _bot_bodies(self, iid: int) -> list[str]:
+        """Bodies of gl-cs's own comments (oldest first): a marker pasted into a person's
+        comment must not silence gl-cs."""
+        return [n.body for n in self.gitlab.notes(iid)
+                if self.bot_id is None or (n.author is not None and n.author.id == self.bot_id)]
 
     def _edit(self, plan: Plan) -> None:
         try:
@@ -104,6 +111,6 @@ class Applier:
                     raise
                 log.info("comment on #%s failed (%s); checking whether it landed", iid, exc.status)
                 self.sleep(self.backoff * attempt)
-                if has_marker([n.body for n in self.gitlab.notes(iid)], last.rule, last.key):
+                if has_marker(self._bot_bodies(iid), last.rule, last.key):
                     self.totals.comments += 1
                     return
