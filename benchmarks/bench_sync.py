@@ -36,32 +36,17 @@ from gl_cs.sync import run_sync  # noqa: E402
 NOW = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.timezone.utc)
 
 
-SETTLED = """## Customer Information
-Initech, 250 seats, https://example.my.salesforce.com/0061a00000AbCdE
-## Preferred Date Options
-2026-11-27 10:00 America/New_York
-## Opportunity Details
-$120k, closing in Q4
-## Outcome
-Faster releases with fewer tools.
-## Challenges
-Jenkins sprawl, slow audits.
-## Infrastructure
-Jenkins, Bitbucket, Jira.
-## SA Tasks
-Demo of CI/CD and security scanning.
-"""
 
 
 def _settled_desk(store, n: int) -> dict:
-    from gl_cs.sandbox.seed import seed_users_and_labels
+    from gl_cs.sandbox.seed import COMPLETE_REQUEST, seed_users_and_labels
 
     info = dict(seed_users_and_labels(store))
     info.setdefault("token", "sandbox-token")
     info.setdefault("project_path", "sa-team/sa-service-desk")
     old = NOW - dt.timedelta(days=30)
     for i in range(n):
-        store.add_issue(info["project_id"], f"Request {i}", description=SETTLED, author="eve.ae",
+        store.add_issue(info["project_id"], f"Request {i}", description=COMPLETE_REQUEST, author="eve.ae",
                         labels=["SA Backlog", "FY27-Q4"], created_at=old, updated_at=old,
                         label_events=[("eve.ae", "add", "SA Backlog", old)])
     return info

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from gl_cs.cli import cli
 from gl_cs.sandbox import Sandbox, Store
+from gl_cs.sandbox.seed import COMPLETE_REQUEST
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules.yml"
@@ -24,27 +25,7 @@ LONG_AGO = NOW - dt.timedelta(days=30)
 
 # A request with every SA Activity field, an event three days out and nothing that
 # triggers the Services rule: the workflow tests start from it.
-COMPLETE = """## Customer Information
-Initech, 250 seats, https://example.my.salesforce.com/0061a00000AbCdE
-
-## Preferred Date Options
-2026-11-26 10:00 America/New_York
-
-## Opportunity Details
-$120k, closing in Q4
-
-## Outcome
-Faster releases with fewer tools.
-
-## Challenges
-Jenkins sprawl, slow audits.
-
-## Infrastructure
-Jenkins, Bitbucket, Jira.
-
-## SA Tasks
-Demo of CI/CD and security scanning.
-"""
+COMPLETE = COMPLETE_REQUEST
 
 
 @dataclass

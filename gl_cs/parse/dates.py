@@ -94,6 +94,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil import parser as _du
 
+from ..text.coerce import as_text
+
 __all__ = [
     "MAX_DATES",
     "ReadDate",
@@ -610,13 +612,10 @@ def find_dates(text: str, *, now: datetime, default_tz: str, day_first: bool,
         default_zone = _zone_from_name(default_tz if default_tz not in ("UTC", "utc", "Z") else "UTC")
     except Exception as exc:  # invalid configuration
         raise ValueError(f"unknown time zone {default_tz!r}") from exc
-    if text is None:
+    try:
+        text = as_text(text)
+    except Exception:
         return []
-    if not isinstance(text, str):
-        try:
-            text = text.decode("utf-8", "replace") if isinstance(text, (bytes, bytearray)) else str(text)
-        except Exception:
-            return []
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
     written = written or now

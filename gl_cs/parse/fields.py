@@ -89,6 +89,8 @@ from typing import Iterable, Sequence
 
 from markdown_it import MarkdownIt
 
+from ..text.coerce import as_text
+
 __all__ = [
     "FieldDef",
     "ParsedRequest",
@@ -910,12 +912,7 @@ def _cost(seg: str) -> int:
 
 
 def _normalise(description) -> str:
-    if description is None:
-        return ""
-    if isinstance(description, (bytes, bytearray)):
-        description = bytes(description).decode("utf-8", errors="replace")
-    elif not isinstance(description, str):
-        description = str(description)
+    description = as_text(description)
     if len(description) > _MAX_INPUT:
         description = description[:_MAX_INPUT]
     text = description.replace("\r\n", "\n").replace("\r", "\n")

@@ -653,6 +653,31 @@ SCENARIO_KEYS = [s.__name__[2:] for s in SCENARIOS]
 # --------------------------------------------------------------------------- seeding
 
 
+#: A complete SA Activity request with an event three days after 2026-11-23 and
+#: nothing that triggers Services: the settled desk of the tests and benchmarks.
+COMPLETE_REQUEST = """## Customer Information
+Initech, 250 seats, https://example.my.salesforce.com/0061a00000AbCdE
+
+## Preferred Date Options
+2026-11-26 10:00 America/New_York
+
+## Opportunity Details
+$120k, closing in Q4
+
+## Outcome
+Faster releases with fewer tools.
+
+## Challenges
+Jenkins sprawl, slow audits.
+
+## Infrastructure
+Jenkins, Bitbucket, Jira.
+
+## SA Tasks
+Demo of CI/CD and security scanning.
+"""
+
+
 def seed_users_and_labels(store: Store) -> dict[str, Any]:
     """Create the project, users, tokens, members and labels (no issues)."""
     project = store.add_project(PROJECT_PATH, name="SA Service Desk",

@@ -58,6 +58,8 @@ from __future__ import annotations
 
 import re
 
+from .coerce import as_text
+
 __all__ = ["neutralize", "safe_username", "mention", "ZWJ"]
 
 #: the invisible character inserted after ``@``, ``#`` ...
@@ -81,12 +83,7 @@ def neutralize(text: str | None, *, max_len: int = 300) -> str:
     See the module docstring for the exact guarantees.  ``""`` for blank
     input.
     """
-    if text is None:
-        return ""
-    if isinstance(text, (bytes, bytearray)):
-        text = bytes(text).decode("utf-8", errors="replace")
-    elif not isinstance(text, str):
-        text = str(text)
+    text = as_text(text)
     try:
         max_len = int(max_len)
     except (TypeError, ValueError):
