@@ -58,11 +58,11 @@ pass_options = click.make_pass_decorator(Options)
 
 
 def _setup_logging(verbosity: int) -> None:
+    """-v: what gl-cs does; -vv: its debug lines. Libraries stay at WARNING, so HTTP
+    headers (which carry the token) and parser internals are never logged."""
     level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    # Never let HTTP libraries log request headers (they carry the token).
-    for noisy in ("urllib3", "requests", "gitlab"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("gl_cs").setLevel(level)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .act.applier import Applier
+from .act.applier import Applier, PartialApply
 from .config import Config
+from .decide.actions import Comment
 from .decide.context import Context, MissingData
 from .decide.engine import decide_issue
 from .gitlab.adapter import GitLab, GitLabError
@@ -74,6 +76,8 @@ def run_sync(gitlab: GitLab, config: Config, now: dt.datetime, *, dry_run: bool 
         report.fatal = str(exc)
         return report
     label_names = [l["name"] for l in sorted(labels, key=lambda l: l.get("id", 0))]
+    log.info("syncing %s as %s at %s%s", config.project, bot.username, now.isoformat(),
+             " (dry run)" if dry_run else "")
     try:
         created = _ensure_labels(gitlab, config, label_names, dry_run)
     except GitLabError as exc:
@@ -81,24 +85,42 @@ def run_sync(gitlab: GitLab, config: Config, now: dt.datetime, *, dry_run: bool 
         return report
     report.labels_created = created
     ctx = Context(config=config, now=now, bot=bot, project_labels=tuple(label_names + created))
-    applier = Applier(gitlab, dry_run=dry_run, bot_id=bot.id)
+    applier = Applier(gitlab, dry_run=dry_run, is_bot=ctx.is_bot)
 
+    seen: set[int] = set()
     try:
         for issue in _sources(gitlab, config, now, iids):
             report.issues_seen += 1
+            seen.add(issue.iid)
             try:
                 plan = _decide(gitlab, issue, ctx)
                 posted = applier.apply(plan) if plan.has_writes else []
+            except PartialApply as exc:
+                report.add_plan(_without_comments(plan), [])
+                report.add_failure(issue.iid, f"{exc} (the label change above was applied; its comment was not)")
+                continue
             except GitLabError as exc:
                 report.add_failure(issue.iid, str(exc))
                 continue
+            except Exception as exc:  # a bug must cost one issue, not the whole sync
+                log.exception("deciding #%s failed", issue.iid)
+                report.add_failure(issue.iid, f"internal error ({exc.__class__.__name__}: {exc}); "
+                                              f"please report it with `gl-cs -vv sync --issue {issue.iid}`")
+                continue
             changes = report.add_plan(plan, posted)
+            log.debug("#%s: %d change(s)", issue.iid, len(changes))
             if on_plan:
                 on_plan(changes)
     except GitLabError as exc:
         report.fatal = f"{exc} — the sync stopped; issues not yet read were not checked"
+    for iid in sorted(set(iids or ()) - seen):
+        report.add_failure(iid, "no such issue in the project (or the token cannot see it)")
     report.writes = applier.totals.writes + (0 if dry_run else len(created))
     return report
+
+
+def _without_comments(plan):
+    return replace(plan, actions=[a for a in plan.actions if not isinstance(a, Comment)])
 
 
 def _decide(gitlab: GitLab, issue: Issue, ctx: Context):

@@ -493,12 +493,16 @@ def test_note_always_5xx_gives_up_after_note_attempts(rsps, gl, applier_sleeps):
     assert applier.totals.comments == 0
 
 
-def test_dry_run_makes_no_http_call(rsps, gl, applier_sleeps):
+def test_dry_run_writes_nothing_and_lists_only_unsaid_comments(rsps, gl, applier_sleeps):
     applier = Applier(gl, dry_run=True, sleep=applier_sleeps)
     plan = comment_plan(add_labels=("SA Triaged",), remove_labels=("SA Backlog",),
                         assignees=(User(9, "lennie"),))
+    rsps.get(notes_url(1), status=200, json=notes_body())
     assert applier.apply(plan) == [COMMENT]
-    assert len(rsps.calls) == 0
+    rsps.replace(responses.GET, notes_url(1), status=200,
+                 json=notes_body(with_marker(COMMENT.body, COMMENT.rule, COMMENT.key)))
+    assert applier.apply(plan) == []  # already said: a real run would not post it
+    assert [c.request.method for c in rsps.calls] == ["GET", "GET"]
     assert applier.totals.writes == 0
     assert applier_sleeps == []
 
@@ -516,10 +520,10 @@ def test_edit_502_that_landed_counts_and_comments_are_posted(rsps, applier, wait
 
     assert posted == [COMMENT]
     methods = [c.request.method for c in rsps.calls]
-    assert methods == ["PUT"] * (1 + MAX_RETRIES) + ["GET", "GET", "POST"]
+    assert methods == ["GET"] + ["PUT"] * (1 + MAX_RETRIES) + ["GET", "POST"]  # comments read before the edit
     assert len(rsps.calls) == 1 + MAX_RETRIES + 3
-    assert rsps.calls[1 + MAX_RETRIES].request.url == issue_url(1)  # the re-read of the issue
-    for call in rsps.calls[: 1 + MAX_RETRIES]:
+    assert rsps.calls[2 + MAX_RETRIES].request.url == issue_url(1)  # the re-read of the issue
+    for call in rsps.calls[1: 2 + MAX_RETRIES]:
         assert req_json(call) == {"add_labels": "SA Triaged", "remove_labels": "SA Backlog",
                                   "assignee_ids": [int(lennie["id"])]}
     assert req_json(rsps.calls[-1]) == {"body": MARKED}
@@ -531,23 +535,25 @@ def test_edit_502_that_landed_counts_and_comments_are_posted(rsps, applier, wait
 
 def test_edit_502_that_did_not_land_raises_and_posts_nothing(rsps, applier):
     plan = comment_plan(add_labels=("SA Triaged",), remove_labels=("SA Backlog",))
+    rsps.get(notes_url(1), status=200, json=notes_body())
     rsps.put(issue_url(1), status=502, body="Bad Gateway")
     rsps.get(issue_url(1), status=200, json=issue_body(1, labels=["SA Backlog"]))
     with pytest.raises(GitLabError) as err:
         applier.apply(plan)
     assert err.value.status == 502
     methods = [c.request.method for c in rsps.calls]
-    assert methods == ["PUT"] * (1 + MAX_RETRIES) + ["GET"]
+    assert methods == ["GET"] + ["PUT"] * (1 + MAX_RETRIES) + ["GET"]
     assert applier.totals.edits == 0 and applier.totals.comments == 0
 
 
 def test_edit_403_raises_without_rereading(rsps, applier):
     plan = comment_plan(add_labels=("SA Triaged",))
+    rsps.get(notes_url(1), status=200, json=notes_body())
     rsps.put(issue_url(1), status=403, json={"message": "403 Forbidden"})
     with pytest.raises(GitLabError) as err:
         applier.apply(plan)
     assert err.value.status == 403
-    assert [c.request.method for c in rsps.calls] == ["PUT"]
+    assert [c.request.method for c in rsps.calls] == ["GET", "PUT"]
 
 
 # ---------------------------------------------------------------------------
@@ -671,13 +677,14 @@ def test_edit_only_plan_is_one_put_and_no_notes_read(rsps, applier):
 
 def test_edit_502_whose_reread_also_fails_raises_the_edit_error(rsps, applier, waits):
     plan = comment_plan(add_labels=("SA Triaged",))
+    rsps.get(notes_url(1), status=200, json=notes_body())
     rsps.put(issue_url(1), status=502, body="Bad Gateway")
     rsps.get(issue_url(1), status=503, body="Service Unavailable")
     with pytest.raises(GitLabError) as err:
         applier.apply(plan)
     assert err.value.status == 502  # the edit's error, not the re-read's
     methods = [c.request.method for c in rsps.calls]
-    assert methods == ["PUT"] * (1 + MAX_RETRIES) + ["GET"] * (1 + MAX_RETRIES)
+    assert methods == ["GET"] + ["PUT"] * (1 + MAX_RETRIES) + ["GET"] * (1 + MAX_RETRIES)
     assert applier.totals.edits == 0
 
 

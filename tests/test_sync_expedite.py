@@ -217,11 +217,11 @@ def test_unreadable_date_comment_asks_again_when_the_text_changes(desk):
     assert len(desk.bot_notes(iid)) == 1
     desk.store.add_token("eve-token", "eve.ae")
     issue = desk.sandbox.client("eve-token").projects.get("sa-team/sa-service-desk", lazy=True).issues.get(iid)
-    issue.description = with_dates("Tomorrow 10am PT")
+    issue.description = with_dates("Tue Nov 24, 10am PT")
     issue.save()
     code, out, report = desk.sync()
     assert code == 0, out
-    # tomorrow 10am PT = Tue Nov 24 18:00Z = 25 h away: EXPEDITE goes, with the explanation
+    # Tue Nov 24 10am PT = 18:00Z = 25 h away: EXPEDITE goes, with the explanation
     assert "EXPEDITE" not in desk.labels(iid)
     notes = desk.bot_notes(iid)
     assert len(notes) == 2 and "2026-11-24 18:00 UTC" in notes[1]["body"]
@@ -303,3 +303,14 @@ def test_expedite_follows_the_clock_as_the_event_comes_closer(desk):
     assert code == 0, out
     assert "EXPEDITE" not in desk.labels(iid) and len(desk.bot_notes(iid)) == 1
     assert desk.sync(now=event + 2 * H)[2]["writes"] == 0
+
+
+def test_relative_date_does_not_move_when_the_issue_is_updated_later(desk):
+    written = dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.timezone.utc)  # Mon 23:00 PT
+    iid = desk.issue(description=with_dates("tomorrow 10am PT"), created_at=written,
+                     updated_at=written + 2 * H)  # a comment an hour later moved updated_at
+    code, out, _ = desk.sync(now=written + 90 * dt.timedelta(minutes=1))  # Tue 00:30 PT
+    assert code == 0, out
+    assert "EXPEDITE" in desk.labels(iid)  # Tue 10:00 PT is 9.5 h away
+    code, out, report = desk.sync(now=written + 4 * H)
+    assert code == 0 and report["writes"] == 0 and "EXPEDITE" in desk.labels(iid)

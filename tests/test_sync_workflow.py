@@ -77,8 +77,16 @@ def test_doing_applied_by_non_member_goes_back_with_one_comment(desk):
     assert report["writes"] == 0 and report["changes"] == []
 
 
-def test_roster_narrows_who_may_be_assigned(desk, rules_with):
-    config = rules_with({"assignable: members": "assignable: roster"})
+def test_members_mode_assigns_any_member_who_applied_it(desk, rules_with):
+    config = rules_with({"assignable: roster": "assignable: members"})
+    iid = desk.issue(labels=("SA Doing", "FY27-Q4"), label_events=[("eve.ae", "add", "SA Doing", LONG_AGO)])
+    code, out, _ = desk.sync(config=config)
+    assert code == 0, out
+    assert [a["username"] for a in desk.get(iid)["assignees"]] == ["eve.ae"]
+
+
+def test_roster_narrows_who_may_be_assigned(desk):
+    config = None  # the shipped rules.yml assigns only the SA roster
     iid = desk.issue(labels=("SA Doing", "FY27-Q4"),
                      label_events=[("eve.ae", "add", "SA Waiting", LONG_AGO),
                                    ("eve.ae", "remove", "SA Waiting", LONG_AGO + HOUR),

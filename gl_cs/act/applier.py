@@ -6,7 +6,8 @@
 * Before posting, the issue's comments are read once and any part whose hidden
   marker is already there is skipped; the rest goes out as one note. When GitLab answers 5xx to the POST it
   may still have stored it, so gl-cs looks for the marker again before retrying.
-* ``dry_run`` performs no write at all.
+* ``dry_run`` performs no write at all (it still reads gl-cs's earlier comments, so
+  it lists only what a real run would post).
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from ..markers import has_marker, latest_key, with_marker
 log = logging.getLogger(__name__)
 
 
+class PartialApply(GitLabError):
+    """The issue was edited, but the comment explaining it could not be posted."""
+
+
 @dataclass
 class Applied:
     edits: int = 0
@@ -36,9 +41,10 @@ class Applied:
 
 class Applier:
     def __init__(self, gitlab: GitLab, *, dry_run: bool = False, note_attempts: int = 4,
-                 backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep, bot_id: int | None = None):
+                 backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep,
+                 is_bot: Callable[[object], bool] | None = None):
         self.gitlab = gitlab
-        self.bot_id = bot_id
+        self.is_bot = is_bot
         self.dry_run = dry_run
         self.note_attempts = note_attempts
         self.backoff = backoff
@@ -46,34 +52,44 @@ class Applier:
         self.totals = Applied()
 
     def apply(self, plan: Plan) -> list[Comment]:
-        """Apply one issue's plan. Returns the comments actually posted (or that would be,
-        in dry-run). Raises GitLabError when GitLab refuses a write."""
+        """Apply one issue's plan. Returns the comments posted (in dry-run: that would be).
+
+        gl-cs's earlier comments are read *before* the edit, so a failed read means
+        nothing was written. Raises :class:`PartialApply` when the edit landed but the
+        comment could not be posted, GitLabError when nothing was written."""
+        pending: list[Comment] = []
+        if plan.comments:
+            bodies = self._bot_bodies(plan.iid)
+            for comment in plan.comments:
+                if self._said(bodies, comment):
+                    self.totals.skipped_comments += 1
+                else:
+                    pending.append(comment)
         if self.dry_run:
-            return plan.comments
+            return pending
+        edited = False
         if plan.add_labels or plan.remove_labels or plan.assignees is not None:
             self._edit(plan)
-        if not plan.comments:
-            return []
-        bodies = self._bot_bodies(plan.iid)
-        pending = []
-        for comment in plan.comments:
-            if comment.scope is not None:
-                said = latest_key(bodies, comment.rule, comment.scope) == comment.key
-            else:
-                said = has_marker(bodies, comment.rule, comment.key)
-            if said:
-                self.totals.skipped_comments += 1
-            else:
-                pending.append(comment)
+            edited = True
         if pending:
-            self._post_once(plan.iid, pending)
+            try:
+                self._post_once(plan.iid, pending)
+            except GitLabError as exc:
+                if edited:
+                    raise PartialApply(str(exc), exc.status) from None
+                raise
         return pending
+
+    @staticmethod
+    def _said(bodies: list[str], comment: Comment) -> bool:
+        if comment.scope is not None:
+            return latest_key(bodies, comment.rule, comment.scope) == comment.key
+        return has_marker(bodies, comment.rule, comment.key)
 
     def _bot_bodies(self, iid: int) -> list[str]:
         """Bodies of gl-cs's own comments (oldest first): a marker pasted into a person's
         comment must not silence gl-cs."""
-        return [n.body for n in self.gitlab.notes(iid)
-                if self.bot_id is None or (n.author is not None and n.author.id == self.bot_id)]
+        return [n.body for n in self.gitlab.notes(iid) if self.is_bot is None or self.is_bot(n.author)]
 
     def _edit(self, plan: Plan) -> None:
         try:

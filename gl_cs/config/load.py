@@ -31,22 +31,29 @@ class ConfigError(Exception):
 _Path = tuple[Any, ...]
 
 
-def _line_map(node: yaml.Node | None, path: _Path = (), out: dict | None = None) -> dict:
-    """Map every path in the document to (key line, value line), 1-based."""
+def _line_map(node: yaml.Node | None, path: _Path = (), out: dict | None = None,
+              duplicates: list | None = None) -> dict:
+    """Map every path in the document to (key line, value line), 1-based; a key written
+    twice in one mapping is added to ``duplicates`` as (path, line, first line)."""
     out = {} if out is None else out
+    duplicates = [] if duplicates is None else duplicates
     if node is None:
         return out
     out.setdefault(path, (node.start_mark.line + 1, node.start_mark.line + 1))
     if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
         for key_node, value_node in node.value:
             child = path + (key_node.value,)
+            if key_node.value in seen:
+                duplicates.append((child, key_node.start_mark.line + 1, seen[key_node.value]))
+            seen.setdefault(key_node.value, key_node.start_mark.line + 1)
             out[child] = (key_node.start_mark.line + 1, value_node.start_mark.line + 1)
-            _line_map(value_node, child, out)
+            _line_map(value_node, child, out, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = path + (index,)
             out[child] = (item.start_mark.line + 1, item.start_mark.line + 1)
-            _line_map(item, child, out)
+            _line_map(item, child, out, duplicates)
     return out
 
 
@@ -162,11 +169,37 @@ def _semantic_checks(data: dict, lines: dict, name: str) -> list[str]:
 
     fq = data.get("fiscal_quarter") or {}
     if "label_format" in fq:
+        fmt = fq["label_format"]
+        where = f"{name}:{at(('fiscal_quarter', 'label_format'))}: fiscal_quarter.label_format '{fmt}'"
         try:
-            fq["label_format"].format(fy=2027, fy2="27", q=4)
-        except (KeyError, IndexError, ValueError) as exc:
-            problems.append(f"{name}:{at(('fiscal_quarter', 'label_format'))}: label_format "
-                            f"'{fq['label_format']}' cannot be filled ({exc!s}); placeholders: {{fy}}, {{fy2}}, {{q}}")
+            filled = fmt.format(fy=2027, fy2="27", q=4)
+        except Exception as exc:  # KeyError, ValueError, AttributeError, IndexError ...
+            problems.append(f"{where} cannot be filled ({exc.__class__.__name__}: {exc}); "
+                            f"placeholders: {{fy}}, {{fy2}}, {{q}}, written plainly")
+        else:
+            from .model import Config as _C
+
+            probe = _C(source=name, project="x", timezone="UTC", states=(), default_state="",
+                       fiscal_label_format=fmt)
+            if not probe.is_fiscal_label(filled) or "," in filled:
+                problems.append(f"{where} gives '{filled}', which gl-cs could not recognise as its own "
+                                f"label; use the placeholders {{fy}}, {{fy2}}, {{q}} without format specs")
+
+    # A managed label must not be mistaken for another one.
+    managed = [(("labels", "workflow", k, "label"), v["label"], v.get("match", "exact")) for k, v in states.items()]
+    for extra in ("expedite", "services"):
+        if extra in data["labels"]:
+            managed.append((("labels", extra), data["labels"][extra], "exact"))
+    for path, label, match in managed:
+        if match != "prefix":
+            continue
+        for other_path, other, _ in managed:
+            if other_path != path and other.startswith(label):
+                problems.append(f"{name}:{at(path)}: {_dotted(path)} '{label}' matches by prefix, so it would "
+                                f"also claim '{other}' (line {at(other_path)}); make the prefix longer")
+    if data.get("intake") is not None and "waiting" not in states:
+        problems.append(f"{name}:{at(('labels', 'workflow'), False)}: the intake rule needs a workflow state "
+                        f"named 'waiting' (the SA Waiting label)")
     return problems
 
 
@@ -184,14 +217,21 @@ def parse_config(text: str, name: str = "rules.yml", project_override: str | Non
         raise ConfigError([f"{name}:1: the file is empty; see the rules.yml section of README.md"])
     if not isinstance(data, dict):
         raise ConfigError([f"{name}:1: the top level must be a mapping of keys, got {_type_name(data)}"])
-    lines = _line_map(node)
+    duplicates: list = []
+    lines = _line_map(node, duplicates=duplicates)
     validator = jsonschema.Draft202012Validator(SCHEMA)
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, str]] = [
+        (line, f"{name}:{line}: {_dotted(path)} is written twice (first at line {first}); "
+               f"YAML would silently keep only the last one")
+        for path, line, first in duplicates]
     for error in validator.iter_errors(data):
         for message in _describe(error, lines, name):
             problems.append((int(message.split(":", 2)[1]), message))
     if not problems:
-        problems = [(int(m.split(":", 2)[1]), m) for m in _semantic_checks(data, lines, name)]
+        try:
+            problems = [(int(m.split(":", 2)[1]), m) for m in _semantic_checks(data, lines, name)]
+        except Exception as exc:  # a check tripped on a shape the schema let through
+            problems = [(1, f"{name}:1: cannot be checked ({exc.__class__.__name__}: {exc})")]
     if problems:
         ordered = [m for _, m in sorted(set(problems))]
         raise ConfigError(ordered)
@@ -242,8 +282,10 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
         closed_lookback_hours=float(sync.get("closed_lookback_hours", 168)),
         recent_hours=float(sync.get("recent_hours", 24)),
         roster=tuple((data.get("team") or {}).get("roster") or ()),
+        former_bots=tuple((data.get("team") or {}).get("former_bots") or ()),
         intake_applies_to=applies if applies == "all" else tuple(applies.items())[0],
-        intake_states=tuple(intake.get("states") or [s.key for s in states if s.key != "action_items"]),
+        intake_states=tuple(intake["states"] if "states" in intake else
+                            [s.key for s in states if s.key != "action_items" and not s.needs_assignee]),
         intake_fields=fields,
         intake_placeholders=tuple(intake.get("placeholders") or ()),
         intake_template_checkboxes=(tuple(intake["template_checkboxes"])

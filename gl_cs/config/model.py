@@ -55,6 +55,7 @@ class Config:
     closed_lookback_hours: float = 168
     recent_hours: float = 24
     roster: tuple[str, ...] = ()
+    former_bots: tuple[str, ...] = ()  # earlier gl-cs users (after a token change): their work is gl-cs's
     intake_applies_to: object = "all"  # "all" | ("label", name) | ("marker", text)
     intake_states: tuple[str, ...] = ()
     intake_fields: tuple[FieldSpec, ...] = ()

@@ -76,6 +76,8 @@ SCHEMA: dict = {
             "additionalProperties": False,
             "properties": {
                 "roster": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"}},
+                "former_bots": {"type": "array",
+                                "items": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"}},
             },
         },
         "intake": {

@@ -48,7 +48,10 @@ class Context:
         return issue.notes
 
     def is_bot(self, user: User | None) -> bool:
-        return user is not None and self.bot is not None and user.id == self.bot.id
+        """gl-cs itself: the token's user, or a bot user it ran as before (team.former_bots)."""
+        if user is None:
+            return False
+        return (self.bot is not None and user.id == self.bot.id) or user.username in self.config.former_bots
 
     def is_person(self, user: User | None) -> bool:
         return user is not None and not self.is_bot(user)

@@ -60,7 +60,7 @@ import re
 
 from .coerce import as_text
 
-__all__ = ["neutralize", "safe_username", "mention", "ZWJ"]
+__all__ = ["neutralize", "label_name", "safe_username", "mention", "ZWJ"]
 
 #: the invisible character inserted after ``@``, ``#`` ...
 ZWJ = "\u200d"
@@ -108,6 +108,21 @@ def neutralize(text: str | None, *, max_len: int = 300) -> str:
     if text.startswith("`") or text.endswith("`"):
         text = f" {text} "
     return f"{fence}{text}{fence}"
+
+
+_MD_SPECIAL_RE = re.compile(r"([\\*_`\[\]<>|])")
+
+
+def label_name(name: str | None) -> str:
+    """A label name as plain, inert Markdown text for a bot comment (shown in bold by
+    the caller): one line, no mention (``SA Triaged - @ana.sa`` notifies nobody), no
+    reference, no Markdown or HTML of its own, never a quick action."""
+    text = _WS_RE.sub(" ", as_text(name).translate(_REMOVE)).strip()
+    text = text.replace("@", "@" + ZWJ)
+    text = _SIGIL_RE.sub(lambda m: m.group(1) + ZWJ, text)
+    text = _TEMPLATE_RE.sub("{" + ZWJ, text)
+    text = _MD_SPECIAL_RE.sub(r"\\\1", text)
+    return ("\\" + text) if text.startswith("/") else text
 
 
 # GitLab's namespace path rule (lib/gitlab/path_regex.rb), made a little

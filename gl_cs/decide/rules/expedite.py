@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ...parse.dates import find_dates
 from ...read.snapshot import Issue
-from ...text.safe import mention, neutralize
+from ...text.safe import label_name, mention, neutralize
 from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from ..context import Context
 from ..request import is_request, read_request
@@ -54,9 +54,9 @@ def _events(issue: Issue, ctx: Context) -> tuple[list[Event], str]:
         start = dt.datetime.combine(issue.due_date, dt.time(0, 0), tzinfo=tz)
         events.append(Event(start, start + DAY, f"due date {issue.due_date.isoformat()}", cfg.timezone))
     text = read_request(issue, cfg).fields.get("preferred_date_options", "")
-    # "today"/"tomorrow" mean the day the AE wrote them: the issue's last update is the
-    # closest GitLab's issue list tells (a year is inferred around the sync's clock).
-    written = min(issue.updated_at or ctx.now, ctx.now)
+    # "today"/"tomorrow" mean the day the AE wrote them: the issue's creation (stable,
+    # unlike updated_at, which every comment and label change moves).
+    written = min(issue.created_at or ctx.now, ctx.now)
     for found in find_dates(text, now=ctx.now, default_tz=cfg.timezone, day_first=cfg.day_first,
                             written=written):
         end = found.when + DAY if found.date_only else found.when
@@ -110,7 +110,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
         return []
     hours = left.total_seconds() / 3600
     why = f"the event ({event.describe()}) is {hours:.0f} hours away; EXPEDITE is for under 24 hours"
-    body = (f"{_with_mention(issue)}gl-cs removed **{label}**: it is only for requests whose event is less "
+    body = (f"{_with_mention(issue)}gl-cs removed **{label_name(label)}**: it is only for requests whose event is less "
             f"than 24 hours away, and the earliest date it read is **{event.describe()}**, about "
             f"{hours:.0f} hours from now. If that is wrong, correct the Preferred Date Options or the due date.")
     return [RemoveLabel(NAME, why, label=label),

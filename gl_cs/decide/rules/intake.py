@@ -8,6 +8,8 @@ Opportunity Details, Outcome, Challenges, Infrastructure, SA Tasks; and
 * a request with a field missing or empty goes to SA Waiting, with one comment
   to the author listing exactly what is missing (a new one only when that list
   differs from the one gl-cs asked for last);
+* when a person moves a request out of the SA Waiting gl-cs put it in, that is
+  their call (the field reader is a heuristic): it is reported, not moved back;
 * when the AE fills the gaps, a request that gl-cs itself put in SA Waiting for
   missing fields (its last intake comment asked for them) goes back to the state it
   had before, with one short comment. A person's own SA Waiting is left alone.
@@ -17,11 +19,12 @@ a request an SA is already doing is not pulled back.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from ...read.snapshot import Issue
-from ...text.safe import mention
-from ..actions import Action, AddLabel, Comment, RemoveLabel
+from ...text.safe import label_name, mention
+from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from ..context import Context
 from ...markers import latest_key
 from ..history import latest_add, state_before
@@ -45,6 +48,18 @@ def _waiting_key(ctx: Context) -> str | None:
     return next((s.key for s in ctx.config.states if s.key == "waiting"), None)
 
 
+def _person_took_it_out(events, waiting_label: str, ctx: Context) -> str | None:
+    """Who moved the request out of SA Waiting after gl-cs last put it there, if a person did."""
+    put = latest_add(events, [waiting_label], ctx, people_only=False)
+    if put is None or not ctx.is_bot(put.user):
+        return None
+    for e in events:
+        if (e.action == "remove" and e.label == waiting_label and ctx.is_person(e.user)
+                and (e.created_at, e.id) > (put.created_at, put.id)):
+            return e.user.username
+    return None
+
+
 def decide(issue: Issue, ctx: Context) -> list[Action]:
     cfg = ctx.config
     waiting = _waiting_key(ctx)
@@ -63,12 +78,17 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
         why = "the request is missing " + ", ".join(names)
         actions: list[Action] = []
         if state.key != waiting:
+            overruled = _person_took_it_out(ctx.events(issue), waiting_label, ctx)
+            if overruled:
+                return [Finding(NAME, f"{why}, but {overruled} moved it out of '{waiting_label}' after gl-cs "
+                                      f"put it there: left as it is",
+                                text=f"missing {', '.join(names)}; kept out of SA Waiting by {overruled}")]
             actions += [RemoveLabel(NAME, why, label=present[0]), AddLabel(NAME, why, label=waiting_label)]
         try:
             who = mention(issue.author.username) + " " if issue.author else ""
         except ValueError:
             who = ""
-        lines = "\n".join(f"- **{titles[k]}**: {HINTS.get(k, 'see the SA Activity template')}"
+        lines = "\n".join(f"- **{label_name(titles[k])}**: {HINTS.get(k, 'see the SA Activity template')}"
                           for k in parsed.missing)
         body = (f"{who}thanks for the request! Before an SA can pick it up, the SA Activity template "
                 f"needs these fields filled in:\n\n{lines}\n\nEdit the description to add them; "
@@ -80,6 +100,10 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
         return actions
 
     if state.key != waiting:
+        return []
+    # The AE filling the gaps edits the description, which updates the issue: an issue
+    # untouched within the window has nothing new to check (and costs no request).
+    if issue.updated_at is not None and issue.updated_at < ctx.now - dt.timedelta(hours=cfg.recent_hours):
         return []
     events = ctx.events(issue)
     entered = latest_add(events, [present[0]], ctx, people_only=False)
@@ -93,7 +117,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
         previous = cfg.default_state
     back = ctx.label_for(previous)
     why = f"every SA Activity field is filled in now; back to '{back}'"
-    body = f"Thanks, the request has everything the SA team needs. gl-cs moved it back to **{back}**."
+    body = f"Thanks, the request has everything the SA team needs. gl-cs moved it back to **{label_name(back)}**."
     return [RemoveLabel(NAME, why, label=present[0]), AddLabel(NAME, why, label=back),
             Comment(NAME, why, key=f"complete-{entered.id}", body=body, summary="thanks the author; request complete")]
 

@@ -6,7 +6,9 @@ services, use this label to indicate that."
 Phrases from rules.yml are matched as whole words (so "PS" does not match "GPS",
 "PS-led" does; an all-capitals phrase matches only in capitals). Template leftovers
 do not count: HTML comments and the template's own unticked options are ignored; a
-ticked "Services evaluation" box, or an unticked task the AE wrote, counts. gl-cs only adds the label; it never removes a Services label a person set.
+ticked "Services evaluation" box, or an unticked task the AE wrote, counts. gl-cs only adds
+the label; it never removes a Services label a person set, and never adds it back
+after a person removed it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from .base import Rule
 NAME = "services"
 
 _COMMENT = re.compile(r"<!--.*?(-->|$)", re.S)
-_UNTICKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[ ~]\]\s*(.*)$", re.M)
+_UNTICKED = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[[ ~]\][ \t]*(.*)$", re.M)
+_POSTSCRIPT = re.compile(r"^[ \t>]*P\.?S\.?:", re.M)  # "PS: I am out Friday" is a postscript
+MAX_TEXT = 200_000  # GitLab allows 1 MB descriptions; services are named early or not at all
 
 
 def _box_key(text: str) -> str:
@@ -37,7 +41,7 @@ def _pattern(phrases: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern | 
 
     exact = [p for p in phrases if p.isupper()]
     loose = [p for p in phrases if not p.isupper()]
-    word = r"(?<![\w-])(?:{})(?!\w)"
+    word = r"(?<![\w-])(?:{})(?![\w])"
     return (re.compile(word.format(alt(exact))) if exact else None,
             re.compile(word.format(alt(loose)), re.I) if loose else None)
 
@@ -51,7 +55,7 @@ def mentions_services(text: str, phrases: tuple[str, ...], template_boxes: tuple
     def drop_leftover(m: re.Match) -> str:
         return "" if options is None or _box_key(m.group(1)) in options else m.group(0)
 
-    cleaned = _UNTICKED.sub(drop_leftover, _COMMENT.sub("", text or ""))
+    cleaned = _POSTSCRIPT.sub("", _UNTICKED.sub(drop_leftover, _COMMENT.sub("", (text or "")[:MAX_TEXT])))
     for pattern in _pattern(phrases):
         if pattern is not None:
             found = pattern.search(cleaned)
@@ -68,7 +72,20 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
                               cfg.intake_template_checkboxes)
     if not found:
         return []
+    removed_by = _removed_by_person(ctx.events(issue), cfg.services_label, ctx)
+    if removed_by:
+        return []  # a person took Services off: their call, never re-added
     return [AddLabel(NAME, f"the request mentions '{' '.join(found.split())}'", label=cfg.services_label)]
+
+
+def _removed_by_person(events, label: str, ctx: Context) -> str | None:
+    last = None
+    for e in events:
+        if e.label == label:
+            last = e
+    if last is not None and last.action == "remove" and ctx.is_person(last.user):
+        return last.user.username
+    return None
 
 
 RULE = Rule(NAME, decide, doc=__doc__ or "")

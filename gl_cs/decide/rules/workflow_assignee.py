@@ -11,7 +11,7 @@ before, with one comment to that person explaining the rule.
 from __future__ import annotations
 
 from ...read.snapshot import Issue
-from ...text.safe import mention
+from ...text.safe import label_name, mention
 from ..actions import Action, AddLabel, Comment, RemoveLabel, SetAssignees
 from ..context import Context
 from ..history import latest_add, state_before
@@ -54,9 +54,10 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
         who = mention(user.username) + " " if user and ctx.is_person(user) else ""
     except ValueError:
         who = ""
-    body = (f"{who}**{current}** means an SA owns this request, so it needs an assignee, and gl-cs can only "
-            f"assign {whom}. It moved the request back to **{back}**. To take it, assign yourself "
-            f"(or ask the Triage SA) and apply **{current}** again.")
+    cur_md, back_md = label_name(current), label_name(back)
+    body = (f"{who}**{cur_md}** means an SA owns this request, so it needs an assignee, and gl-cs can only "
+            f"assign {whom}. It moved the request back to **{back_md}**. To take it, assign yourself "
+            f"(or ask the Triage SA) and apply **{cur_md}** again.")
     key = f"event-{added.id}" if added else f"no-history-{current}"
     return [RemoveLabel(NAME, why, label=current), AddLabel(NAME, why, label=back),
             Comment(NAME, why, key=key, body=body, summary=f"to {who_text}: explains who may take the request")]

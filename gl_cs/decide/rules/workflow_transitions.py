@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ...read.snapshot import Issue
-from ...text.safe import mention
+from ...text.safe import label_name, mention
 from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from ..context import Context
 from ..history import latest_add, state_before
@@ -44,16 +44,19 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
         return []
     src_label = ctx.label_for(src)
     allowed = sorted(cfg.transitions.get(src, ()))
-    allowed_text = ", ".join(f"'{ctx.label_for(k)}'" for k in allowed) or "nothing"
+    allowed_text = ", ".join(f"**{label_name(ctx.label_for(k))}**" for k in allowed) or "nothing"
     why = f"{added.user.username} moved it from '{src_label}' to '{current}', which rules.yml does not allow"
-    revert = cfg.on_violation == "revert"
+    # Never revert into a state that needs an assignee the issue no longer has: that
+    # would fight the assignee rule. Then the move is only explained.
+    revert = cfg.on_violation == "revert" and (not cfg.state(src).needs_assignee or bool(issue.assignees))
     try:
         who = mention(added.user.username) + " "
     except ValueError:
         who = ""
-    body = (f"{who}this request moved from **{src_label}** to **{current}**, but the SA workflow goes from "
-            f"**{src_label}** only to {allowed_text}.")
-    body += (f" gl-cs moved it back to **{src_label}**." if revert else
+    src_md, cur_md = label_name(src_label), label_name(current)
+    body = (f"{who}this request moved from **{src_md}** to **{cur_md}**, but the SA workflow goes from "
+            f"**{src_md}** only to {allowed_text}.")
+    body += (f" gl-cs moved it back to **{src_md}**." if revert else
              " Please move it along the workflow, or ask the Triage SA.")
     actions: list[Action] = [Finding(NAME, why, text=f"transition {src_label} -> {current} by {added.user.username}"),
                              Comment(NAME, why, key=f"event-{added.id}", body=body,

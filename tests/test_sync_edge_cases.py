@@ -1,0 +1,140 @@
+"""Situations where rules meet each other, people overrule gl-cs, or GitLab half-fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from conftest import COMPLETE, LONG_AGO, NOW
+
+HOUR = dt.timedelta(hours=1)
+
+
+def test_revert_mode_never_reverts_into_a_state_without_owner(desk, rules_with):
+    """olga (not a member) applied SA Doing, ben moved it Doing -> Backlog (not an allowed
+    move). Reverting to SA Doing would leave it unowned and fight the assignee rule."""
+    config = rules_with({"on_violation: comment": "on_violation: revert"})
+    iid = desk.issue(labels=("SA Backlog", "FY27-Q4"), updated_at=NOW - HOUR,
+                     label_events=[("olga.outsider", "add", "SA Doing", NOW - 3 * HOUR),
+                                   ("ben.sa", "remove", "SA Doing", NOW - HOUR),
+                                   ("ben.sa", "add", "SA Backlog", NOW - HOUR)])
+    code, out, report = desk.sync(config=config)
+    assert code == 0, out
+    assert desk.labels(iid) == {"SA Backlog", "FY27-Q4"}
+    assert len(desk.bot_notes(iid)) == 1 and "moved it back" not in desk.bot_notes(iid)[0]["body"]
+    code, out, report = desk.sync(config=config)
+    assert report["writes"] == 0 and report["changes"] == []
+
+
+def test_a_person_who_takes_a_request_out_of_waiting_is_not_overruled(desk):
+    missing_infra = COMPLETE.replace("## Infrastructure\nJenkins, Bitbucket, Jira.\n", "")
+    iid = desk.issue(description=missing_infra, labels=("SA Backlog", "FY27-Q4"))
+    code, out, _ = desk.sync()
+    assert desk.labels(iid) == {"SA Waiting", "FY27-Q4"}
+    # ana.sa knows the infrastructure from elsewhere and takes the request
+    desk.store.add_token("ana-token", "ana.sa")
+    gl = desk.sandbox.client("ana-token")
+    issue = gl.projects.get("sa-team/sa-service-desk", lazy=True).issues.get(iid)
+    issue.labels = ["SA Triaged", "FY27-Q4"]
+    issue.assignee_ids = [desk.store.user("ana.sa")["id"]]
+    issue.save()
+    code, out, report = desk.sync()
+    assert code == 0, out
+    assert desk.labels(iid) == {"SA Triaged", "FY27-Q4"}
+    assert [f["rule"] for f in report["findings"]] == ["intake"] and "ana.sa" in report["findings"][0]["why"]
+    assert len(desk.bot_notes(iid)) == 1 and report["writes"] == 0
+
+
+def test_services_removed_by_a_person_is_not_added_back(desk):
+    text = COMPLETE.replace("Demo of CI/CD and security scanning.",
+                            "Customer said no to professional services for now.")
+    iid = desk.issue(description=text, labels=("SA Backlog", "FY27-Q4"),
+                     label_events=[("eve.ae", "add", "SA Backlog", LONG_AGO),
+                                   ("gl-cs-bot", "add", "Services", LONG_AGO + HOUR),
+                                   ("ana.sa", "remove", "Services", LONG_AGO + 2 * HOUR)])
+    code, out, report = desk.sync()
+    assert code == 0, out
+    assert "Services" not in desk.labels(iid) and report["writes"] == 0
+
+
+def test_a_postscript_is_not_professional_services(desk):
+    text = COMPLETE + "\nPS: I am out on Friday, ping finn.ae.\n"
+    iid = desk.issue(description=text)
+    code, out, _ = desk.sync()
+    assert code == 0, out
+    assert "Services" not in desk.labels(iid)
+
+
+def test_label_names_in_comments_mention_nobody(desk):
+    weekly = "SA Triaged - @all this week"
+    desk.store.add_label(desk.project_id, weekly)
+    iid = desk.issue(labels=(weekly, "FY27-Q4"), label_events=[("olga.outsider", "add", weekly, LONG_AGO)])
+    code, out, _ = desk.sync()
+    assert code == 0, out
+    body = desk.bot_notes(iid)[0]["body"]
+    assert "SA Triaged - @" in body and "@all" not in body
+    assert desk.store.mass_mentions == []
+
+
+def test_dry_run_after_a_sync_lists_no_comment_already_posted(desk):
+    iid = desk.issue(description=COMPLETE.replace("2026-11-26 10:00 America/New_York", "ASAP"),
+                     labels=("SA Backlog", "FY27-Q4", "EXPEDITE"))
+    desk.sync()
+    assert len(desk.bot_notes(iid)) == 1
+    code, out, report = desk.sync("--dry-run")
+    assert code == 0, out
+    assert report["changes"] == [] and "comment" not in out
+    assert [f["issue"] for f in report["findings"]] == [iid]  # still worth a look
+
+
+def test_edit_that_lands_without_its_comment_is_reported_as_both(desk):
+    iid = desk.issue(labels=("SA Doing", "FY27-Q4"), label_events=[("olga.outsider", "add", "SA Doing", LONG_AGO)])
+    desk.sandbox.faults.fail_paths = {r"POST .*/notes$": 403}
+    code, out, report = desk.sync()
+    assert code == 1
+    assert desk.labels(iid) == {"SA Backlog", "FY27-Q4"}
+    assert {c["what"] for c in report["changes"] if c["issue"] == iid} >= {"remove label 'SA Doing'",
+                                                                           "add label 'SA Backlog'"}
+    assert "its comment was not" in report["failures"][0]["why"]
+
+
+def test_unknown_issue_is_a_failure(desk):
+    desk.issue()
+    code, out, report = desk.sync("--issue", "999")
+    assert code == 1
+    assert report["failures"] == [{"issue": 999, "rule": "-", "what": "failed", "url": "",
+                                   "why": "no such issue in the project (or the token cannot see it)"}]
+
+
+def test_a_bug_in_one_issue_costs_that_issue_only(desk, monkeypatch):
+    import gl_cs.sync as sync
+
+    a, b = desk.issue(labels=("FY27-Q4",)), desk.issue(labels=("FY27-Q4",))
+    real = sync.decide_issue
+
+    def broken(issue, ctx):
+        if issue.iid == a:
+            raise ValueError("boom")
+        return real(issue, ctx)
+
+    monkeypatch.setattr(sync, "decide_issue", broken)
+    code, out, report = desk.sync()
+    assert code == 1
+    assert "SA Backlog" in desk.labels(b) and desk.labels(a) == {"FY27-Q4"}
+    assert report["failures"][0]["issue"] == a and "internal error (ValueError: boom)" in report["failures"][0]["why"]
+
+
+def test_former_bot_users_count_as_gl_cs(desk, rules_with):
+    config = rules_with({"former_bots: []": "former_bots: [old-bot]"})
+    desk.store.add_user("old-bot")
+    desk.store.add_member(desk.project_id, "old-bot", 30)
+    missing = COMPLETE.replace("## Outcome\nFaster releases with fewer tools.\n", "")
+    iid = desk.issue(description=missing, labels=("SA Waiting", "FY27-Q4"),
+                     label_events=[("eve.ae", "add", "SA Backlog", LONG_AGO),
+                                   ("old-bot", "remove", "SA Backlog", LONG_AGO + HOUR),
+                                   ("old-bot", "add", "SA Waiting", LONG_AGO + HOUR)])
+    digest = hashlib.sha1(b"outcome").hexdigest()[:10]
+    desk.store.add_note(desk.project_id, iid, f"asked before\n\n<!-- gl-cs:intake:missing-{digest} -->", "old-bot")
+    code, out, report = desk.sync(config=config)
+    assert code == 0, out
+    assert report["writes"] == 0  # the old bot already asked: no second comment
