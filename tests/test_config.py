@@ -47,6 +47,10 @@ def test_shipped_rules_are_valid():
     ("start_month: 2", "start_month: 13", "fiscal_quarter.start_month is 13, must be at most 12"),
     ('label_format: "FY{fy2}-Q{q}"', 'label_format: "FY{year}-Q{q}"', "placeholders: {fy}, {fy2}, {q}"),
     ("applies_to: all", "applies_to: some", "must be 'all', or a mapping with one of 'label' or 'marker'"),
+    ("sync:\n", "workflow:\n  on_violation: revert\nsync:\n", "workflow is written twice (first at line"),
+    ("      label: SA Triaged\n", "      label: SA\n", "'SA' matches by prefix, so it would also claim 'SA Backlog'"),
+    ('label_format: "FY{fy2}-Q{q}"', 'label_format: "FY{fy2}-Q{q:02d}"', "gives 'FY27-Q04', which gl-cs could not"),
+    ('label_format: "FY{fy2}-Q{q}"', 'label_format: "{fy2.x}"', "cannot be filled (AttributeError"),
 ])
 def test_mistakes_point_at_their_line(old, new, expected):
     assert old in TEXT
@@ -88,3 +92,8 @@ def test_validate_command_exit_codes(tmp_path):
 def test_project_override():
     assert load_config(RULES, project_override="42").project == "42"
     assert load_config(RULES).project == "sa-team/sa-service-desk"
+
+
+def test_intake_needs_a_waiting_state():
+    found = problems(TEXT.replace("waiting", "paused"))
+    assert any("intake rule needs a workflow state named 'waiting'" in p for p in found), found
