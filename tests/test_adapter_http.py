@@ -384,16 +384,6 @@ def test_create_note_5xx_is_one_post(rsps, gl, waits, status):
     assert waits == []
 
 
-def test_create_issue_5xx_is_one_post(rsps, gl, waits):
-    rsps.post(f"{PROJECT_URL}/issues", status=502, body="Bad Gateway")
-    with pytest.raises(GitLabError) as err:
-        gl.create_issue("Title", "Body", labels=["SA Backlog", "FY27-Q4"])
-    assert err.value.status == 502
-    assert len(rsps.calls) == 1
-    assert req_json(rsps.calls[0]) == {"title": "Title", "description": "Body", "labels": "SA Backlog,FY27-Q4"}
-    assert waits == []
-
-
 # ---------------------------------------------------------------------------
 # 5. Applier
 # ---------------------------------------------------------------------------

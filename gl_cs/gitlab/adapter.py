@@ -175,16 +175,3 @@ class GitLab:
         """POST a comment once, without blind retries on 5xx (see module docstring)."""
         self._call(f"commenting on #{iid}", self._issue(iid).notes.create, {"body": body},
                    retry_transient_errors=False)
-
-    def create_issue(self, title: str, description: str, labels: Sequence[str] = (),
-                     due_date: dt.date | None = None, assignee_ids: Sequence[int] = ()) -> int:
-        data: dict[str, Any] = {"title": title, "description": description}
-        if labels:
-            data["labels"] = ",".join(labels)
-        if due_date:
-            data["due_date"] = due_date.isoformat()
-        if assignee_ids:
-            data["assignee_ids"] = list(assignee_ids)
-        created = self._call(f"creating issue '{title[:60]}'", self._project.issues.create, data,
-                             retry_transient_errors=False)
-        return int(created.attributes["iid"])
