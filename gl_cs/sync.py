@@ -85,7 +85,7 @@ def run_sync(gitlab: GitLab, config: Config, now: dt.datetime, *, dry_run: bool 
         return report
     report.labels_created = created
     ctx = Context(config=config, now=now, bot=bot, project_labels=tuple(label_names + created))
-    applier = Applier(gitlab, dry_run=dry_run, is_bot=ctx.is_bot)
+    applier = Applier(gitlab, dry_run=dry_run, is_bot=ctx.is_bot, settle_races=True)
 
     seen: set[int] = set()
     try:

@@ -122,3 +122,24 @@ def test_rate_limit_burst_is_waited_out(desk):
     assert code == 0, out
     assert "SA Backlog" in desk.labels(iid)
     assert desk.sandbox.requests.total() >= 2 + 4
+
+
+def test_two_runs_racing_leave_one_comment(desk):
+    """A webhook and a scheduled sync deciding the same comment at the same moment:
+    both read the comments before either posts (forced with a latency on the POST)."""
+    import threading
+
+    iids = [desk.issue(labels=("SA Doing", "FY27-Q4"), label_events=[("olga.outsider", "add", "SA Doing", LONG_AGO)])
+            for _ in range(3)]
+    desk.sandbox.faults.latency = 0.05
+    results = []
+    runs = [threading.Thread(target=lambda: results.append(desk.sync()[0])) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=120)
+    desk.sandbox.faults.latency = 0
+    assert results == [0, 0]
+    for iid in iids:
+        assert len(desk.bot_notes(iid)) == 1, desk.bot_notes(iid)
+    assert desk.sync()[2]["writes"] == 0

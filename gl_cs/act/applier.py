@@ -19,7 +19,7 @@ from typing import Callable
 
 from ..decide.actions import Comment, Plan
 from ..gitlab.adapter import GitLab, GitLabError
-from ..markers import has_marker, latest_key, with_marker
+from ..markers import has_marker, latest_key, marker, with_marker
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ class Applied:
     edits: int = 0
     comments: int = 0
     skipped_comments: int = 0
+    races_settled: int = 0
 
     @property
     def writes(self) -> int:
@@ -42,9 +43,10 @@ class Applied:
 class Applier:
     def __init__(self, gitlab: GitLab, *, dry_run: bool = False, note_attempts: int = 4,
                  backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep,
-                 is_bot: Callable[[object], bool] | None = None):
+                 is_bot: Callable[[object], bool] | None = None, settle_races: bool = False):
         self.gitlab = gitlab
         self.is_bot = is_bot
+        self.settle_races = settle_races
         self.dry_run = dry_run
         self.note_attempts = note_attempts
         self.backoff = backoff
@@ -86,10 +88,28 @@ class Applier:
             return latest_key(bodies, comment.rule, comment.scope) == comment.key
         return has_marker(bodies, comment.rule, comment.key)
 
+    def _bot_notes(self, iid: int):
+        """gl-cs's own comments, oldest first: a marker pasted into a person's comment
+        must not silence gl-cs."""
+        return [n for n in self.gitlab.notes(iid) if self.is_bot is None or self.is_bot(n.author)]
+
     def _bot_bodies(self, iid: int) -> list[str]:
-        """Bodies of gl-cs's own comments (oldest first): a marker pasted into a person's
-        comment must not silence gl-cs."""
-        return [n.body for n in self.gitlab.notes(iid) if self.is_bot is None or self.is_bot(n.author)]
+        return [n.body for n in self._bot_notes(iid)]
+
+    def _settle_race(self, iid: int, note_id: int | None, comments: list[Comment]) -> None:
+        """Two gl-cs runs (a webhook and a scheduled sync) may both have decided to say the
+        same thing at the same moment. After posting, the comment with the lowest id wins:
+        a later one that repeats any of its markers is deleted by whoever posted it."""
+        if note_id is None:
+            return
+        ours = {marker(c.rule, c.key) for c in comments}
+        for note in self._bot_notes(iid):
+            if note.id < note_id and any(m in note.body for m in ours):
+                self.gitlab.delete_note(iid, note_id)
+                self.totals.comments -= 1
+                self.totals.races_settled += 1
+                log.info("#%s: another run said this first; removed duplicate comment %s", iid, note_id)
+                return
 
     def _edit(self, plan: Plan) -> None:
         try:
@@ -119,8 +139,10 @@ class Applier:
         last = comments[-1]
         for attempt in range(1, self.note_attempts + 1):
             try:
-                self.gitlab.create_note(iid, body)
+                note_id = self.gitlab.create_note(iid, body)
                 self.totals.comments += 1
+                if self.settle_races:
+                    self._settle_race(iid, note_id, comments)
                 return
             except GitLabError as exc:
                 if not exc.transient or attempt == self.note_attempts:

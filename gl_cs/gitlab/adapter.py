@@ -171,7 +171,14 @@ class GitLab:
             return
         self._call(f"editing #{iid}", self._project.issues.update, iid, data, retry_transient_errors=True)
 
-    def create_note(self, iid: int, body: str) -> None:
-        """POST a comment once, without blind retries on 5xx (see module docstring)."""
-        self._call(f"commenting on #{iid}", self._issue(iid).notes.create, {"body": body},
-                   retry_transient_errors=False)
+    def create_note(self, iid: int, body: str) -> int | None:
+        """POST a comment once, without blind retries on 5xx (see module docstring).
+        Returns the new note's id."""
+        note = self._call(f"commenting on #{iid}", self._issue(iid).notes.create, {"body": body},
+                          retry_transient_errors=False)
+        return int(note.attributes["id"]) if note is not None and "id" in note.attributes else None
+
+    def delete_note(self, iid: int, note_id: int) -> None:
+        """Delete one of gl-cs's own comments (only ever a duplicate of an earlier one)."""
+        self._call(f"deleting duplicate comment {note_id} on #{iid}", self._issue(iid).notes.delete, note_id,
+                   retry_transient_errors=True)

@@ -377,6 +377,11 @@ def h_update_note(ctx: Context) -> Response:
     return json_response(ctx.store.render_note(note, ctx.base))
 
 
+def h_delete_note(ctx: Context) -> Response:
+    ctx.store.api_delete_note(ctx.arg("id"), ctx.arg("iid"), ctx.arg("note_id"), ctx.user["id"])
+    return Response(status=204)
+
+
 def h_label_events(ctx: Context) -> Response:
     issue, events = ctx.store.list_label_events(ctx.arg("id"), ctx.arg("iid"))
     return paginate(ctx, events, lambda e: ctx.store.render_label_event(issue, e, ctx.base))
@@ -467,6 +472,7 @@ ROUTE_TABLE: list[tuple[str, str, Handler]] = [
     ("POST", "/projects/:id/issues/:iid/notes", h_create_note),
     ("GET", "/projects/:id/issues/:iid/notes/:note_id", h_get_note),
     ("PUT", "/projects/:id/issues/:iid/notes/:note_id", h_update_note),
+    ("DELETE", "/projects/:id/issues/:iid/notes/:note_id", h_delete_note),
     ("GET", "/projects/:id/issues/:iid/resource_label_events", h_label_events),
     ("GET", "/projects/:id/issues/:iid/resource_label_events/:event_id", h_label_event),
     ("GET", "/projects/:id/labels", h_list_labels),

@@ -185,6 +185,7 @@ class Store:
         self._forbidden_edits: set[tuple[int, int]] = set()
         #: ``(project_id, iid, command_line)`` for every quick action executed through the API.
         self.executed_quick_actions: list[tuple[int, int, str]] = []
+        self.deleted_notes: list[tuple[int, int, int]] = []  # (project_id, iid, note_id)
         #: ``(project_id, iid, mention, where)`` for every ``@all``/``@here`` written through
         #: the API; ``where`` is ``"note"`` or ``"description"``.
         self.mass_mentions: list[tuple[int, int, str, str]] = []
@@ -960,6 +961,20 @@ class Store:
             note["updated_at"] = now
             issue["updated_at"] = now
             return note
+
+    def api_delete_note(self, project_ref: int | str, iid: int | str, note_id: int | str,
+                        actor_id: int) -> None:
+        """``DELETE .../notes/:note_id``: the author (or a maintainer) may delete a note."""
+        with self.lock:
+            project = self._project(project_ref)
+            issue = self._issue(project, iid)
+            note = self.get_note(project_ref, iid, note_id)
+            self._require_write(project, actor_id, issue)
+            if note["author_id"] != actor_id or note["system"]:
+                raise Forbidden()
+            issue["notes"].remove(note["id"])
+            del self._notes[note["id"]]
+            self.deleted_notes.append((project["id"], issue["iid"], note["id"]))
 
     def list_label_events(self, project_ref: int | str, iid: int | str
                           ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
