@@ -126,14 +126,26 @@ def test_rate_limit_burst_is_waited_out(desk):
 
 def test_two_runs_racing_leave_one_comment(desk):
     """A webhook and a scheduled sync deciding the same comment at the same moment:
-    both read the comments before either posts (forced with a latency on the POST)."""
+    both read the comments before either posts (forced with a latency on every request).
+    Each run has its own client, as two processes would."""
     import threading
+
+    from conftest import PROJECT, RULES, TOKEN
+    from gl_cs.config import load_config
+    from gl_cs.gitlab.adapter import GitLab
+    from gl_cs.sync import run_sync
 
     iids = [desk.issue(labels=("SA Doing", "FY27-Q4"), label_events=[("olga.outsider", "add", "SA Doing", LONG_AGO)])
             for _ in range(3)]
+    config = load_config(RULES, project_override=PROJECT)
     desk.sandbox.faults.latency = 0.05
-    results = []
-    runs = [threading.Thread(target=lambda: results.append(desk.sync()[0])) for _ in range(2)]
+    results: list[int] = []
+
+    def one_run() -> None:
+        report = run_sync(GitLab(desk.sandbox.url, TOKEN, PROJECT), config, NOW)
+        results.append(report.exit_code)
+
+    runs = [threading.Thread(target=one_run) for _ in range(2)]
     for run in runs:
         run.start()
     for run in runs:

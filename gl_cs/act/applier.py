@@ -60,8 +60,11 @@ class Applier:
         nothing was written. Raises :class:`PartialApply` when the edit landed but the
         comment could not be posted, GitLabError when nothing was written."""
         pending: list[Comment] = []
+        seen: set[int] = set()
         if plan.comments:
-            bodies = self._bot_bodies(plan.iid)
+            notes = self._bot_notes(plan.iid)
+            seen = {n.id for n in notes}
+            bodies = [n.body for n in notes]
             for comment in plan.comments:
                 if self._said(bodies, comment):
                     self.totals.skipped_comments += 1
@@ -75,7 +78,7 @@ class Applier:
             edited = True
         if pending:
             try:
-                self._post_once(plan.iid, pending)
+                self._post_once(plan.iid, pending, seen)
             except GitLabError as exc:
                 if edited:
                     raise PartialApply(str(exc), exc.status) from None
@@ -96,15 +99,17 @@ class Applier:
     def _bot_bodies(self, iid: int) -> list[str]:
         return [n.body for n in self._bot_notes(iid)]
 
-    def _settle_race(self, iid: int, note_id: int | None, comments: list[Comment]) -> None:
+    def _settle_race(self, iid: int, note_id: int | None, comments: list[Comment], seen: set[int]) -> None:
         """Two gl-cs runs (a webhook and a scheduled sync) may both have decided to say the
         same thing at the same moment. After posting, the comment with the lowest id wins:
-        a later one that repeats any of its markers is deleted by whoever posted it."""
+        a later one that repeats any of its markers is deleted by whoever posted it. Only
+        comments that appeared after this run read the issue count (an old comment may
+        rightly be repeated, e.g. a list of missing fields that came back)."""
         if note_id is None:
             return
         ours = {marker(c.rule, c.key) for c in comments}
         for note in self._bot_notes(iid):
-            if note.id < note_id and any(m in note.body for m in ours):
+            if note.id not in seen and note.id < note_id and any(m in note.body for m in ours):
                 self.gitlab.delete_note(iid, note_id)
                 self.totals.comments -= 1
                 self.totals.races_settled += 1
@@ -132,7 +137,7 @@ class Applier:
         assignees_ok = plan.assignees is None or {u.id for u in now.assignees} == {u.id for u in plan.assignees}
         return set(plan.add_labels) <= labels and not (set(plan.remove_labels) & labels) and assignees_ok
 
-    def _post_once(self, iid: int, comments: list[Comment]) -> None:
+    def _post_once(self, iid: int, comments: list[Comment], seen: set[int] = frozenset()) -> None:
         """One note for everything the rules say on this issue in this sync (one
         notification for the AE), each part with its own marker."""
         body = "\n\n".join(with_marker(c.body, c.rule, c.key) for c in comments)
@@ -142,7 +147,7 @@ class Applier:
                 note_id = self.gitlab.create_note(iid, body)
                 self.totals.comments += 1
                 if self.settle_races:
-                    self._settle_race(iid, note_id, comments)
+                    self._settle_race(iid, note_id, comments, seen)
                 return
             except GitLabError as exc:
                 if not exc.transient or attempt == self.note_attempts:
