@@ -113,8 +113,9 @@ def run_sync(gitlab: GitLab, config: Config, now: dt.datetime, *, dry_run: bool 
                 on_plan(changes)
     except GitLabError as exc:
         report.fatal = f"{exc} — the sync stopped; issues not yet read were not checked"
-    for iid in sorted(set(iids or ()) - seen):
-        report.add_failure(iid, "no such issue in the project (or the token cannot see it)")
+    if not report.fatal:
+        for iid in sorted(set(iids or ()) - seen):
+            report.add_failure(iid, "no such issue in the project (or the token cannot see it)")
     report.writes = applier.totals.writes + (0 if dry_run else len(created))
     return report
 

@@ -338,3 +338,8 @@ def test_relative_words_mean_the_day_they_were_written():
     assert [r.when.isoformat() for r in got] == ["2026-11-20T15:00:00-08:00"]
     got = find_dates("tomorrow 3pm PT", now=NOW, default_tz=LA, day_first=False)
     assert [r.when.isoformat() for r in got] == ["2026-11-24T15:00:00-08:00"]
+
+
+def test_a_weekday_typo_never_sends_a_date_a_year_back():
+    got = find_dates("Mon Nov 24, 10am PT", now=NOW, default_tz=LA, day_first=False)  # Nov 24 2026 is a Tuesday
+    assert [r.when.isoformat() for r in got] == ["2026-11-24T10:00:00-08:00"]

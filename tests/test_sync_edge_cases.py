@@ -138,3 +138,81 @@ def test_former_bot_users_count_as_gl_cs(desk, rules_with):
     code, out, report = desk.sync(config=config)
     assert code == 0, out
     assert report["writes"] == 0  # the old bot already asked: no second comment
+
+
+def _applier(desk, **kw):
+    from conftest import PROJECT, TOKEN
+    from gl_cs.act.applier import Applier
+    from gl_cs.gitlab.adapter import GitLab
+
+    return Applier(GitLab(desk.sandbox.url, TOKEN, PROJECT),
+                   is_bot=lambda user: user is not None and user.username == "gl-cs-bot", **kw)
+
+
+def _comment(key: str):
+    from gl_cs.decide.actions import Comment
+
+    return Comment(rule="expedite", why="test", key=key, body=f"about {key}")
+
+
+def test_race_keeps_the_parts_no_earlier_comment_said(desk):
+    """Another run posted part X after this run read the issue; ours said X and Y: only Y stays."""
+    from gl_cs.markers import with_marker
+
+    iid = desk.issue()
+    desk.store.add_note(desk.project_id, iid, with_marker("about x", "expedite", "x"), "gl-cs-bot")
+    applier = _applier(desk, settle_races=True)
+    posted = applier._post_once(iid, [_comment("x"), _comment("y")], seen=set())
+    assert [c.key for c in posted] == ["y"]
+    bodies = [n["body"] for n in desk.bot_notes(iid)]
+    assert len(bodies) == 2 and "gl-cs:expedite:x" not in bodies[1] and "gl-cs:expedite:y" in bodies[1]
+    # everything already said: the whole duplicate goes
+    assert applier._post_once(iid, [_comment("y")], seen={n["id"] for n in desk.bot_notes(iid)[:1]}) == []
+    assert len(desk.bot_notes(iid)) == 2 and desk.store.deleted_notes
+
+
+def test_race_cleanup_that_fails_keeps_the_comment_and_the_count(desk):
+    from gl_cs.markers import with_marker
+
+    iid = desk.issue()
+    desk.store.add_note(desk.project_id, iid, with_marker("about x", "expedite", "x"), "gl-cs-bot")
+    desk.sandbox.faults.fail_paths = {r"DELETE .*/notes/\d+$": 500}
+    applier = _applier(desk, settle_races=True)
+    assert [c.key for c in applier._post_once(iid, [_comment("x")], seen=set())] == ["x"]
+    assert applier.totals.comments == 1 and len(desk.bot_notes(iid)) == 2
+
+
+def test_a_person_applying_another_state_takes_it_out_of_waiting(desk):
+    missing_infra = COMPLETE.replace("## Infrastructure\nJenkins, Bitbucket, Jira.\n", "")
+    iid = desk.issue(description=missing_infra, labels=("SA Waiting", "SA Triaged", "FY27-Q4"),
+                     assignees=["ana.sa"], updated_at=NOW - HOUR,
+                     label_events=[("eve.ae", "add", "SA Backlog", LONG_AGO),
+                                   ("gl-cs-bot", "remove", "SA Backlog", LONG_AGO + HOUR),
+                                   ("gl-cs-bot", "add", "SA Waiting", LONG_AGO + HOUR),
+                                   ("ana.sa", "add", "SA Triaged", NOW - HOUR)])
+    code, out, report = desk.sync()
+    assert code == 0, out
+    assert desk.labels(iid) == {"SA Triaged", "FY27-Q4"}
+    assert any(f["rule"] == "intake" for f in report["findings"])
+    code, out, report = desk.sync()
+    assert report["writes"] == 0
+
+
+def test_a_request_completed_long_ago_still_leaves_waiting(desk):
+    from gl_cs.markers import with_marker
+
+    iid = desk.issue(labels=("SA Waiting", "FY27-Q4"), updated_at=NOW - 48 * HOUR,
+                     label_events=[("eve.ae", "add", "SA Backlog", LONG_AGO),
+                                   ("gl-cs-bot", "remove", "SA Backlog", LONG_AGO + HOUR),
+                                   ("gl-cs-bot", "add", "SA Waiting", LONG_AGO + HOUR)])
+    desk.store.add_note(desk.project_id, iid, with_marker("asks", "intake", "missing-0123456789"), "gl-cs-bot")
+    code, out, _ = desk.sync()
+    assert code == 0, out
+    assert desk.labels(iid) == {"SA Backlog", "FY27-Q4"}
+
+
+def test_unreadable_list_does_not_blame_the_named_issue(desk):
+    iid = desk.issue()
+    desk.sandbox.faults.fail_paths = {r"/projects/[^/]+/issues$": 500}
+    code, out, report = desk.sync("--issue", str(iid))
+    assert code == 1 and report["fatal"] and report["failures"] == []

@@ -78,7 +78,7 @@ class Applier:
             edited = True
         if pending:
             try:
-                self._post_once(plan.iid, pending, seen)
+                pending = self._post_once(plan.iid, pending, seen)
             except GitLabError as exc:
                 if edited:
                     raise PartialApply(str(exc), exc.status) from None
@@ -99,22 +99,43 @@ class Applier:
     def _bot_bodies(self, iid: int) -> list[str]:
         return [n.body for n in self._bot_notes(iid)]
 
-    def _settle_race(self, iid: int, note_id: int | None, comments: list[Comment], seen: set[int]) -> None:
+    @staticmethod
+    def _body(comments: list[Comment]) -> str:
+        return "\n\n".join(with_marker(c.body, c.rule, c.key) for c in comments)
+
+    def _settle_race(self, iid: int, note_id: int | None, comments: list[Comment],
+                     seen: set[int]) -> list[Comment]:
         """Two gl-cs runs (a webhook and a scheduled sync) may both have decided to say the
-        same thing at the same moment. After posting, the comment with the lowest id wins:
-        a later one that repeats any of its markers is deleted by whoever posted it. Only
-        comments that appeared after this run read the issue count (an old comment may
-        rightly be repeated, e.g. a list of missing fields that came back)."""
+        same thing at the same moment. After posting, earlier comments win: the parts of
+        ours that an earlier gl-cs comment, posted after this run read the issue, already
+        says are taken out of ours (the whole comment is deleted when nothing is left).
+        Older comments do not count: a list of missing fields that came back is rightly
+        said again. Returns the parts that stay."""
         if note_id is None:
-            return
-        ours = {marker(c.rule, c.key) for c in comments}
-        for note in self._bot_notes(iid):
-            if note.id not in seen and note.id < note_id and any(m in note.body for m in ours):
+            return comments
+        try:
+            earlier = [n.body for n in self._bot_notes(iid) if n.id not in seen and n.id < note_id]
+        except GitLabError as exc:
+            log.warning("#%s: could not check for a racing run (%s)", iid, exc)
+            return comments
+        said = [c for c in comments if any(marker(c.rule, c.key) in body for body in earlier)]
+        if not said:
+            return comments
+        rest = [c for c in comments if c not in said]
+        try:
+            if rest:
+                self.gitlab.edit_note(iid, note_id, self._body(rest))
+            else:
                 self.gitlab.delete_note(iid, note_id)
-                self.totals.comments -= 1
-                self.totals.races_settled += 1
-                log.info("#%s: another run said this first; removed duplicate comment %s", iid, note_id)
-                return
+        except GitLabError as exc:
+            if exc.status != 404:  # 404: already gone (a retried DELETE that had landed)
+                log.warning("#%s: could not remove what another run already said (%s)", iid, exc)
+                return comments
+        self.totals.races_settled += 1
+        if not rest:
+            self.totals.comments -= 1
+        log.info("#%s: another run said %d part(s) first; removed them from comment %s", iid, len(said), note_id)
+        return rest
 
     def _edit(self, plan: Plan) -> None:
         try:
@@ -137,23 +158,24 @@ class Applier:
         assignees_ok = plan.assignees is None or {u.id for u in now.assignees} == {u.id for u in plan.assignees}
         return set(plan.add_labels) <= labels and not (set(plan.remove_labels) & labels) and assignees_ok
 
-    def _post_once(self, iid: int, comments: list[Comment], seen: set[int] = frozenset()) -> None:
+    def _post_once(self, iid: int, comments: list[Comment], seen: set[int] = frozenset()) -> list[Comment]:
         """One note for everything the rules say on this issue in this sync (one
-        notification for the AE), each part with its own marker."""
-        body = "\n\n".join(with_marker(c.body, c.rule, c.key) for c in comments)
+        notification for the AE), each part with its own marker. Returns the parts posted."""
+        body = self._body(comments)
         last = comments[-1]
         for attempt in range(1, self.note_attempts + 1):
             try:
                 note_id = self.gitlab.create_note(iid, body)
-                self.totals.comments += 1
-                if self.settle_races:
-                    self._settle_race(iid, note_id, comments, seen)
-                return
             except GitLabError as exc:
                 if not exc.transient or attempt == self.note_attempts:
                     raise
                 log.info("comment on #%s failed (%s); checking whether it landed", iid, exc.status)
                 self.sleep(self.backoff * attempt)
-                if has_marker(self._bot_bodies(iid), last.rule, last.key):
+                new = [n.body for n in self._bot_notes(iid) if n.id not in seen]  # not an old, repeated key
+                if has_marker(new, last.rule, last.key):
                     self.totals.comments += 1
-                    return
+                    return comments
+                continue
+            self.totals.comments += 1
+            return self._settle_race(iid, note_id, comments, seen) if self.settle_races else comments
+        return comments  # pragma: no cover - the loop returns or raises

@@ -178,6 +178,11 @@ class GitLab:
                           retry_transient_errors=False)
         return int(note.attributes["id"]) if note is not None and "id" in note.attributes else None
 
+    def edit_note(self, iid: int, note_id: int, body: str) -> None:
+        """Rewrite one of gl-cs's own comments (never a person's)."""
+        self._call(f"editing comment {note_id} on #{iid}", self._issue(iid).notes.update, note_id, {"body": body},
+                   retry_transient_errors=True)
+
     def delete_note(self, iid: int, note_id: int) -> None:
         """Delete one of gl-cs's own comments (only ever a duplicate of an earlier one)."""
         self._call(f"deleting duplicate comment {note_id} on #{iid}", self._issue(iid).notes.delete, note_id,

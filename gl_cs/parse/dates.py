@@ -804,8 +804,11 @@ def _pick_year(c: _Cand, time_text: str, today: date) -> datetime | None:
     window_start, window_end = today - timedelta(days=122), today + timedelta(days=243)
     ranked = sorted(options, key=lambda p: (not (window_start <= p.date() <= window_end),
                                             abs((p.date() - today).days)))
-    if c.weekday is not None:
-        for p in ranked[:3]:
+    if c.weekday is not None and ranked[0].weekday() != c.weekday:
+        # a weekday may only move the date forward, to the next year that matches; a
+        # typo ("Mon Nov 24" for a Tuesday) never sends a date a year into the past
+        later = [p for p in options if p.date() > ranked[0].date() and p.date() <= window_end + timedelta(days=366)]
+        for p in sorted(later):
             if p.weekday() == c.weekday:
                 return p
     return ranked[0]

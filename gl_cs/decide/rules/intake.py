@@ -19,7 +19,6 @@ a request an SA is already doing is not pulled back.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 from ...read.snapshot import Issue
@@ -49,13 +48,18 @@ def _waiting_key(ctx: Context) -> str | None:
 
 
 def _person_took_it_out(events, waiting_label: str, ctx: Context) -> str | None:
-    """Who moved the request out of SA Waiting after gl-cs last put it there, if a person did."""
+    """Who moved the request out of SA Waiting after gl-cs last put it there, if a person
+    did: by removing SA Waiting, or by applying another workflow label (the state rule
+    then keeps theirs, as the most recent)."""
     put = latest_add(events, [waiting_label], ctx, people_only=False)
     if put is None or not ctx.is_bot(put.user):
         return None
     for e in events:
-        if (e.action == "remove" and e.label == waiting_label and ctx.is_person(e.user)
-                and (e.created_at, e.id) > (put.created_at, put.id)):
+        if (e.created_at, e.id) <= (put.created_at, put.id) or not ctx.is_person(e.user):
+            continue
+        if e.action == "remove" and e.label == waiting_label:
+            return e.user.username
+        if e.action == "add" and e.label != waiting_label and ctx.config.state_of(e.label) is not None:
             return e.user.username
     return None
 
@@ -100,10 +104,6 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
         return actions
 
     if state.key != waiting:
-        return []
-    # The AE filling the gaps edits the description, which updates the issue: an issue
-    # untouched within the window has nothing new to check (and costs no request).
-    if issue.updated_at is not None and issue.updated_at < ctx.now - dt.timedelta(hours=cfg.recent_hours):
         return []
     events = ctx.events(issue)
     entered = latest_add(events, [present[0]], ctx, people_only=False)
