@@ -940,18 +940,23 @@ class Store:
             issue["updated_at"] = now
             return note
 
+    def _own_note(self, project_ref: int | str, iid: int | str, note_id: int | str, actor_id: int):
+        """The project, issue and note, when ``actor_id`` wrote the note and may write here."""
+        project = self._project(project_ref)
+        issue = self._issue(project, iid)
+        note = self.get_note(project_ref, iid, note_id)
+        self._require_write(project, actor_id, issue)
+        if note["author_id"] != actor_id or note["system"]:
+            raise Forbidden()
+        return project, issue, note
+
     def api_update_note(self, project_ref: int | str, iid: int | str, note_id: int | str,
                         actor_id: int, body: str | None) -> dict[str, Any]:
         """``PUT .../notes/:note_id``: only the author may edit; quick actions run again."""
         from . import quickactions
 
         with self.lock:
-            project = self._project(project_ref)
-            issue = self._issue(project, iid)
-            note = self.get_note(project_ref, iid, note_id)
-            self._require_write(project, actor_id, issue)
-            if note["author_id"] != actor_id or note["system"]:
-                raise Forbidden()
+            project, issue, note = self._own_note(project_ref, iid, note_id, actor_id)
             if body is None:
                 raise BadRequest("body is missing", key="error")
             now = self.now()
@@ -964,14 +969,9 @@ class Store:
 
     def api_delete_note(self, project_ref: int | str, iid: int | str, note_id: int | str,
                         actor_id: int) -> None:
-        """``DELETE .../notes/:note_id``: the author (or a maintainer) may delete a note."""
+        """``DELETE .../notes/:note_id``: only the author may delete a note."""
         with self.lock:
-            project = self._project(project_ref)
-            issue = self._issue(project, iid)
-            note = self.get_note(project_ref, iid, note_id)
-            self._require_write(project, actor_id, issue)
-            if note["author_id"] != actor_id or note["system"]:
-                raise Forbidden()
+            project, issue, note = self._own_note(project_ref, iid, note_id, actor_id)
             issue["notes"].remove(note["id"])
             del self._notes[note["id"]]
             self.deleted_notes.append((project["id"], issue["iid"], note["id"]))
