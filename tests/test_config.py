@@ -97,3 +97,11 @@ def test_project_override():
 def test_intake_needs_a_waiting_state():
     found = problems(TEXT.replace("waiting", "paused"))
     assert any("intake rule needs a workflow state named 'waiting'" in p for p in found), found
+
+
+def test_unreadable_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "rules.yml"
+    bad.write_bytes(b"project: \xff\xfe broken\n")
+    result = CliRunner().invoke(cli, ["--config", str(bad), "validate"])
+    assert result.exit_code == 2
+    assert "cannot be read: UnicodeDecodeError" in result.output and "Traceback" not in result.output

@@ -343,3 +343,13 @@ def test_relative_words_mean_the_day_they_were_written():
 def test_a_weekday_typo_never_sends_a_date_a_year_back():
     got = find_dates("Mon Nov 24, 10am PT", now=NOW, default_tz=LA, day_first=False)  # Nov 24 2026 is a Tuesday
     assert [r.when.isoformat() for r in got] == ["2026-11-24T10:00:00-08:00"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026年11月27日 14:00 JST（第一希望）", ["2026-11-27T14:00:00+09:00"]),
+    ("１１月２４日 １５：００ JST", ["2026-11-24T15:00:00+09:00"]),  # full-width digits and colon
+    ("11月24日（火）", ["2026-11-24T00:00:00-08:00"]),  # date only, team zone
+])
+def test_japanese_and_chinese_dates(text, expected):
+    got = find_dates(text, now=NOW, default_tz=LA, day_first=False)
+    assert [r.when.isoformat() for r in got] == expected
