@@ -216,3 +216,19 @@ def test_unreadable_list_does_not_blame_the_named_issue(desk):
     desk.sandbox.faults.fail_paths = {r"/projects/[^/]+/issues$": 500}
     code, out, report = desk.sync("--issue", str(iid))
     assert code == 1 and report["fatal"] and report["failures"] == []
+
+
+def test_comments_read_for_a_rule_are_not_read_again(desk):
+    from gl_cs.markers import with_marker
+
+    iid = desk.issue(labels=("SA Waiting", "FY27-Q4"),
+                     label_events=[("eve.ae", "add", "SA Backlog", LONG_AGO),
+                                   ("gl-cs-bot", "remove", "SA Backlog", LONG_AGO + HOUR),
+                                   ("gl-cs-bot", "add", "SA Waiting", LONG_AGO + HOUR)])
+    desk.store.add_note(desk.project_id, iid, with_marker("asks", "intake", "missing-0123456789"), "gl-cs-bot")
+    desk.sandbox.requests.reset()
+    code, out, _ = desk.sync()
+    assert code == 0, out
+    assert desk.labels(iid) == {"SA Backlog", "FY27-Q4"} and len(desk.bot_notes(iid)) == 2
+    # intake read the comments once; the applier reuses them, and reads once more after posting (race check)
+    assert desk.sandbox.requests.get("GET", "/projects/:id/issues/:iid/notes") == 2

@@ -62,7 +62,7 @@ class Applier:
         pending: list[Comment] = []
         seen: set[int] = set()
         if plan.comments:
-            notes = self._bot_notes(plan.iid)
+            notes = self._bot_notes(plan.iid, plan.notes)
             seen = {n.id for n in notes}
             bodies = [n.body for n in notes]
             for comment in plan.comments:
@@ -91,10 +91,11 @@ class Applier:
             return latest_key(bodies, comment.rule, comment.scope) == comment.key
         return has_marker(bodies, comment.rule, comment.key)
 
-    def _bot_notes(self, iid: int):
+    def _bot_notes(self, iid: int, known=None):
         """gl-cs's own comments, oldest first: a marker pasted into a person's comment
-        must not silence gl-cs."""
-        return [n for n in self.gitlab.notes(iid) if self.is_bot is None or self.is_bot(n.author)]
+        must not silence gl-cs. ``known``: the comments a rule just had read (no second GET)."""
+        notes = known if known is not None else self.gitlab.notes(iid)
+        return [n for n in notes if self.is_bot is None or self.is_bot(n.author)]
 
     def _bot_bodies(self, iid: int) -> list[str]:
         return [n.body for n in self._bot_notes(iid)]

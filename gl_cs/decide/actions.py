@@ -81,6 +81,7 @@ class Plan:
     add_labels: tuple[str, ...] = ()
     remove_labels: tuple[str, ...] = ()
     assignees: tuple[User, ...] | None = None  # None: leave assignees alone
+    notes: tuple | None = None  # the comments, when a rule already had them read
 
     @property
     def comments(self) -> list[Comment]:

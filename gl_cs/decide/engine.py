@@ -49,4 +49,4 @@ def decide_issue(issue: Issue, ctx: Context, rules: Sequence[Rule] = RULES) -> P
              and not (isinstance(a, RemoveLabel) and a.label not in removed)
              and not (isinstance(a, SetAssignees) and before == after)]
     return Plan(iid=issue.iid, web_url=issue.web_url, actions=shown, add_labels=added, remove_labels=removed,
-                assignees=projected.assignees if before != after else None)
+                assignees=projected.assignees if before != after else None, notes=issue.notes)
