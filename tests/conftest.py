@@ -8,6 +8,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import time
+
+import gitlab.utils
 import pytest
 from click.testing import CliRunner
 
@@ -112,3 +115,26 @@ def rules_with(tmp_path):
         return path
 
     return make
+
+
+class RecordedSleep:
+    """Stands in for the ``time`` module where python-gitlab and gl-cs sleep between
+    retries: every wait is recorded (tests can assert on it) and none is slept."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+    def __getattr__(self, name: str):
+        return getattr(time, name)
+
+
+@pytest.fixture(autouse=True)
+def recorded_sleep(monkeypatch):
+    """Back-off waits are recorded, not slept: fault tests run in milliseconds."""
+    recorder = RecordedSleep()
+    monkeypatch.setattr(gitlab.utils, "time", recorder)
+    monkeypatch.setattr("gl_cs.act.applier.time", recorder)
+    return recorder

@@ -42,7 +42,7 @@ class Applied:
 
 class Applier:
     def __init__(self, gitlab: GitLab, *, dry_run: bool = False, note_attempts: int = 4,
-                 backoff: float = 0.5, sleep: Callable[[float], None] = time.sleep,
+                 backoff: float = 0.5, sleep: Callable[[float], None] | None = None,
                  is_bot: Callable[[object], bool] | None = None, settle_races: bool = False):
         self.gitlab = gitlab
         self.is_bot = is_bot
@@ -50,7 +50,7 @@ class Applier:
         self.dry_run = dry_run
         self.note_attempts = note_attempts
         self.backoff = backoff
-        self.sleep = sleep
+        self.sleep = sleep if sleep is not None else (lambda seconds: time.sleep(seconds))
         self.totals = Applied()
 
     def apply(self, plan: Plan) -> list[Comment]:
