@@ -20,7 +20,7 @@ from gl_cs.sandbox.seed import COMPLETE_REQUEST
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules.yml"
-REFERENCE = ROOT.parent / "shared" / "gitlab-reference"
+REFERENCE = Path(__file__).resolve().parent / "data" / "gitlab_reference"  # copied from shared/gitlab-reference
 TOKEN = "test-bot-token"
 PROJECT = "sa-team/sa-service-desk"
 NOW = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.timezone.utc)  # Monday 09:00 in Los Angeles

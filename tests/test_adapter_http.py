@@ -34,7 +34,7 @@ MAX_RETRIES = 6
 # python-gitlab's back-off for transient errors: 0.1 * 2**n for each retry.
 BACKOFF = [0.1 * 2**n for n in range(MAX_RETRIES)]
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "gitlab-reference"
+REFERENCE = Path(__file__).resolve().parent / "data" / "gitlab_reference"  # copied from shared/gitlab-reference
 
 
 def _load(name: str, fallback):

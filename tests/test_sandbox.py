@@ -17,7 +17,7 @@ from gl_cs.sandbox import Faults, Sandbox, Store, seed_service_desk
 from gl_cs.sandbox.store import iso
 
 NOW = dt.datetime(2026, 11, 23, 18, 0, tzinfo=dt.timezone.utc)
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "gitlab-reference"
+REFERENCE = Path(__file__).resolve().parent / "data" / "gitlab_reference"  # copied from shared/gitlab-reference
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 PATH = "sa-team/sa-service-desk"
 
@@ -82,8 +82,6 @@ def api(sandbox: Sandbox, method: str, path: str, token: str | None = "sandbox-t
 
 def reference(name: str):
     path = REFERENCE / name
-    if not REFERENCE.is_dir():
-        pytest.skip(f"GitLab reference fixtures not found at {REFERENCE}")
     return json.loads(path.read_text())
 
 
