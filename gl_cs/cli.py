@@ -102,9 +102,11 @@ def _connect(opts: Options, config: Config):
 
 
 def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(), report_path=None,
-            quiet: bool = False, echo=click.echo) -> int:
+            quiet: bool = False, echo=click.echo, runtime=None, record_path: str | None = None) -> int:
     """Run one sync and print it; returns the exit code. Shared by `sync` and `demo`."""
-    from .sync import SetupError, run_sync
+    from .sync import Runtime, SetupError, run_sync
+
+    runtime = runtime or Runtime(gitlab, config, record_path=Path(record_path) if record_path else None)
 
     def show(changes):
         if not quiet:
@@ -112,7 +114,8 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
                 echo(line(entry))
 
     try:
-        report = run_sync(gitlab, config, now, dry_run=dry_run, iids=list(iids) or None, on_plan=show)
+        report = run_sync(gitlab, config, now, dry_run=dry_run, iids=list(iids) or None, on_plan=show,
+                          runtime=runtime)
     except SetupError as exc:
         click.echo(f"gl-cs: {exc}", err=True)
         return 2
@@ -128,8 +131,10 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
               help="Only these issues (repeatable); the same rules as a full sync.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write the report as JSON to FILE.")
+@click.option("--record", "record_path", envvar="GL_CS_RECORD", default=".gl-cs/record.json", show_default=True,
+              metavar="FILE", help="What gl-cs saw last run, to save reads; '' keeps none [env: GL_CS_RECORD].")
 @pass_options
-def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str | None) -> None:
+def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str | None, record_path: str) -> None:
     """Reconcile every open issue (and recently closed ones) with rules.yml.
 
     Prints one line per change (issue, rule, what, why) and a count per rule.
@@ -139,7 +144,7 @@ def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str |
     now = opts.now
     gitlab = _connect(opts, config)
     code = do_sync(gitlab, config, now, dry_run=dry_run, iids=iids, report_path=report_path,
-                   quiet=opts.verbosity < 0)
+                   quiet=opts.verbosity < 0, record_path=record_path or None)
     sys.exit(code)
 
 
@@ -178,17 +183,23 @@ def demo(opts: Options, n_issues: int) -> None:
         gitlab = GitLab(sandbox.url, seeded["token"], project)
         from dataclasses import replace
 
+        from .sync import Runtime
+
         config = replace(config, project=project)
+        runtime = Runtime(gitlab, config)  # kept across the three runs, as the webhook worker keeps it
         codes = []
         for title, dry in (("1. gl-cs sync --dry-run  (what would change, and why)", True),
                            ("2. gl-cs sync  (apply it)", False),
                            ("3. gl-cs sync  (again: nothing left to change)", False)):
             click.echo(click.style(title, bold=True))
             sandbox.requests.reset()
-            codes.append(do_sync(gitlab, config, now, dry_run=dry, quiet=not dry and title.startswith("2")))
+            codes.append(do_sync(gitlab, config, now, dry_run=dry, quiet=not dry and title.startswith("2"),
+                                 runtime=runtime))
             click.echo(f"   ({sandbox.requests.total()} API requests, {sandbox.requests.writes()} writes)\n")
-        quick = sandbox.store.executed_quick_actions
-        click.echo(f"Quick actions gl-cs triggered: {len(quick)}. Sandbox stopped.")
+        from .act.writer import is_own_quick_action
+
+        foreign = [qa for qa in sandbox.store.executed_quick_actions if not is_own_quick_action(qa[2])]
+        click.echo(f"Quick actions run from what people wrote: {len(foreign)}. Sandbox stopped.")
     sys.exit(max(codes))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import gitlab.utils
 import pytest
 from click.testing import CliRunner
 
+from gl_cs.act.writer import is_own_quick_action
 from gl_cs.cli import cli
 from gl_cs.sandbox import Sandbox, Store
 from gl_cs.sandbox.seed import COMPLETE_REQUEST
@@ -70,6 +72,12 @@ class Desk:
         result = self.run("sync", "--report", str(report_file), *args, now=now, config=config)
         report = json.loads(report_file.read_text()) if report_file.exists() else None
         return result.exit_code, result.output, report
+
+
+def foreign_quick_actions(store) -> list:
+    """Quick actions GitLab ran that gl-cs did not write itself: text a person wrote
+    (a title, a description) that gl-cs echoed in a way GitLab executes. Must stay empty."""
+    return [qa for qa in store.executed_quick_actions if not is_own_quick_action(qa[2])]
 
 
 def make_store(clock_now: dt.datetime = NOW) -> tuple[Store, int]:
@@ -132,9 +140,17 @@ class RecordedSleep:
 
 
 @pytest.fixture(autouse=True)
+def record_file(tmp_path, monkeypatch):
+    """Each test keeps gl-cs's record in its own folder (never the working directory)."""
+    path = tmp_path / "gl-cs-record.json"
+    monkeypatch.setenv("GL_CS_RECORD", str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
 def recorded_sleep(monkeypatch):
     """Back-off waits are recorded, not slept: fault tests run in milliseconds."""
     recorder = RecordedSleep()
     monkeypatch.setattr(gitlab.utils, "time", recorder)
-    monkeypatch.setattr("gl_cs.act.applier.time", recorder)
+    monkeypatch.setattr("gl_cs.act.writer.time", recorder)
     return recorder

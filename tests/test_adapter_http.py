@@ -1,4 +1,4 @@
-"""HTTP-level tests of the GitLab adapter and the applier, one exchange at a time.
+"""HTTP-level tests of the GitLab adapter, one exchange at a time (the writer: test_writer_http.py).
 
 Every request python-gitlab makes is answered by ``responses``; nothing listens on a
 socket. python-gitlab's back-off (``time.sleep`` in ``gitlab.utils``) and the
@@ -19,7 +19,6 @@ import requests
 import responses
 from responses import matchers
 
-from gl_cs.act.applier import Applier
 from gl_cs.markers import marker, with_marker
 from gl_cs.decide.actions import Comment, Plan
 from gl_cs.gitlab.adapter import GitLab, GitLabError
@@ -385,168 +384,6 @@ def test_create_note_5xx_is_one_post(rsps, gl, waits, status):
 
 
 # ---------------------------------------------------------------------------
-# 5. Applier
-# ---------------------------------------------------------------------------
-
-COMMENT = Comment(rule="intake", why="fields missing", key="missing:Outcome", body="Please fill in **Outcome**.")
-MARKED = with_marker(COMMENT.body, COMMENT.rule, COMMENT.key)
-
-
-def comment_plan(iid: int = 1, **kw) -> Plan:
-    return Plan(iid=iid, web_url=f"{BASE}/{PROJECT}/-/issues/{iid}", actions=[COMMENT], **kw)
-
-
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def applier_sleeps():
-    return Sleeps()
-
-
-@pytest.fixture
-def applier(gl, applier_sleeps):
-    return Applier(gl, sleep=applier_sleeps)
-
-
-def test_marker_is_in_the_posted_body():
-    assert marker(COMMENT.rule, COMMENT.key) in MARKED
-    assert marker(COMMENT.rule, COMMENT.key).startswith("<!-- gl-cs:intake:")
-
-
-def test_note_502_that_landed_is_not_posted_again(rsps, applier, applier_sleeps, waits):
-    rsps.get(notes_url(1), status=200, json=notes_body())             # before posting: no marker
-    rsps.post(notes_url(1), status=502, body="Bad Gateway")           # GitLab stored it anyway
-    rsps.post(notes_url(1), status=201, json=created_note(MARKED))    # a re-send would hit this
-    rsps.get(notes_url(1), status=200, json=notes_body(MARKED))       # ...as the re-read shows
-
-    posted = applier.apply(comment_plan())
-
-    assert posted == [COMMENT]
-    assert [c.request.method for c in rsps.calls] == ["GET", "POST", "GET"]
-    assert len(rsps.calls) == 3
-    assert req_json(rsps.calls[1]) == {"body": MARKED}
-    assert applier.totals.comments == 1
-    assert applier.totals.edits == 0
-    assert applier_sleeps == [0.5]
-    assert waits == []  # python-gitlab did not retry anything
-
-
-def test_note_502_that_did_not_land_is_sent_again_once(rsps, applier, applier_sleeps):
-    rsps.get(notes_url(1), status=200, json=notes_body())             # before posting
-    rsps.post(notes_url(1), status=502, body="Bad Gateway")
-    rsps.post(notes_url(1), status=201, json=created_note(MARKED))
-    rsps.get(notes_url(1), status=200, json=notes_body())             # the re-read: not there
-
-    posted = applier.apply(comment_plan())
-
-    assert posted == [COMMENT]
-    assert [c.request.method for c in rsps.calls] == ["GET", "POST", "GET", "POST"]
-    assert len(rsps.calls) == 4
-    posts = [c for c in rsps.calls if c.request.method == "POST"]
-    assert [req_json(c) for c in posts] == [{"body": MARKED}, {"body": MARKED}]
-    assert applier.totals.comments == 1
-    assert applier_sleeps == [0.5]
-
-
-def test_note_already_there_is_skipped_without_post(rsps, applier):
-    rsps.get(notes_url(1), status=200, json=notes_body(MARKED))
-    assert applier.apply(comment_plan()) == []
-    assert len(rsps.calls) == 1 and rsps.calls[0].request.method == "GET"
-    assert applier.totals.skipped_comments == 1
-    assert applier.totals.comments == 0
-
-
-def test_note_403_raises_at_once(rsps, applier, applier_sleeps, waits):
-    rsps.get(notes_url(1), status=200, json=notes_body())
-    rsps.post(notes_url(1), status=403, json={"message": "403 Forbidden"})
-    with pytest.raises(GitLabError) as err:
-        applier.apply(comment_plan())
-    assert err.value.status == 403
-    assert [c.request.method for c in rsps.calls] == ["GET", "POST"]
-    assert applier_sleeps == [] and waits == []
-    assert applier.totals.comments == 0
-
-
-def test_note_always_5xx_gives_up_after_note_attempts(rsps, gl, applier_sleeps):
-    applier = Applier(gl, note_attempts=3, backoff=1.0, sleep=applier_sleeps)
-    rsps.get(notes_url(1), status=200, json=notes_body())
-    rsps.post(notes_url(1), status=503, body="Service Unavailable")
-    with pytest.raises(GitLabError) as err:
-        applier.apply(comment_plan())
-    assert err.value.status == 503
-    methods = [c.request.method for c in rsps.calls]
-    assert methods == ["GET", "POST", "GET", "POST", "GET", "POST"]
-    assert applier_sleeps == [1.0, 2.0]
-    assert applier.totals.comments == 0
-
-
-def test_dry_run_writes_nothing_and_lists_only_unsaid_comments(rsps, gl, applier_sleeps):
-    applier = Applier(gl, dry_run=True, sleep=applier_sleeps)
-    plan = comment_plan(add_labels=("SA Triaged",), remove_labels=("SA Backlog",),
-                        assignees=(User(9, "lennie"),))
-    rsps.get(notes_url(1), status=200, json=notes_body())
-    assert applier.apply(plan) == [COMMENT]
-    rsps.replace(responses.GET, notes_url(1), status=200,
-                 json=notes_body(with_marker(COMMENT.body, COMMENT.rule, COMMENT.key)))
-    assert applier.apply(plan) == []  # already said: a real run would not post it
-    assert [c.request.method for c in rsps.calls] == ["GET", "GET"]
-    assert applier.totals.writes == 0
-    assert applier_sleeps == []
-
-
-def test_edit_502_that_landed_counts_and_comments_are_posted(rsps, applier, waits, applier_sleeps):
-    lennie = _ISSUE["assignees"][0]
-    plan = comment_plan(add_labels=("SA Triaged",), remove_labels=("SA Backlog",),
-                        assignees=(User(int(lennie["id"]), lennie["username"]),))
-    rsps.put(issue_url(1), status=502, body="Bad Gateway")
-    rsps.get(issue_url(1), status=200, json=issue_body(1, labels=["SA Triaged", "FY27-Q4"]))
-    rsps.get(notes_url(1), status=200, json=notes_body())
-    rsps.post(notes_url(1), status=201, json=created_note(MARKED))
-
-    posted = applier.apply(plan)
-
-    assert posted == [COMMENT]
-    methods = [c.request.method for c in rsps.calls]
-    assert methods == ["GET"] + ["PUT"] * (1 + MAX_RETRIES) + ["GET", "POST"]  # comments read before the edit
-    assert len(rsps.calls) == 1 + MAX_RETRIES + 3
-    assert rsps.calls[2 + MAX_RETRIES].request.url == issue_url(1)  # the re-read of the issue
-    for call in rsps.calls[1: 2 + MAX_RETRIES]:
-        assert req_json(call) == {"add_labels": "SA Triaged", "remove_labels": "SA Backlog",
-                                  "assignee_ids": [int(lennie["id"])]}
-    assert req_json(rsps.calls[-1]) == {"body": MARKED}
-    assert applier.totals.edits == 1
-    assert applier.totals.comments == 1
-    assert waits == pytest.approx(BACKOFF)
-    assert applier_sleeps == []
-
-
-def test_edit_502_that_did_not_land_raises_and_posts_nothing(rsps, applier):
-    plan = comment_plan(add_labels=("SA Triaged",), remove_labels=("SA Backlog",))
-    rsps.get(notes_url(1), status=200, json=notes_body())
-    rsps.put(issue_url(1), status=502, body="Bad Gateway")
-    rsps.get(issue_url(1), status=200, json=issue_body(1, labels=["SA Backlog"]))
-    with pytest.raises(GitLabError) as err:
-        applier.apply(plan)
-    assert err.value.status == 502
-    methods = [c.request.method for c in rsps.calls]
-    assert methods == ["GET"] + ["PUT"] * (1 + MAX_RETRIES) + ["GET"]
-    assert applier.totals.edits == 0 and applier.totals.comments == 0
-
-
-def test_edit_403_raises_without_rereading(rsps, applier):
-    plan = comment_plan(add_labels=("SA Triaged",))
-    rsps.get(notes_url(1), status=200, json=notes_body())
-    rsps.put(issue_url(1), status=403, json={"message": "403 Forbidden"})
-    with pytest.raises(GitLabError) as err:
-        applier.apply(plan)
-    assert err.value.status == 403
-    assert [c.request.method for c in rsps.calls] == ["GET", "PUT"]
-
-
-# ---------------------------------------------------------------------------
 # 6. iter_issues: pagination and failed pages
 # ---------------------------------------------------------------------------
 
@@ -655,28 +492,6 @@ def test_iter_issues_passes_filters(rsps, gl):
 # ---------------------------------------------------------------------------
 # Odds and ends around the same exchanges
 # ---------------------------------------------------------------------------
-
-def test_edit_only_plan_is_one_put_and_no_notes_read(rsps, applier):
-    rsps.put(issue_url(1), status=200, json=issue_body(1, labels=["SA Triaged"]))
-    plan = Plan(iid=1, web_url="", add_labels=("SA Triaged",), remove_labels=("SA Backlog",))
-    assert applier.apply(plan) == []
-    assert [c.request.method for c in rsps.calls] == ["PUT"]
-    assert req_json(rsps.calls[0]) == {"add_labels": "SA Triaged", "remove_labels": "SA Backlog"}
-    assert applier.totals.edits == 1 and applier.totals.writes == 1
-
-
-def test_edit_502_whose_reread_also_fails_raises_the_edit_error(rsps, applier, waits):
-    plan = comment_plan(add_labels=("SA Triaged",))
-    rsps.get(notes_url(1), status=200, json=notes_body())
-    rsps.put(issue_url(1), status=502, body="Bad Gateway")
-    rsps.get(issue_url(1), status=503, body="Service Unavailable")
-    with pytest.raises(GitLabError) as err:
-        applier.apply(plan)
-    assert err.value.status == 502  # the edit's error, not the re-read's
-    methods = [c.request.method for c in rsps.calls]
-    assert methods == ["GET"] + ["PUT"] * (1 + MAX_RETRIES) + ["GET"] * (1 + MAX_RETRIES)
-    assert applier.totals.edits == 0
-
 
 def test_current_user(rsps, gl):
     rsps.get(f"{API}/user", json={"id": 42, "username": "gl-cs-bot", "name": "gl-cs"})

@@ -28,7 +28,7 @@ def test_demo_runs_dry_run_sync_and_a_sync_with_nothing_left():
     for rule in ("workflow.state", "workflow.assignee", "workflow.closed", "intake", "expedite",
                  "fiscal_quarter", "services"):
         assert rule in dry, rule
-    assert "Quick actions gl-cs triggered: 0" in out
+    assert "Quick actions run from what people wrote: 0" in out
 
 
 def test_sandbox_command_serves_until_stopped(tmp_path):

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import COMPLETE, LONG_AGO, NOW, PROJECT
+from conftest import COMPLETE, LONG_AGO, NOW, PROJECT, foreign_quick_actions
 
 HOUR = dt.timedelta(hours=1)
 FIELDS = ("Customer Information", "Preferred Date Options", "Opportunity Details", "Outcome", "Challenges",
@@ -299,7 +299,7 @@ def test_adversarial_description_produces_an_inert_comment(desk):
         assert not line.lstrip().startswith("/"), line
     assert "@all" not in body and "{{" not in body and "{%" not in body
     assert set(re.findall(r"@[\w.\-]+", body)) == {"@eve.ae"}  # only the author
-    assert desk.store.executed_quick_actions == []
+    assert foreign_quick_actions(desk.store) == []
     assert desk.store.mass_mentions == []
     assert desk.get(iid)["state"] == "opened"
     assert "EXPEDITE" not in desk.labels(iid)

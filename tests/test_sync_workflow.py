@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import LONG_AGO, NOW
+from conftest import LONG_AGO, NOW, foreign_quick_actions
 
 HOUR = dt.timedelta(hours=1)
 RECENT = NOW - 2 * HOUR
@@ -208,7 +208,7 @@ def test_gl_cs_never_triggers_quick_actions_or_mass_mentions(desk):
                title="/close", description="/close\n@all please look\n/label ~EXPEDITE")
     code, out, _ = desk.sync()
     assert code == 0, out
-    assert desk.store.executed_quick_actions == []
+    assert foreign_quick_actions(desk.store) == []
     assert desk.store.mass_mentions == []
 
 

@@ -94,3 +94,83 @@ class Plan:
     @property
     def has_writes(self) -> bool:
         return bool(self.add_labels or self.remove_labels or self.assignees is not None or self.comments)
+
+
+# -- project-level actions: planned by project rules after the issue sweep ---------------
+# Each names what it writes and carries a hidden ``key`` where the object it creates must
+# exist exactly once; the writer (``gl_cs.act``) performs them, the dry writer reports them.
+
+
+@dataclass(frozen=True)
+class CreateLabel(Action):
+    name: str = ""
+    color: str = "#428BCA"
+    description: str = ""
+
+    def describe(self) -> str:
+        return f"create label '{self.name}'"
+
+
+@dataclass(frozen=True)
+class RenameLabel(Action):
+    old: str = ""
+    new: str = ""
+
+    def describe(self) -> str:
+        return f"rename label '{self.old}' to '{self.new}'"
+
+
+@dataclass(frozen=True)
+class CreateIssue(Action):
+    """Open an issue exactly once per ``key`` (a hidden marker in its description)."""
+
+    key: str = ""
+    title: str = ""
+    description: str = ""
+    labels: tuple[str, ...] = ()
+    assignees: tuple[User, ...] = ()
+    due_date: str | None = None  # ISO date
+    links: tuple[int, ...] = ()  # iids to link the new issue to (relates_to)
+    confidential: bool = False
+
+    def describe(self) -> str:
+        due = f", due {self.due_date}" if self.due_date else ""
+        return f"open issue '{self.title}'{due}"
+
+
+@dataclass(frozen=True)
+class LinkIssues(Action):
+    iid: int = 0
+    target_iid: int = 0
+
+    def describe(self) -> str:
+        return f"link #{self.iid} to #{self.target_iid}"
+
+
+@dataclass(frozen=True)
+class UpsertComment(Action):
+    """One comment per ``key`` on an issue, created once and then updated in place
+    (a triage summary re-run updates its comment instead of posting another)."""
+
+    iid: int = 0
+    key: str = ""
+    body: str = ""
+
+    def describe(self) -> str:
+        return f"post or update comment '{self.key}' on #{self.iid}"
+
+
+@dataclass(frozen=True)
+class CommitFile(Action):
+    """Create or update one file in the project's repository (nothing when identical)."""
+
+    path: str = ""
+    content: str = ""
+    message: str = ""
+    branch: str = ""  # "" = the project's default branch
+
+    def describe(self) -> str:
+        return f"commit {self.path}"
+
+
+PROJECT_ACTIONS = (CreateLabel, RenameLabel, CreateIssue, LinkIssues, UpsertComment, CommitFile)

@@ -43,9 +43,17 @@ class Context:
         return issue.label_events
 
     def notes(self, issue: Issue) -> tuple[Note, ...]:
+        """The issue's comments, oldest first. An issue without any comment
+        (``user_notes_count`` 0 in the list) costs no request."""
         if issue.notes is None:
+            if issue.user_notes_count == 0:
+                return ()
             raise MissingData("notes")
         return issue.notes
+
+    def bot_notes(self, issue: Issue) -> tuple[Note, ...]:
+        """gl-cs's own comments (a marker pasted by a person silences nothing)."""
+        return tuple(n for n in self.notes(issue) if self.is_bot(n.author))
 
     def is_bot(self, user: User | None) -> bool:
         """gl-cs itself: the token's user, or a bot user it ran as before (team.former_bots)."""

@@ -7,6 +7,7 @@ from typing import Sequence
 from ..read.snapshot import Issue
 from .actions import Action, AddLabel, Plan, RemoveLabel, SetAssignees
 from .context import Context
+from .request import issue_kind
 from .rules import RULES, Rule
 
 
@@ -30,8 +31,9 @@ def decide_issue(issue: Issue, ctx: Context, rules: Sequence[Rule] = RULES) -> P
     Raises ``MissingData`` when a rule needs label events or members not read yet."""
     projected = issue
     actions: list[Action] = []
+    kind = issue_kind(issue, ctx)
     for rule in rules:
-        if issue.state not in rule.states:
+        if issue.state not in rule.states or (rule.kinds is not None and kind not in rule.kinds):
             continue
         for action in rule.decide(projected, ctx):
             if isinstance(action, (AddLabel, RemoveLabel)) and not ctx.config.managed(action.label):

@@ -158,8 +158,9 @@ class GitLab:
             raise self._error(exc, f"creating label '{name}'") from None
 
     def edit_issue(self, iid: int, *, add_labels: Sequence[str] = (), remove_labels: Sequence[str] = (),
-                   assignee_ids: Sequence[int] | None = None) -> None:
-        """One PUT: label deltas (never a full ``labels=`` overwrite) and assignees. Idempotent."""
+                   assignee_ids: Sequence[int] | None = None) -> Issue | None:
+        """One PUT: label deltas (never a full ``labels=`` overwrite) and assignees. Idempotent.
+        Returns the issue as GitLab answered (its ``updated_at`` after the edit)."""
         data: dict[str, Any] = {}
         if add_labels:
             data["add_labels"] = ",".join(add_labels)
@@ -168,8 +169,9 @@ class GitLab:
         if assignee_ids is not None:
             data["assignee_ids"] = list(assignee_ids)
         if not data:
-            return
-        self._call(f"editing #{iid}", self._project.issues.update, iid, data, retry_transient_errors=True)
+            return None
+        answer = self._call(f"editing #{iid}", self._project.issues.update, iid, data, retry_transient_errors=True)
+        return Issue.from_api(answer) if isinstance(answer, dict) and "iid" in answer else None
 
     def create_note(self, iid: int, body: str) -> int | None:
         """POST a comment once, without blind retries on 5xx (see module docstring).
@@ -187,3 +189,78 @@ class GitLab:
         """Delete one of gl-cs's own comments (only ever a duplicate of an earlier one)."""
         self._call(f"deleting duplicate comment {note_id} on #{iid}", self._issue(iid).notes.delete, note_id,
                    retry_transient_errors=True)
+
+    # -- project-level writes (issues opened from templates, links, labels, files) ----------
+    def search_issues(self, text: str) -> Iterator[Issue]:
+        """Issues, open or closed, whose description contains ``text`` (GitLab's search)."""
+        what = f"searching issues of {self.project_ref}"
+        pages = self._call(what, self._project.issues.list, iterator=True, retry_transient_errors=True,
+                           search=text, **{"in": "description"}, state="all", per_page=PER_PAGE)
+        try:
+            for obj in pages:
+                yield Issue.from_api(obj.attributes)
+        except (gle.GitlabError, requests.RequestException) as exc:
+            raise self._error(exc, what) from None
+
+    def create_issue(self, data: dict[str, Any]) -> Issue:
+        """POST an issue once, never retried blindly (the caller looks for its key first)."""
+        created = self._call("opening an issue", self._project.issues.create, data, retry_transient_errors=False)
+        return Issue.from_api(created.attributes)
+
+    def close_duplicate(self, iid: int, original_iid: int) -> None:
+        """Close an issue gl-cs opened twice (a racing run), pointing at the first copy."""
+        self._call(f"closing duplicate #{iid}", self._issue(iid).notes.create,
+                   {"body": f"gl-cs opened this twice; #{original_iid} is the one to use.\n\n"
+                            f"/duplicate #{original_iid}"}, retry_transient_errors=False)
+        self._call(f"closing duplicate #{iid}", self._project.issues.update, iid, {"state_event": "close"},
+                   retry_transient_errors=True)
+
+    def link_issues(self, iid: int, target_iid: int) -> None:
+        try:
+            self._call(f"linking #{iid} to #{target_iid}", self._issue(iid).links.create,
+                       {"target_project_id": self._project.get_id() if hasattr(self._project, "get_id")
+                        else self.project_ref, "target_issue_iid": target_iid}, retry_transient_errors=False)
+        except GitLabError as exc:
+            if exc.status != 409:  # already linked
+                raise
+
+    def rename_label(self, old: str, new: str) -> None:
+        self._call(f"renaming label '{old}'", self._project.labels.update, old, {"new_name": new},
+                   retry_transient_errors=True)
+
+    def read_file(self, path: str, ref: str | None = None) -> str | None:
+        """A repository file's text on ``ref`` (default branch), None when it does not exist."""
+        try:
+            found = self._project.files.get(path, ref=ref or self._default_branch(), max_retries=self.max_retries,
+                                            retry_transient_errors=True)
+        except gle.GitlabGetError as exc:
+            if exc.response_code == 404:
+                return None
+            raise self._error(exc, f"reading {path}") from None
+        except (gle.GitlabError, requests.RequestException) as exc:
+            raise self._error(exc, f"reading {path}") from None
+        return found.decode().decode("utf-8")
+
+    def write_file(self, path: str, content: str, message: str, branch: str | None = None, *,
+                   create: bool) -> None:
+        data = {"file_path": path, "branch": branch or self._default_branch(), "content": content,
+                "commit_message": message}
+        if create:
+            self._call(f"creating {path}", self._project.files.create, data, retry_transient_errors=False)
+        else:
+            self._call(f"updating {path}", self._gl.http_put,
+                       f"/projects/{self._project.encoded_id}/repository/files/{_quote(path)}",
+                       post_data=data, retry_transient_errors=True)
+
+    def _default_branch(self) -> str:
+        if getattr(self, "_branch", None) is None:
+            data = self._call("reading the project", self._gl.http_get, f"/projects/{self._project.encoded_id}",
+                              retry_transient_errors=True)
+            self._branch = str((data or {}).get("default_branch") or "main")
+        return self._branch
+
+
+def _quote(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="")

@@ -115,6 +115,11 @@ class Issue:
     closed_at: dt.datetime | None = None
     due_date: dt.date | None = None
     web_url: str = ""
+    confidential: bool = False
+    user_notes_count: int | None = None  # comments by people and bots (system notes excluded)
+    # True when gl-cs's record shows it already examined the issue exactly as it is now
+    # (same updated_at, labels and comment count): nothing happened since it looked.
+    examined: bool = field(default=False, compare=False)
     label_events: tuple[LabelEvent, ...] | None = field(default=None, compare=False)
     notes: tuple[Note, ...] | None = field(default=None, compare=False)
 
@@ -137,6 +142,8 @@ class Issue:
             closed_at=parse_timestamp(data.get("closed_at")),
             due_date=dt.date.fromisoformat(due) if due else None,
             web_url=str(data.get("web_url") or ""),
+            confidential=bool(data.get("confidential")),
+            user_notes_count=int(data["user_notes_count"]) if data.get("user_notes_count") is not None else None,
         )
 
     @property

@@ -58,6 +58,13 @@ class SyncReport:
             self.counts[entry.rule] += 1
         return changes
 
+    def add_project_action(self, action) -> Entry:
+        """Record one project-level action (an issue opened, a summary posted, ...)."""
+        entry = Entry(getattr(action, "iid", 0) or 0, action.rule, action.describe(), action.why)
+        self.changes.append(entry)
+        self.counts[entry.rule] += 1
+        return entry
+
     def add_failure(self, iid: int, message: str) -> None:
         self.failures.append(Entry(iid, "-", "failed", message))
 

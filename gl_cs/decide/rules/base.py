@@ -18,3 +18,6 @@ class Rule:
     decide: Decide
     states: tuple[str, ...] = ("opened",)
     doc: str = ""
+    # The kinds of issue the rule applies to (``gl_cs.decide.request``): None for every
+    # kind. Issues gl-cs opened and SA Action Items are never asked for request fields.
+    kinds: tuple[str, ...] | None = None

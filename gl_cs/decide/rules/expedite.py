@@ -25,7 +25,7 @@ from ...read.snapshot import Issue
 from ...text.safe import label_name, mention, neutralize
 from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from ..context import Context
-from ..request import is_request, read_request
+from ..request import REQUEST, read_request
 from .base import Rule
 
 NAME = "expedite"
@@ -64,6 +64,12 @@ def _events(issue: Issue, ctx: Context) -> tuple[list[Event], str]:
     return events, text
 
 
+def next_event(issue: Issue, ctx: Context) -> Event | None:
+    """The earliest requested event that has not ended yet, if any (for the triage facts)."""
+    upcoming = [e for e in _events(issue, ctx)[0] if e.end > ctx.now]
+    return min(upcoming, key=lambda e: e.start) if upcoming else None
+
+
 def _author(issue: Issue) -> str:
     return issue.author.username if issue.author else "the author"
 
@@ -76,8 +82,6 @@ def _with_mention(issue: Issue) -> str:
 
 
 def decide(issue: Issue, ctx: Context) -> list[Action]:
-    if not is_request(issue, ctx):
-        return []
     cfg = ctx.config
     label = cfg.expedite_label
     has = label in issue.labels
@@ -118,4 +122,4 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
                     summary=f"to {_author(issue)}: explains why EXPEDITE was removed")]
 
 
-RULE = Rule(NAME, decide, doc=__doc__ or "")
+RULE = Rule(NAME, decide, doc=__doc__ or "", kinds=(REQUEST,))

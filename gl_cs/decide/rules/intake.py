@@ -27,7 +27,7 @@ from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from ..context import Context
 from ...markers import latest_key
 from ..history import latest_add, state_before
-from ..request import is_request, read_request
+from ..request import REQUEST, read_request
 from .base import Rule
 
 NAME = "intake"
@@ -45,6 +45,16 @@ HINTS = {
 
 def _waiting_key(ctx: Context) -> str | None:
     return next((s.key for s in ctx.config.states if s.key == "waiting"), None)
+
+
+# Rules whose comment goes with every move gl-cs makes into SA Waiting.
+_MOVES_INTO_WAITING = (NAME, "workflow.assignee", "workflow.transitions")
+
+
+def _ever_moved_into_waiting(issue: Issue, ctx: Context) -> bool:
+    """Could gl-cs have put this request in SA Waiting? Every such move comes with a
+    comment, so without one of those comments the label history need not be read."""
+    return any(latest_key([n.body], rule) is not None for n in ctx.bot_notes(issue) for rule in _MOVES_INTO_WAITING)
 
 
 def _person_took_it_out(events, waiting_label: str, ctx: Context) -> str | None:
@@ -68,7 +78,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     cfg = ctx.config
     waiting = _waiting_key(ctx)
     present = cfg.workflow_labels(issue.labels)
-    if waiting is None or len(present) != 1 or not is_request(issue, ctx):
+    if waiting is None or len(present) != 1:
         return []
     state = cfg.state_of(present[0])
     if state.key not in cfg.intake_states:
@@ -82,7 +92,8 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
         why = "the request is missing " + ", ".join(names)
         actions: list[Action] = []
         if state.key != waiting:
-            overruled = _person_took_it_out(ctx.events(issue), waiting_label, ctx)
+            overruled = (_person_took_it_out(ctx.events(issue), waiting_label, ctx)
+                         if _ever_moved_into_waiting(issue, ctx) else None)
             if overruled:
                 return [Finding(NAME, f"{why}, but {overruled} moved it out of '{waiting_label}' after gl-cs "
                                       f"put it there: left as it is",
@@ -105,13 +116,13 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
 
     if state.key != waiting:
         return []
+    said = latest_key([n.body for n in ctx.bot_notes(issue)], NAME)
+    if not (said or "").startswith("missing-"):
+        return []  # gl-cs never asked (or already said thanks): not intake's to undo
     events = ctx.events(issue)
     entered = latest_add(events, [present[0]], ctx, people_only=False)
     if entered is None or not ctx.is_bot(entered.user):
         return []  # a person put it in SA Waiting: their call
-    said = latest_key([n.body for n in ctx.notes(issue) if ctx.is_bot(n.author)], NAME)
-    if not (said or "").startswith("missing-"):
-        return []  # gl-cs put it there for another rule (e.g. a revert): not intake's to undo
     previous = state_before(events, entered, cfg)
     if previous is None or previous == waiting or cfg.state(previous).needs_assignee and not issue.assignees:
         previous = cfg.default_state
@@ -119,7 +130,8 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     why = f"every SA Activity field is filled in now; back to '{back}'"
     body = f"Thanks, the request has everything the SA team needs. gl-cs moved it back to **{label_name(back)}**."
     return [RemoveLabel(NAME, why, label=present[0]), AddLabel(NAME, why, label=back),
-            Comment(NAME, why, key=f"complete-{entered.id}", body=body, summary="thanks the author; request complete")]
+            Comment(NAME, why, key=f"complete-{said[len('missing-'):]}", body=body, scope="",
+                    summary="thanks the author; request complete")]
 
 
-RULE = Rule(NAME, decide, doc=__doc__ or "")
+RULE = Rule(NAME, decide, doc=__doc__ or "", kinds=(REQUEST,))

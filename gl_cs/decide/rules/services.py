@@ -19,7 +19,7 @@ from functools import lru_cache
 from ...read.snapshot import Issue
 from ..actions import Action, AddLabel
 from ..context import Context
-from ..request import is_request
+from ..request import REQUEST
 from .base import Rule
 
 NAME = "services"
@@ -66,7 +66,7 @@ def mentions_services(text: str, phrases: tuple[str, ...], template_boxes: tuple
 
 def decide(issue: Issue, ctx: Context) -> list[Action]:
     cfg = ctx.config
-    if cfg.services_label in issue.labels or not cfg.services_phrases or not is_request(issue, ctx):
+    if cfg.services_label in issue.labels or not cfg.services_phrases:
         return []
     found = mentions_services(f"{issue.title}\n{issue.description}", cfg.services_phrases,
                               cfg.intake_template_checkboxes)
@@ -88,4 +88,4 @@ def _removed_by_person(events, label: str, ctx: Context) -> str | None:
     return None
 
 
-RULE = Rule(NAME, decide, doc=__doc__ or "")
+RULE = Rule(NAME, decide, doc=__doc__ or "", kinds=(REQUEST,))

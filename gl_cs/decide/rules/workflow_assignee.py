@@ -58,7 +58,8 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     body = (f"{who}**{cur_md}** means an SA owns this request, so it needs an assignee, and gl-cs can only "
             f"assign {whom}. It moved the request back to **{back_md}**. To take it, assign yourself "
             f"(or ask the Triage SA) and apply **{cur_md}** again.")
-    key = f"event-{added.id}" if added else f"no-history-{current}"
+    # Keyed on a person's label event; never on gl-cs's own (their ids may be unknown yet).
+    key = f"event-{added.id}" if added and ctx.is_person(added.user) else f"no-owner-{current}"
     return [RemoveLabel(NAME, why, label=current), AddLabel(NAME, why, label=back),
             Comment(NAME, why, key=key, body=body, summary=f"to {who_text}: explains who may take the request")]
 

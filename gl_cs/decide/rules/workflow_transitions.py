@@ -8,7 +8,8 @@ Doing) is a violation: reported, explained in one comment to whoever applied the
 label, and with ``on_violation: revert`` also moved back.
 
 Only moves made within ``sync.recent_hours`` are checked (label history is read for
-recently updated issues only); moves made by gl-cs itself never are.
+recently updated issues only), and only on an issue that changed since gl-cs last
+examined it (its record); moves made by gl-cs itself never are.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     window_start = ctx.now - dt.timedelta(hours=cfg.recent_hours)
     if issue.updated_at is not None and issue.updated_at < window_start:
         return []
+    if issue.examined:
+        return []  # gl-cs already looked at the issue exactly as it is: no move since
     current = present[0]
     events = ctx.events(issue)
     added = latest_add(events, [current], ctx, people_only=False)

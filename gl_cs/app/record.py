@@ -1,0 +1,205 @@
+"""The record: what gl-cs last saw and left on each issue, kept between runs to save reads.
+
+After a sync, the record holds for each issue gl-cs looked at a *fingerprint* of the issue
+as it was when gl-cs last examined it (``updated_at``, labels, assignees, comment count,
+state, a digest of title, description and due date), gl-cs's own comment markers on it,
+and its label history when a rule had read it. On the next run, an issue whose fingerprint
+is unchanged has not been touched by anyone since gl-cs looked: its markers and history
+come from the record instead of two GET requests, and ``workflow.transitions`` knows there
+is no move left to check.
+
+The record only ever saves reads. It is keyed by GitLab URL, project, bot user and a
+digest of the configuration; an entry is used only when the issue's fingerprint matches.
+A lost, corrupt, stale or concurrently written record (two runs saving one after the
+other: the last one wins) therefore costs requests, never a wrong decision: any change
+anyone makes to an issue changes its fingerprint, and gl-cs then reads it afresh.
+
+Label history gl-cs's own write added is appended as *synthetic* events (negative ids,
+stamped with the issue's ``updated_at`` after the write), so rules that look at who moved a
+label keep working without a read. Rules never build comment keys from gl-cs's own events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ..markers import markers_in
+from ..read.snapshot import Issue, LabelEvent, Note, User, parse_timestamp
+
+log = logging.getLogger(__name__)
+
+VERSION = 1
+MAX_ISSUES = 200_000
+
+
+def fingerprint(issue: Issue) -> str:
+    """What must stay the same for gl-cs's earlier look to still hold."""
+    parts = [
+        issue.updated_at.isoformat() if issue.updated_at else "",
+        "\x1f".join(sorted(issue.labels)),
+        ",".join(str(u.id) for u in sorted(issue.assignees, key=lambda u: u.id)),
+        str(issue.user_notes_count),
+        issue.state,
+        issue.due_date.isoformat() if issue.due_date else "",
+        hashlib.sha256(f"{issue.title}\x1f{issue.description}".encode()).hexdigest()[:16],
+    ]
+    return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()[:24]
+
+
+@dataclass
+class Entry:
+    fingerprint: str
+    markers: list[tuple[int, str]] | None = None  # (note id, marker text) of gl-cs's comments
+    events: list[list[Any]] | None = None  # compact label events
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"f": self.fingerprint}
+        if self.markers is not None:
+            out["m"] = [list(m) for m in self.markers]
+        if self.events is not None:
+            out["e"] = self.events
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Entry":
+        markers = data.get("m")
+        events = data.get("e")
+        return cls(fingerprint=str(data["f"]),
+                   markers=[(int(i), str(t)) for i, t in markers] if markers is not None else None,
+                   events=[list(e) for e in events] if events is not None else None)
+
+
+def _event_to_json(e: LabelEvent) -> list[Any]:
+    user = [e.user.id, e.user.username] if e.user else None
+    return [e.id, user, e.created_at.isoformat(), e.label, e.action]
+
+
+def _event_from_json(data: list[Any]) -> LabelEvent:
+    eid, user, when, label, action = data
+    return LabelEvent(id=int(eid), user=User(id=int(user[0]), username=str(user[1])) if user else None,
+                      created_at=parse_timestamp(when) or dt.datetime.min.replace(tzinfo=dt.timezone.utc),
+                      label=str(label), action=str(action))
+
+
+@dataclass
+class Record:
+    """In memory: entries by iid. ``path`` None keeps it for the process only (the
+    webhook worker's runtime, tests)."""
+
+    scope: str = ""
+    path: Path | None = None
+    bot: User | None = None
+    entries: dict[int, Entry] = field(default_factory=dict)
+    dirty: bool = False
+
+    # -- persistence -----------------------------------------------------
+    @staticmethod
+    def scope_of(url: str, project: str, bot_id: int, config_digest: str) -> str:
+        return hashlib.sha256(f"{url}\x1f{project}\x1f{bot_id}\x1f{config_digest}".encode()).hexdigest()[:24]
+
+    @classmethod
+    def load(cls, path: Path | None, scope: str, bot: User | None = None) -> "Record":
+        record = cls(scope=scope, path=path, bot=bot)
+        if path is None or not path.exists():
+            return record
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != VERSION or data.get("scope") != scope:
+                log.info("record %s is for another project, bot or configuration: starting afresh", path)
+                return record
+            record.entries = {int(k): Entry.from_json(v) for k, v in data.get("issues", {}).items()}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("record %s is unreadable (%s): starting afresh; this costs reads, nothing else",
+                        path, exc.__class__.__name__)
+            record.entries = {}
+        return record
+
+    def save(self) -> None:
+        """Atomically replace the file (a reader never sees half a record)."""
+        if self.path is None or not self.dirty:
+            return
+        entries = self.entries
+        if len(entries) > MAX_ISSUES:  # keep the newest iids
+            entries = dict(sorted(entries.items())[-MAX_ISSUES:])
+        data = {"version": VERSION, "scope": self.scope,
+                "issues": {str(k): v.as_json() for k, v in sorted(entries.items())}}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".record-", dir=str(self.path.parent))
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, separators=(",", ":"))
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError as exc:
+            log.warning("could not save the record %s (%s): the next run reads more", self.path, exc)
+
+    # -- use ---------------------------------------------------------------
+    def enrich(self, issue: Issue) -> Issue:
+        """The issue with what the record knows about it, when nothing changed since."""
+        entry = self.entries.get(issue.iid)
+        if entry is None or entry.fingerprint != fingerprint(issue):
+            return issue
+        out = replace(issue, examined=True)
+        if entry.events is not None and issue.label_events is None:
+            out = out.with_label_events(_event_from_json(e) for e in entry.events)
+        if entry.markers is not None and issue.notes is None and self.bot is not None:
+            # gl-cs's own comments, reduced to their markers: all a rule reads of them
+            # (rules read comments through ``Context.bot_notes``).
+            out = out.with_notes(Note(id=i, body=m, author=self.bot, system=False, created_at=None)
+                                 for i, m in entry.markers)
+        return out
+
+    def remember(self, issue: Issue, *, is_bot: Callable[[User | None], bool],
+                 posted: Iterable[tuple[int, str]] = (),
+                 own_labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+                 after: Issue | None = None) -> None:
+        """Keep what gl-cs knows of ``issue`` now.
+
+        ``issue``: as gl-cs read and decided it (with the comments and events it read);
+        ``posted``: (note id, body) of the comments gl-cs just posted; ``own_labels``: the
+        (added, removed) labels of gl-cs's write; ``after``: the issue as GitLab showed it
+        after that write (its fingerprint is what the next run will see). A write without
+        ``after`` drops the entry: the next run reads afresh."""
+        posted = list(posted)
+        wrote = bool(posted or own_labels[0] or own_labels[1])
+        current = after if wrote else issue
+        if current is None:
+            self.forget(issue.iid)
+            return
+        markers: list[tuple[int, str]] | None = None
+        if issue.notes is not None:
+            markers = [(n.id, _marker_text(n.body)) for n in issue.notes if is_bot(n.author) and markers_in(n.body)]
+        elif issue.user_notes_count == 0:
+            markers = []
+        if markers is not None:
+            markers += [(i, _marker_text(b)) for i, b in posted if markers_in(b)]
+        events = None
+        if issue.label_events is not None:
+            events = [_event_to_json(e) for e in issue.label_events]
+            if wrote and (own_labels[0] or own_labels[1]):
+                if after is None or after.updated_at is None:
+                    events = None
+                else:
+                    lowest = min([0] + [int(e[0]) for e in events])
+                    bot = [self.bot.id, self.bot.username] if self.bot else None
+                    changes = [(l, "add") for l in own_labels[0]] + [(l, "remove") for l in own_labels[1]]
+                    for n, (label, action) in enumerate(changes, start=1):
+                        events.append([lowest - n, bot, after.updated_at.isoformat(), label, action])
+        self.entries[issue.iid] = Entry(fingerprint(current), markers, events)
+        self.dirty = True
+
+    def forget(self, iid: int) -> None:
+        if self.entries.pop(iid, None) is not None:
+            self.dirty = True
+
+
+def _marker_text(body: str) -> str:
+    return "".join(f"<!-- gl-cs:{r}:{k} -->" for r, k in markers_in(body))

@@ -1,0 +1,242 @@
+"""The sync: read -> decide -> act -> report, one issue at a time (streamed), then the
+project-level pass over the facts the sweep gathered.
+
+``run_sync`` is the one path every entry point uses: ``gl-cs sync``, ``--issue``, the
+demo and the webhook worker (on a kept :class:`Runtime`).
+
+Requests, for N open issues: the token's user and the labels (once per runtime), the
+issue list (100 a page) and the recently closed ones; then only what a decision needs:
+label history or comments that neither the record nor the list can answer, one write per
+issue that changes, and one list request per 100 commented issues afterwards (the
+check for a racing run, which also tells the record the issue's state after the write).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable, Iterator, Sequence
+
+from ..act.writer import Outcome, PartialApply, Writer
+from ..config import Config
+from ..decide.actions import Comment, CreateLabel, Plan
+from ..decide.context import Context, MissingData
+from ..decide.engine import decide_issue
+from ..decide.facts import IssueFact
+from ..decide.project_rules import PROJECT_RULES, ProjectRule
+from ..decide.request import issue_facts
+from ..gitlab.adapter import GitLab, GitLabError
+from ..read.snapshot import Issue
+from ..report.model import SyncReport
+from .runtime import Runtime, SetupError
+
+log = logging.getLogger(__name__)
+
+VERIFY_BATCH = 100
+
+__all__ = ["run_sync", "SetupError", "Runtime"]
+
+
+def _chunks(items: Sequence[int], size: int = 100) -> Iterator[Sequence[int]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _sources(gitlab: GitLab, config: Config, now: dt.datetime, iids: Sequence[int] | None) -> Iterable[Issue]:
+    if iids:
+        for chunk in _chunks(sorted(set(iids))):
+            yield from gitlab.iter_issues(state="all", iids=chunk)
+        return
+    yield from gitlab.iter_issues(state="opened")
+    if config.closed_issues == "remove_workflow_labels":
+        since = now - dt.timedelta(hours=config.closed_lookback_hours)
+        yield from gitlab.iter_issues(state="closed", updated_after=since)
+
+
+@dataclass
+class _Written:
+    issue: Issue
+    plan: Plan
+    outcome: Outcome
+
+
+def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, dry_run: bool = False,
+             iids: Sequence[int] | None = None, on_plan: Callable[[list], None] | None = None,
+             runtime: Runtime | None = None, project_rules: Sequence[ProjectRule] | None = None,
+             sweep: bool = True) -> SyncReport:
+    """Reconcile the issues with the rules, then run the project rules (not for ``iids``).
+
+    ``on_plan`` is called with each issue's change entries once they are applied, so a
+    long sync prints as it goes."""
+    runtime = runtime or Runtime(gitlab, config)
+    gitlab, config = runtime.gitlab, runtime.config
+    report = SyncReport(now=now, dry_run=dry_run, project=str(config.project))
+    try:
+        runtime.setup(refresh_labels=not iids)
+    except GitLabError as exc:
+        report.fatal = str(exc)
+        return report
+    log.info("syncing %s as %s at %s%s", config.project, runtime.bot.username, now.isoformat(),
+             " (dry run)" if dry_run else "")
+    ctx = runtime.context(now)
+    writer = runtime.writer(ctx, dry_run=dry_run)
+    try:
+        report.labels_created = _ensure_labels(runtime, writer)
+    except GitLabError as exc:
+        report.fatal = str(exc)
+        return report
+    ctx = runtime.context(now)
+    record = runtime.record
+
+    facts: list[IssueFact] = []
+    written: list[_Written] = []
+    seen: set[int] = set()
+
+    def finish(item: _Written, posted: list[Comment]) -> None:
+        changes = report.add_plan(item.plan, posted)
+        log.debug("#%s: %d change(s)", item.plan.iid, len(changes))
+        if on_plan:
+            on_plan(changes)
+
+    def verify() -> None:
+        """One list request for up to 100 commented issues: did a racing run say the same
+        thing (more comments than ours)? And what does the issue look like now (record)?"""
+        batch, written[:] = list(written), []
+        if not batch:
+            return
+        try:
+            now_state = {i.iid: i for i in gitlab.iter_issues(state="all", iids=[w.issue.iid for w in batch])}
+        except GitLabError as exc:
+            log.warning("could not re-read %d commented issue(s) (%s); the next run reads them afresh",
+                        len(batch), exc)
+            now_state = {}
+        for item in batch:
+            current = now_state.get(item.issue.iid)
+            posted = item.outcome.posted
+            if current is not None and item.outcome.expected_notes is not None \
+                    and (current.user_notes_count or 0) > item.outcome.expected_notes:
+                kept = writer.settle(item.issue.iid, item.outcome)
+                if kept != posted:
+                    posted, current = kept, None  # the record re-reads this one next time
+            _remember(record, ctx, item, current if _as_planned(item, current) else None)
+            finish(item, posted)
+
+    try:
+        for issue in _sources(gitlab, config, now, iids) if sweep else ():
+            report.issues_seen += 1
+            seen.add(issue.iid)
+            issue = record.enrich(issue)
+            plan: Plan | None = None
+            try:
+                plan, issue = _decide(runtime, issue, ctx)
+                outcome = writer.apply(plan, issue)
+            except PartialApply as exc:
+                report.add_plan(_without_comments(plan), [])
+                report.add_failure(issue.iid, f"{exc} (the label change above was applied; its comment was not)")
+                record.forget(issue.iid)
+                continue
+            except GitLabError as exc:
+                report.add_failure(issue.iid, str(exc))
+                record.forget(issue.iid)
+                continue
+            except Exception as exc:  # a bug must cost one issue, never a wrong comment or the whole sync
+                log.exception("deciding #%s failed", issue.iid)
+                report.add_failure(issue.iid, f"internal error ({exc.__class__.__name__}: {exc}); "
+                                              f"please report it with `gl-cs -vv sync --issue {issue.iid}`")
+                record.forget(issue.iid)
+                continue
+            facts.append(issue_facts(issue, plan, ctx))
+            item = _Written(issue, plan, outcome)
+            if writer.dry_run:
+                finish(item, outcome.posted)
+            elif outcome.note_id is not None or (outcome.posted and outcome.note_body):
+                written.append(item)
+                if len(written) >= VERIFY_BATCH:
+                    verify()
+            else:
+                _remember(record, ctx, item, outcome.after if outcome.edited else None)
+                finish(item, outcome.posted)
+        verify()
+    except GitLabError as exc:
+        verify()
+        report.fatal = f"{exc} — the sync stopped; issues not yet read were not checked"
+    if not report.fatal:
+        for iid in sorted(set(iids or ()) - seen):
+            report.add_failure(iid, "no such issue in the project (or the token cannot see it)")
+    if not report.fatal and not iids:
+        _project_pass(project_rules if project_rules is not None else PROJECT_RULES, facts, ctx, writer, report)
+    if not writer.dry_run:
+        record.save()
+    report.writes = writer.totals.writes
+    return report
+
+
+def _ensure_labels(runtime: Runtime, writer: Writer) -> list[str]:
+    created = []
+    for name, color in runtime.missing_labels():
+        writer.execute(CreateLabel("labels", "a label gl-cs manages is missing", name=name, color=color,
+                                   description="Managed by gl-cs (see rules.yml)"))
+        created.append(name)
+        runtime.labels.append(name)
+    return created
+
+
+def _project_pass(rules: Sequence[ProjectRule], facts: list[IssueFact], ctx: Context, writer: Writer,
+                  report: SyncReport) -> None:
+    for rule in rules:
+        try:
+            actions = rule.decide(facts, ctx)
+        except MissingData as need:  # project rules get their data through the facts
+            report.add_failure(0, f"{rule.name}: needs {need.what}, which the facts do not carry")
+            continue
+        for action in actions:
+            try:
+                writer.execute(action)
+            except GitLabError as exc:
+                report.add_failure(getattr(action, "iid", 0), f"{rule.name}: {action.describe()}: {exc}")
+                continue
+            report.add_project_action(action)
+
+
+def _as_planned(item: _Written, current: Issue | None) -> bool:
+    """Does the issue look exactly as gl-cs left it (nobody else changed it meanwhile)?"""
+    if current is None:
+        return False
+    plan, before = item.plan, item.issue
+    labels = (set(before.labels) | set(plan.add_labels)) - set(plan.remove_labels)
+    assignees = {u.id for u in (plan.assignees if plan.assignees is not None else before.assignees)}
+    notes_ok = item.outcome.expected_notes is None or current.user_notes_count == item.outcome.expected_notes
+    return (set(current.labels) == labels and {u.id for u in current.assignees} == assignees and notes_ok
+            and current.description == before.description and current.title == before.title)
+
+
+def _remember(record, ctx: Context, item: _Written, after: Issue | None) -> None:
+    outcome = item.outcome
+    posted = [(outcome.note_id, outcome.note_body)] if outcome.note_id is not None else []
+    own = (item.plan.add_labels, item.plan.remove_labels) if outcome.edited else ((), ())
+    if (posted or outcome.edited) and after is not None and not _as_planned(item, after):
+        after = None
+    record.remember(item.issue, is_bot=ctx.is_bot, posted=posted, own_labels=own, after=after)
+
+
+def _without_comments(plan):
+    return replace(plan, actions=[a for a in plan.actions if not isinstance(a, Comment)])
+
+
+def _decide(runtime: Runtime, issue: Issue, ctx: Context) -> tuple[Plan, Issue]:
+    """Decide, reading label events, comments or members only when a rule asks for them."""
+    gitlab = runtime.gitlab
+    for _ in range(4):
+        try:
+            return decide_issue(issue, ctx), issue
+        except MissingData as need:
+            if need.what == "label_events":
+                issue = issue.with_label_events(gitlab.label_events(issue.iid))
+            elif need.what == "notes":
+                issue = issue.with_notes(gitlab.notes(issue.iid))
+            elif need.what == "members":
+                ctx.members_ = runtime.read_members()
+            else:  # pragma: no cover - a rule asked for something unknown
+                raise
+    raise RuntimeError(f"rules kept asking for more data on #{issue.iid}")

@@ -1,0 +1,32 @@
+"""Facts about one issue, as the issue sweep left it: what project rules see.
+
+Project rules (the triage summary, the rotation, issues opened from templates) look at
+the whole project after the sweep. They get one compact fact per issue, never the
+issue bodies, so the pass costs no request of its own and little memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IssueFact:
+    iid: int
+    title: str
+    state: str  # "opened" | "closed"
+    labels: tuple[str, ...]  # after this sync's changes
+    workflow: str | None  # the workflow state key after this sync ("backlog", ...), None without one
+    assignees: tuple[str, ...]  # usernames, after this sync's changes
+    author: str | None
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    due_date: dt.date | None = None
+    web_url: str = ""
+    kind: str = "other"  # "request" (an SA Activity request), "opened" (gl-cs opened it), "action_items"
+    key: str | None = None  # the hidden key of an issue gl-cs opened
+    missing: tuple[str, ...] = ()  # request fields still missing (titles)
+    event_at: dt.datetime | None = None  # the earliest upcoming requested event
+    changed_by: tuple[str, ...] = ()  # rules that changed or said something this sync
+    findings: tuple[str, ...] = ()  # what rules found for a person to look at
