@@ -68,7 +68,10 @@ def test_second_sync_makes_zero_writes(desk):
     assert _state(desk, iids)  # still readable
 
 
-def test_faults_end_in_the_same_state_as_a_clean_run(tmp_path):
+@pytest.mark.parametrize("record", ["kept", "deleted", "corrupted"])
+def test_faults_end_in_the_same_state_as_a_clean_run(tmp_path, record_file, record):
+    """10% 5xx (a quarter of writes applied, then 502), a 429 burst; between the two runs
+    gl-cs's record is kept, deleted or corrupted: the end state is a fault-free run's."""
     results = []
     for faulty in (False, True):
         store, pid = make_store()
@@ -84,8 +87,13 @@ def test_faults_end_in_the_same_state_as_a_clean_run(tmp_path):
             code, out, _ = desk.sync()
             assert code == 0, out
             sandbox.faults.error_rate = sandbox.faults.apply_then_fail_rate = 0
+            if record == "deleted":
+                record_file.unlink(missing_ok=True)
+            elif record == "corrupted":
+                record_file.write_text('{"version": 1, "scope": "x", "issues": {"1": {"f": 3}}')
             code, out, report = desk.sync()
             assert code == 0 and report["writes"] == 0, out
+            assert record_file.exists()  # the clean run wrote a new record
             results.append(_state(desk, iids))
             for iid in iids:  # no duplicate comment, ever
                 bodies = [n["body"] for n in desk.bot_notes(iid)]
