@@ -248,3 +248,31 @@ def test_comments_read_for_a_rule_are_not_read_again(desk):
     assert desk.labels(iid) == {"SA Backlog", "FY27-Q4"} and len(desk.bot_notes(iid)) == 2
     # intake read the comments once; the writer reuses them (the race check is one list request)
     assert desk.sandbox.requests.get("GET", "/projects/:id/issues/:iid/notes") == 1
+
+
+def test_a_field_reader_exception_costs_that_issue_and_asks_nobody_anything(desk, monkeypatch):
+    """A bug in the parser must never read as "every field is missing" (a wrong comment to
+    a person): the issue is a failure in the report, nothing is posted to it, and the
+    other issues are processed."""
+    import gl_cs.decide.request as request
+
+    broken_text = COMPLETE + "\n<!-- trips the parser -->\n"
+    broken = desk.issue(description=broken_text, labels=("FY27-Q4",))
+    fine = desk.issue(description=COMPLETE.replace("## Outcome\nFaster releases with fewer tools.\n", ""),
+                      labels=("FY27-Q4",))
+    real = request.parse_request
+
+    def parse(description, *args, **kw):
+        if "trips the parser" in description:
+            raise IndexError("list index out of range")
+        return real(description, *args, **kw)
+
+    request._parse.cache_clear()
+    monkeypatch.setattr(request, "parse_request", parse)
+    code, out, report = desk.sync()
+    request._parse.cache_clear()
+    assert code == 1
+    assert [f["issue"] for f in report["failures"]] == [broken]
+    assert "internal error (IndexError" in report["failures"][0]["why"]
+    assert desk.bot_notes(broken) == [] and desk.labels(broken) == {"FY27-Q4"}
+    assert "SA Waiting" in desk.labels(fine) and len(desk.bot_notes(fine)) == 1

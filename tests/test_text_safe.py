@@ -267,3 +267,25 @@ def test_seeded_random_inputs_come_out_inert():
             (tok,) = MD.parseInline(out)[0].children
             assert tok.type == "code_inline"
             assert len(_visible(tok.content)) <= max_len
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("2016-01-04T15:31:39.788Z", "2016-01-04T15:31:39.788000+00:00", id="api-z-millis"),
+    pytest.param("2015-05-17 18:08:09 UTC", "2015-05-17T18:08:09+00:00", id="webhook-utc"),
+    pytest.param("2026-11-23T09:00:00-08:00", "2026-11-23T17:00:00+00:00", id="offset"),
+    pytest.param("2026-11-23T09:00:00 05:30", "2026-11-23T03:30:00+00:00", id="plus-decoded-as-space"),
+    pytest.param("2026-11-23", "2026-11-23T00:00:00+00:00", id="bare-date"),
+    pytest.param("2026-11-23T17:00:00", "2026-11-23T17:00:00+00:00", id="naive-is-utc"),
+])
+def test_one_iso_time_parser_reads_every_machine_written_style(text, expected):
+    from gl_cs.text.isotime import parse_iso
+
+    assert parse_iso(text).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "yesterday", "2026-13-01"])
+def test_iso_time_parser_refuses_what_is_not_a_time(text):
+    from gl_cs.text.isotime import parse_iso
+
+    with pytest.raises(ValueError):
+        parse_iso(text)

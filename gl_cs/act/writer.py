@@ -24,7 +24,6 @@ links, a comment created once and then updated in place, repository files.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 import time

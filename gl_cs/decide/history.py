@@ -40,3 +40,14 @@ def state_before(events: Iterable[LabelEvent], event: LabelEvent, config: Config
     if not candidates:
         return None
     return max(candidates, key=lambda c: (c[0], c[1]))[2].key
+
+
+def going_back(events: Iterable[LabelEvent], event: LabelEvent | None, config: Config, *,
+               has_assignee: bool, avoid: tuple[str, ...] = ()) -> str:
+    """Where an issue goes back to: the state it had just before ``event``, unless there
+    was none, it is one of ``avoid``, or it needs an assignee the issue does not have;
+    then the default state."""
+    previous = state_before(events, event, config) if event is not None else None
+    if previous is None or previous in avoid or (config.state(previous).needs_assignee and not has_assignee):
+        return config.default_state
+    return previous

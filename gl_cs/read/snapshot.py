@@ -10,21 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
+from ..text.isotime import parse_iso
+
 
 def parse_timestamp(value: str | None) -> dt.datetime | None:
-    """Parse GitLab's timestamps: ISO 8601 (``2016-01-04T15:31:39.788Z``) and
-    the webhook style ``2015-05-17 18:08:09 UTC``. Always returns an aware UTC datetime."""
-    if not value:
-        return None
-    text = value.strip()
-    if text.endswith(" UTC"):
-        text = text[:-4].replace(" ", "T") + "+00:00"
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    parsed = dt.datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
+    """GitLab's timestamps (API and webhook styles) as aware UTC datetimes; None when absent."""
+    return parse_iso(value) if value else None
 
 
 @dataclass(frozen=True)

@@ -155,3 +155,10 @@ def mention(username: str) -> str:
     if name is None:
         raise ValueError(f"not a mentionable GitLab username: {username!r}")
     return "@" + name
+
+
+def addressing(user) -> str:
+    """``"@username "`` to open a comment to ``user`` (a snapshot with ``.username``), or
+    ``""`` when there is nobody to address or the name cannot be mentioned safely."""
+    name = safe_username(getattr(user, "username", None)) if user is not None else None
+    return f"@{name} " if name else ""

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ...parse.dates import find_dates
 from ...read.snapshot import Issue
-from ...text.safe import label_name, mention, neutralize
+from ...text.safe import addressing, label_name, neutralize
 from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from ..context import Context
 from ..request import REQUEST, read_request
@@ -74,12 +74,6 @@ def _author(issue: Issue) -> str:
     return issue.author.username if issue.author else "the author"
 
 
-def _with_mention(issue: Issue) -> str:
-    try:
-        return mention(issue.author.username) + " " if issue.author else ""
-    except ValueError:
-        return ""
-
 
 def decide(issue: Issue, ctx: Context) -> list[Action]:
     cfg = ctx.config
@@ -91,7 +85,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
             return []  # nothing written yet: the intake rule asks for the dates
         why = "no date gl-cs can read in Preferred Date Options or the due date"
         quoted = f" (it reads: {neutralize(date_text, max_len=120)})" if date_text.strip() else ""
-        body = (f"{_with_mention(issue)}gl-cs could not read a date for this request{quoted}. Please write "
+        body = (f"{addressing(issue.author)}gl-cs could not read a date for this request{quoted}. Please write "
                 f"the preferred date options with a time zone, e.g. `2026-11-24 10:00 America/New_York` or "
                 f"`Tue Nov 24, 10am PT`, or set a due date, so EXPEDITE can be kept right.")
         digest = hashlib.sha1(date_text.strip().encode()).hexdigest()[:10]
@@ -114,7 +108,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
         return []
     hours = left.total_seconds() / 3600
     why = f"the event ({event.describe()}) is {hours:.0f} hours away; EXPEDITE is for under 24 hours"
-    body = (f"{_with_mention(issue)}gl-cs removed **{label_name(label)}**: it is only for requests whose event is less "
+    body = (f"{addressing(issue.author)}gl-cs removed **{label_name(label)}**: it is only for requests whose event is less "
             f"than 24 hours away, and the earliest date it read is **{event.describe()}**, about "
             f"{hours:.0f} hours from now. If that is wrong, correct the Preferred Date Options or the due date.")
     return [RemoveLabel(NAME, why, label=label),

@@ -22,11 +22,11 @@ from __future__ import annotations
 import hashlib
 
 from ...read.snapshot import Issue
-from ...text.safe import label_name, mention
+from ...text.safe import addressing, label_name
 from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from ..context import Context
 from ...markers import latest_key
-from ..history import latest_add, state_before
+from ..history import going_back, latest_add
 from ..request import REQUEST, read_request
 from .base import Rule
 
@@ -99,10 +99,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
                                       f"put it there: left as it is",
                                 text=f"missing {', '.join(names)}; kept out of SA Waiting by {overruled}")]
             actions += [RemoveLabel(NAME, why, label=present[0]), AddLabel(NAME, why, label=waiting_label)]
-        try:
-            who = mention(issue.author.username) + " " if issue.author else ""
-        except ValueError:
-            who = ""
+        who = addressing(issue.author)
         lines = "\n".join(f"- **{label_name(titles[k])}**: {HINTS.get(k, 'see the SA Activity template')}"
                           for k in parsed.missing)
         body = (f"{who}thanks for the request! Before an SA can pick it up, the SA Activity template "
@@ -123,10 +120,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     entered = latest_add(events, [present[0]], ctx, people_only=False)
     if entered is None or not ctx.is_bot(entered.user):
         return []  # a person put it in SA Waiting: their call
-    previous = state_before(events, entered, cfg)
-    if previous is None or previous == waiting or cfg.state(previous).needs_assignee and not issue.assignees:
-        previous = cfg.default_state
-    back = ctx.label_for(previous)
+    back = ctx.label_for(going_back(events, entered, cfg, has_assignee=bool(issue.assignees), avoid=(waiting,)))
     why = f"every SA Activity field is filled in now; back to '{back}'"
     body = f"Thanks, the request has everything the SA team needs. gl-cs moved it back to **{label_name(back)}**."
     return [RemoveLabel(NAME, why, label=present[0]), AddLabel(NAME, why, label=back),

@@ -11,10 +11,10 @@ before, with one comment to that person explaining the rule.
 from __future__ import annotations
 
 from ...read.snapshot import Issue
-from ...text.safe import label_name, mention
+from ...text.safe import addressing, label_name
 from ..actions import Action, AddLabel, Comment, RemoveLabel, SetAssignees
 from ..context import Context
-from ..history import latest_add, state_before
+from ..history import going_back, latest_add
 from .base import Rule
 
 NAME = "workflow.assignee"
@@ -43,17 +43,11 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     if _eligible(user, ctx):
         return [SetAssignees(NAME, f"{user.username} applied '{current}' and so took the work", assignees=(user,))]
 
-    previous = state_before(events, added, cfg) if added else None
-    if previous is None or cfg.state(previous).needs_assignee:
-        previous = cfg.default_state
-    back = ctx.label_for(previous)
+    back = ctx.label_for(going_back(events, added, cfg, has_assignee=False))
     who_text = user.username if user else "someone"
     whom = "the SA roster" if cfg.assignable == "roster" else "project members"
     why = f"'{current}' needs an assignee and {who_text} cannot be assigned (only {whom} can)"
-    try:
-        who = mention(user.username) + " " if user and ctx.is_person(user) else ""
-    except ValueError:
-        who = ""
+    who = addressing(user) if ctx.is_person(user) else ""
     cur_md, back_md = label_name(current), label_name(back)
     body = (f"{who}**{cur_md}** means an SA owns this request, so it needs an assignee, and gl-cs can only "
             f"assign {whom}. It moved the request back to **{back_md}**. To take it, assign yourself "

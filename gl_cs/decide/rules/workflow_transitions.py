@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ...read.snapshot import Issue
-from ...text.safe import label_name, mention
+from ...text.safe import addressing, label_name
 from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from ..context import Context
 from ..history import latest_add, state_before
@@ -52,10 +52,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     # Never revert into a state that needs an assignee the issue no longer has: that
     # would fight the assignee rule. Then the move is only explained.
     revert = cfg.on_violation == "revert" and (not cfg.state(src).needs_assignee or bool(issue.assignees))
-    try:
-        who = mention(added.user.username) + " "
-    except ValueError:
-        who = ""
+    who = addressing(added.user)
     src_md, cur_md = label_name(src_label), label_name(current)
     body = (f"{who}this request moved from **{src_md}** to **{cur_md}**, but the SA workflow goes from "
             f"**{src_md}** only to {allowed_text}.")
