@@ -1,12 +1,16 @@
 """Benchmark `gl-cs sync` against the built-in sandbox over real HTTP on 127.0.0.1.
 
-For each size it prints the API requests, wall time (with 20 ms injected latency per
-request) and gl-cs's peak memory for:
+For each size it prints the API requests next to the bound, the writes, the label
+history reads, wall time (with 20 ms injected latency per request) and gl-cs's peak
+memory for:
   * first   - the first sync of the demo desk (requests in every style; most need writes);
-  * again   - the sync right after it: zero writes, but every issue gl-cs just edited
-              counts as recently updated, so its label history is read once more;
+              bound: list pages + 2 + one write per changed issue + history reads;
+  * again   - the sync right after it (nothing changed): bound ceil(open/100) + 3;
+  * +25h    - 25 hours later: events came closer or passed; bound ceil(open/100) + 3 +
+              one write per changed issue;
   * settled - a desk where nothing changed within `sync.recent_hours` and nothing needs
-              to change: the usual scheduled run, ceil(N/100) + 3 requests.
+              to change, with no record: the usual scheduled run, ceil(N/100) + 3 requests.
+Each run is a new runtime, as a new `gl-cs sync` process is, sharing only the record file.
 
 The sandbox runs in a child process, so the memory figures are gl-cs's own
 (tracemalloc peak of Python allocations during the sync, and the process's max RSS).
@@ -19,9 +23,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import multiprocessing as mp
 import resource
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -31,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from gl_cs.config import load_config  # noqa: E402
 from gl_cs.gitlab.adapter import GitLab  # noqa: E402
-from gl_cs.sync import run_sync  # noqa: E402
+from gl_cs.sync import Runtime, run_sync  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.timezone.utc)
 
@@ -69,23 +75,29 @@ def _serve(n: int, latency: float, settled: bool, conn) -> None:
                 sandbox.requests.reset()
                 conn.send(None)
             elif cmd == "count":
-                conn.send((sandbox.requests.total(), sandbox.requests.writes()))
+                reqs = sandbox.requests
+                conn.send((reqs.total(), reqs.writes(), reqs.get("GET", "/projects/:id/issues/:iid/resource_label_events"),
+                           sum(1 for i in store.issues(seeded["project_id"]) if i["state"] == "opened")))
 
 
-def measure(gitlab: GitLab, config, conn, dry_run: bool = False) -> dict:
+def measure(gitlab: GitLab, config, conn, kind: str, record: Path | None, now: dt.datetime = NOW) -> dict:
     conn.send("reset")
     conn.recv()
     tracemalloc.start()
     start = time.perf_counter()
-    report = run_sync(gitlab, config, NOW, dry_run=dry_run)
+    report = run_sync(None, None, now, runtime=Runtime(gitlab, config, record_path=record))
     wall = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     conn.send("count")
-    total, writes = conn.recv()
+    total, writes, history, n_open = conn.recv()
     assert report.exit_code == 0, report.as_dict()["fatal"] or report.failures[:3]
-    return {"issues": report.issues_seen, "requests": total, "writes": writes, "wall_s": wall,
-            "peak_mib": peak / 2**20, "changes": len(report.changes)}
+    changed = len({e.iid for e in report.changes})
+    pages = math.ceil(n_open / 100) + 1
+    bound = {"first": pages + 2 + changed + len(report.labels_created) + history,
+             "+25h": pages + 2 + changed}.get(kind, pages + 2)
+    return {"issues": report.issues_seen, "requests": total, "bound": bound, "writes": writes,
+            "history": history, "wall_s": wall, "peak_mib": peak / 2**20, "changes": len(report.changes)}
 
 
 def run(n: int, latency: float, settled: bool) -> list[tuple[str, dict]]:
@@ -97,8 +109,11 @@ def run(n: int, latency: float, settled: bool) -> list[tuple[str, dict]]:
         config = load_config(ROOT / "rules.yml", project_override=project)
         gitlab = GitLab(url, token, project)
         if settled:
-            return [("settled", measure(gitlab, config, parent))]
-        return [("first", measure(gitlab, config, parent)), ("again", measure(gitlab, config, parent))]
+            return [("settled", measure(gitlab, config, parent, "settled", None))]
+        with tempfile.TemporaryDirectory() as tmp:
+            record = Path(tmp) / "record.json"
+            return [(kind, measure(gitlab, config, parent, kind, record, now))
+                    for kind, now in (("first", NOW), ("again", NOW), ("+25h", NOW + dt.timedelta(hours=25)))]
     finally:
         parent.send("stop")
         proc.join(timeout=30)
@@ -114,14 +129,15 @@ def main() -> None:
                         help="sizes for which only the settled sync is measured")
     args = parser.parse_args()
     print(f"latency {args.latency * 1000:.0f} ms per request; clock pinned at {NOW.isoformat()}")
-    print(f"{'issues':>7} {'sync':>7} {'requests':>9} {'writes':>7} {'wall s':>8} {'peak MiB':>9}")
+    print(f"{'issues':>7} {'sync':>7} {'requests':>9} {'bound':>7} {'writes':>7} {'history':>8} {'wall s':>8} "
+          f"{'peak MiB':>9}")
     for n in args.sizes:
         rows = run(n, args.latency, settled=True)
         if n not in args.skip_first:
             rows = run(n, args.latency, settled=False) + rows
         for kind, row in rows:
-            print(f"{row['issues']:>7} {kind:>7} {row['requests']:>9} {row['writes']:>7} "
-                  f"{row['wall_s']:>8.1f} {row['peak_mib']:>9.2f}", flush=True)
+            print(f"{row['issues']:>7} {kind:>7} {row['requests']:>9} {row['bound']:>7} {row['writes']:>7} "
+                  f"{row['history']:>8} {row['wall_s']:>8.1f} {row['peak_mib']:>9.2f}", flush=True)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"gl-cs process max RSS: {rss:.0f} MiB (sandbox runs in its own process)")
 
