@@ -236,3 +236,24 @@ def test_a_marker_pasted_by_a_person_does_not_silence_gl_cs(desk):
     code, out, _ = desk.sync()
     assert code == 0, out
     assert len(desk.bot_notes(iid)) == 1
+
+
+def test_a_guest_is_not_assigned_a_confidential_issue_they_cannot_see(desk, rules_with):
+    """GitLab silently drops an assignee who cannot see the issue (a Guest on a confidential
+    issue) and answers 200: gl-cs does not try (it would try again every sync), it moves the
+    request back and says why."""
+    config = rules_with({"assignable: roster": "assignable: members"})
+    desk.store.add_user("gus.guest")
+    desk.store.add_member(desk.project_id, "gus.guest", 10)
+    secret = desk.issue(labels=("SA Doing", "FY27-Q4"), confidential=True,
+                        label_events=[("gus.guest", "add", "SA Doing", LONG_AGO)])
+    public = desk.issue(labels=("SA Doing", "FY27-Q4"),
+                        label_events=[("gus.guest", "add", "SA Doing", LONG_AGO)])
+    code, out, report = desk.sync(config=config)
+    assert code == 0, out
+    assert desk.labels(secret) == {"SA Backlog", "FY27-Q4"} and desk.get(secret)["assignees"] == []
+    body = desk.bot_notes(secret)[0]["body"]
+    assert body.startswith("@gus.guest ") and "cannot see the issue" in body
+    assert [a["username"] for a in desk.get(public)["assignees"]] == ["gus.guest"]  # a Guest sees a public one
+    code, out, report = desk.sync(config=config)
+    assert report["writes"] == 0

@@ -137,7 +137,7 @@ class Writer:
             notes = []
         else:
             notes = self.gitlab.notes(issue.iid)
-        return [n for n in notes if self.is_bot(n.author)]
+        return [n for n in notes if self.is_bot(n.author) and not n.system]
 
     def pending(self, plan: Plan, issue: Issue) -> tuple[list[Comment], list[Note]]:
         """The comments of ``plan`` not said yet, and gl-cs's comments as known now."""

@@ -59,9 +59,12 @@ class Entry:
     fingerprint: str
     markers: list[tuple[int, str]] | None = None  # (note id, marker text) of gl-cs's comments
     events: list[list[Any]] | None = None  # compact label events
+    refused: list[int] | None = None  # user ids GitLab would not assign
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"f": self.fingerprint}
+        if self.refused:
+            out["r"] = self.refused
         if self.markers is not None:
             out["m"] = [list(m) for m in self.markers]
         if self.events is not None:
@@ -74,7 +77,8 @@ class Entry:
         events = data.get("e")
         return cls(fingerprint=str(data["f"]),
                    markers=[(int(i), str(t)) for i, t in markers] if markers is not None else None,
-                   events=[list(e) for e in events] if events is not None else None)
+                   events=[list(e) for e in events] if events is not None else None,
+                   refused=[int(u) for u in data.get("r") or []] or None)
 
 
 def _event_to_json(e: LabelEvent) -> list[Any]:
@@ -147,7 +151,7 @@ class Record:
         entry = self.entries.get(issue.iid)
         if entry is None or entry.fingerprint != fingerprint(issue):
             return issue
-        out = replace(issue, examined=True)
+        out = replace(issue, examined=True, refused_assignees=tuple(entry.refused or ()))
         if entry.events is not None and issue.label_events is None:
             out = out.with_label_events(_event_from_json(e) for e in entry.events)
         if entry.markers is not None and issue.notes is None and self.bot is not None:
@@ -160,7 +164,7 @@ class Record:
     def remember(self, issue: Issue, *, is_bot: Callable[[User | None], bool],
                  posted: Iterable[tuple[int, str]] = (),
                  own_labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
-                 after: Issue | None = None) -> None:
+                 after: Issue | None = None, refused: Iterable[int] = ()) -> None:
         """Keep what gl-cs knows of ``issue`` now.
 
         ``issue``: as gl-cs read and decided it (with the comments and events it read);
@@ -193,7 +197,7 @@ class Record:
                     changes = [(l, "add") for l in own_labels[0]] + [(l, "remove") for l in own_labels[1]]
                     for n, (label, action) in enumerate(changes, start=1):
                         events.append([lowest - n, bot, after.updated_at.isoformat(), label, action])
-        self.entries[issue.iid] = Entry(fingerprint(current), markers, events)
+        self.entries[issue.iid] = Entry(fingerprint(current), markers, events, sorted(set(refused)) or None)
         self.dirty = True
 
     def forget(self, iid: int) -> None:

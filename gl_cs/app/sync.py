@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ..act.writer import Outcome, PartialApply, Writer
 from ..config import Config
-from ..decide.actions import Comment, CreateLabel, Plan
+from ..decide.actions import Comment, CreateLabel, Finding, Plan
 from ..decide.context import Context, MissingData
 from ..decide.engine import decide_issue
 from ..decide.facts import IssueFact
@@ -155,7 +155,12 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
                 if len(written) >= VERIFY_BATCH:
                     verify()
             else:
-                _remember(record, ctx, item, outcome.after if outcome.edited else None)
+                refused = _remember(record, ctx, item, outcome.after if outcome.edited else None)
+                if refused:
+                    names = ", ".join(u.username for u in plan.assignees if u.id in refused)
+                    report.add_plan(replace(plan, actions=[Finding(
+                        "workflow.assignee", "GitLab answered the edit without them: they cannot see this issue",
+                        text=f"GitLab did not assign {names}")]), [])
                 finish(item, outcome.posted)
         verify()
     except GitLabError as exc:
@@ -211,13 +216,27 @@ def _as_planned(item: _Written, current: Issue | None) -> bool:
             and current.description == before.description and current.title == before.title)
 
 
-def _remember(record, ctx: Context, item: _Written, after: Issue | None) -> None:
+def refused_assignees(item: _Written, after: Issue | None) -> tuple[int, ...]:
+    """Users gl-cs asked GitLab to assign that it silently left out (GitLab drops users who
+    cannot see the issue and answers 200)."""
+    if after is None or item.plan.assignees is None:
+        return ()
+    present = {u.id for u in after.assignees}
+    return tuple(u.id for u in item.plan.assignees if u.id not in present)
+
+
+def _remember(record, ctx: Context, item: _Written, after: Issue | None) -> tuple[int, ...]:
     outcome = item.outcome
     posted = [(outcome.note_id, outcome.note_body)] if outcome.note_id is not None else []
     own = (item.plan.add_labels, item.plan.remove_labels) if outcome.edited else ((), ())
+    refused = refused_assignees(item, after)
+    if refused:  # what GitLab made of the edit is the state to remember, with the refusal
+        plan = replace(item.plan, assignees=after.assignees)
+        item = _Written(item.issue, plan, outcome)
     if (posted or outcome.edited) and after is not None and not _as_planned(item, after):
-        after = None
-    record.remember(item.issue, is_bot=ctx.is_bot, posted=posted, own_labels=own, after=after)
+        after, refused = None, ()
+    record.remember(item.issue, is_bot=ctx.is_bot, posted=posted, own_labels=own, after=after, refused=refused)
+    return refused
 
 
 def _without_comments(plan):

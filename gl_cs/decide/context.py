@@ -52,8 +52,9 @@ class Context:
         return issue.notes
 
     def bot_notes(self, issue: Issue) -> tuple[Note, ...]:
-        """gl-cs's own comments (a marker pasted by a person silences nothing)."""
-        return tuple(n for n in self.notes(issue) if self.is_bot(n.author))
+        """gl-cs's own comments: never a person's (a marker pasted by a person silences
+        nothing), never a system note GitLab wrote for gl-cs's change ("assigned to @x")."""
+        return tuple(n for n in self.notes(issue) if self.is_bot(n.author) and not n.system)
 
     def is_bot(self, user: User | None) -> bool:
         """gl-cs itself: the token's user, or a bot user it ran as before (team.former_bots)."""

@@ -111,6 +111,9 @@ class Issue:
     # True when gl-cs's record shows it already examined the issue exactly as it is now
     # (same updated_at, labels and comment count): nothing happened since it looked.
     examined: bool = field(default=False, compare=False)
+    # Users GitLab would not assign to the issue as it is now (it answered the edit without
+    # them: they cannot see the issue), from gl-cs's record.
+    refused_assignees: tuple[int, ...] = field(default=(), compare=False)
     label_events: tuple[LabelEvent, ...] | None = field(default=None, compare=False)
     notes: tuple[Note, ...] | None = field(default=None, compare=False)
 

@@ -20,12 +20,19 @@ from .base import Rule
 NAME = "workflow.assignee"
 
 
-def _eligible(user, ctx: Context) -> bool:
-    if user is None or ctx.is_bot(user):
+REPORTER = 20  # GitLab's access level that can see confidential issues
+
+
+def _eligible(user, issue: Issue, ctx: Context) -> bool:
+    """May gl-cs assign ``user``? A project member (the SA roster with ``assignable: roster``)
+    who can see the issue: GitLab silently drops an assignee who cannot (a Guest on a
+    confidential issue), and one it already dropped is not tried again."""
+    if user is None or ctx.is_bot(user) or user.id in issue.refused_assignees:
         return False
     if ctx.config.assignable == "roster" and user.username not in ctx.config.roster:
         return False
-    return any(m.id == user.id for m in ctx.members)
+    level = next((m.access_level for m in ctx.members if m.id == user.id), None)
+    return level is not None and (not issue.confidential or level >= REPORTER)
 
 
 def decide(issue: Issue, ctx: Context) -> list[Action]:
@@ -40,17 +47,24 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     events = ctx.events(issue)
     added = latest_add(events, [current], ctx) or latest_add(events, [current], ctx, people_only=False)
     user = added.user if added else None
-    if _eligible(user, ctx):
+    if _eligible(user, issue, ctx):
         return [SetAssignees(NAME, f"{user.username} applied '{current}' and so took the work", assignees=(user,))]
 
     back = ctx.label_for(going_back(events, added, cfg, has_assignee=False))
     who_text = user.username if user else "someone"
     whom = "the SA roster" if cfg.assignable == "roster" else "project members"
-    why = f"'{current}' needs an assignee and {who_text} cannot be assigned (only {whom} can)"
+    hidden = user is not None and (user.id in issue.refused_assignees or issue.confidential and any(
+        m.id == user.id and m.access_level < REPORTER for m in ctx.members))
+    if hidden:
+        why = f"'{current}' needs an assignee and GitLab would not assign {who_text}, who cannot see the issue"
+        rule_text = "and GitLab does not assign someone who cannot see the issue"
+    else:
+        why = f"'{current}' needs an assignee and {who_text} cannot be assigned (only {whom} can)"
+        rule_text = f"and gl-cs can only assign {whom}"
     who = addressing(user) if ctx.is_person(user) else ""
     cur_md, back_md = label_name(current), label_name(back)
-    body = (f"{who}**{cur_md}** means an SA owns this request, so it needs an assignee, and gl-cs can only "
-            f"assign {whom}. It moved the request back to **{back_md}**. To take it, assign yourself "
+    body = (f"{who}**{cur_md}** means an SA owns this request, so it needs an assignee, {rule_text}. "
+            f"It moved the request back to **{back_md}**. To take it, assign yourself "
             f"(or ask the Triage SA) and apply **{cur_md}** again.")
     # Keyed on a person's label event; never on gl-cs's own (their ids may be unknown yet).
     key = f"event-{added.id}" if added and ctx.is_person(added.user) else f"no-owner-{current}"
