@@ -6,6 +6,17 @@ subset gl-cs uses, served over real HTTP so python-gitlab runs end to end.
 * :class:`Sandbox` - the werkzeug server on 127.0.0.1 (``with Sandbox(store) as sb``);
 * :class:`Faults` / :class:`RequestCounter` - fault injection and request counting;
 * :func:`seed_service_desk` - a realistic SA Service Desk scenario.
+
+Modules, imports pointing one way (each imports only those above it):
+
+* ``errors``, ``timeutil`` - GitLab's error bodies; the one ISO/date parser;
+* ``quickactions`` - a pure parser: text -> (text without command lines, commands);
+* ``model`` - state (dicts, ids, the lock) and the low-level mutators;
+* ``render`` - GitLab's JSON shapes; ``builder`` - the seeding API and read helpers;
+* ``api`` - GitLab's rules for every API call (applies parsed quick actions);
+* ``store`` - :class:`Store`, the one object gathering them;
+* ``rest`` (params, pagination), ``routes`` (handlers), ``app`` (WSGI), ``server`` (socket);
+* ``seed`` - the demo's scenario, built through the seeding API.
 """
 
 from .faults import Faults, RequestCounter

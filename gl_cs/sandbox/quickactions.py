@@ -22,10 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .store import Store
+from .timeutil import parse_date
 
 #: Commands with an effect in the sandbox.
 EFFECTIVE_COMMANDS = frozenset({
@@ -147,7 +145,7 @@ def parse_due(arg: str, today: dt.date) -> dt.date | None:
             delta += 7 if delta < 7 else 0
         return today + dt.timedelta(days=delta)
     try:
-        return dt.date.fromisoformat(text.replace("/", "-"))
+        return parse_date(text.replace("/", "-"))
     except ValueError:
         pass
     try:
@@ -156,63 +154,3 @@ def parse_due(arg: str, today: dt.date) -> dt.date | None:
         return date_parser.parse(arg, default=dt.datetime(today.year, today.month, today.day)).date()
     except (ValueError, OverflowError, ImportError):
         return None
-
-
-def execute(store: "Store", issue: dict[str, Any], actor_id: int, text: str,
-            when: dt.datetime) -> str:
-    """Run the quick actions in ``text`` against ``issue`` as ``actor_id``.
-
-    Returns the text with the command lines removed. The caller holds ``store.lock``.
-    """
-    remaining, commands = extract(text)
-    for command in commands:
-        store.executed_quick_actions.append((issue["project_id"], issue["iid"], command.line))
-        _apply(store, issue, actor_id, command, when)
-    return remaining
-
-
-def _apply(store: "Store", issue: dict[str, Any], actor_id: int, command: Command,
-           when: dt.datetime) -> None:
-    project = store._projects[issue["project_id"]]
-    name, arg = command.name, command.arg
-    current = store._label_names(issue)
-
-    def existing(names: list[str]) -> list[str]:
-        return [n for n in names if n in project["label_ids"]]
-
-    if name in ("label", "labels"):
-        wanted = current + [n for n in existing(parse_label_names(arg)) if n not in current]
-        store._set_labels(issue, wanted, actor_id, when, create=False)
-    elif name in ("unlabel", "remove_label"):
-        removing = set(parse_label_names(arg)) if arg else set(current)
-        store._set_labels(issue, [n for n in current if n not in removing], actor_id, when)
-    elif name == "relabel":
-        store._set_labels(issue, existing(parse_label_names(arg)), actor_id, when, create=False)
-    elif name in ("close", "reopen"):
-        store._set_state(issue, name, actor_id, when)
-    elif name in ("assign", "reassign", "unassign"):
-        usernames = parse_usernames(arg)
-        actor_name = store._users[actor_id]["username"]
-        ids = [store._user_ids.get(actor_name if u == "me" else u) for u in usernames]
-        ids = [uid for uid in ids if uid is not None]
-        if name == "assign":
-            issue["assignee_ids"] += [uid for uid in ids if uid not in issue["assignee_ids"]]
-        elif name == "reassign":
-            issue["assignee_ids"] = list(dict.fromkeys(ids))
-        else:
-            issue["assignee_ids"] = ([uid for uid in issue["assignee_ids"] if uid not in ids]
-                                     if usernames else [])
-    elif name == "title":
-        if arg:
-            issue["title"] = arg
-    elif name == "due":
-        due = parse_due(arg, when.date())
-        if due is not None:
-            issue["due_date"] = due.isoformat()
-    elif name == "remove_due_date":
-        issue["due_date"] = None
-    elif name == "confidential":
-        issue["confidential"] = True
-    elif name in ("lock", "unlock"):
-        issue["discussion_locked"] = name == "lock"
-    issue["updated_at"] = when
