@@ -3,7 +3,9 @@ request counting and a tiny read-only HTML view of the ``web_url`` links."""
 
 from __future__ import annotations
 
+import email.utils
 import html
+import threading
 import re
 import time
 import traceback
@@ -12,12 +14,45 @@ from urllib.parse import unquote, urlsplit
 
 from werkzeug.wrappers import Request, Response
 
-from .errors import ApiError
+from .errors import ApiError, Unauthorized
 from .faults import Faults, RequestCounter
 from .rest import (API_PREFIX, UNKNOWN_ROUTE, Context, Params, Route, error_response,
                    fault_response, json_response)
 from .routes import match_route
 from .store import Store
+
+
+class RateLimitHeaders:
+    """``RateLimit-*`` headers on every API answer, as GitLab.com sends them for its
+    ``throttle_authenticated_api`` (2,000 requests a minute per user; api_facts.md,
+    doc/administration/settings/user_and_ip_rate_limits.md). Informational only:
+    throttling itself is a fault (``Faults.rate_limit_burst``)."""
+
+    LIMIT = 2000
+    NAME = "throttle_authenticated_api"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._window = 0
+        self._seen: dict[str, int] = {}
+
+    def stamp(self, request: Request, response: Response) -> None:
+        who = (request.headers.get("PRIVATE-TOKEN") or request.headers.get("Authorization")
+               or request.remote_addr or "")
+        now = time.time()
+        window = int(now // 60)
+        with self._lock:
+            if window != self._window:
+                self._window, self._seen = window, {}
+            observed = self._seen[who] = self._seen.get(who, 0) + 1
+        reset = (window + 1) * 60
+        headers = response.headers
+        headers.setdefault("RateLimit-Name", self.NAME)
+        headers["RateLimit-Limit"] = str(self.LIMIT)
+        headers["RateLimit-Observed"] = str(observed)
+        headers["RateLimit-Remaining"] = str(max(0, self.LIMIT - observed))
+        headers["RateLimit-Reset"] = str(reset)
+        headers["RateLimit-ResetTime"] = email.utils.formatdate(reset, usegmt=True)
 
 
 class SandboxApp:
@@ -28,6 +63,7 @@ class SandboxApp:
         self.store = store
         self.faults = faults or Faults()
         self.requests = requests or RequestCounter()
+        self.rate_limit = RateLimitHeaders()
         #: Tracebacks of unexpected exceptions (answered with 500); tests assert it stays empty.
         self.errors: list[str] = []
 
@@ -49,6 +85,7 @@ class SandboxApp:
         template, route, args = match_route(method, api_path)
         self.requests.record(method, template)
         response = self._faulted_or_handled(request, method, raw_path, route, args, template)
+        self.rate_limit.stamp(request, response)
         self.requests.log(method, template, raw_path, response.status_code)
         return response
 
@@ -81,15 +118,26 @@ class SandboxApp:
             auth = request.headers.get("Authorization", "")
             if not token and auth.lower().startswith("bearer "):
                 token = auth[7:].strip()
-            user = self.store.authenticate(token)
+            # A token that is given must be valid (401); no token at all is anonymous.
+            user = self.store.authenticate(token) if token else None
+            if user is not None:
+                self.store.require_scope_for(token, method)  # read_api: 403 insufficient_scope
             if route is None:
+                if user is None:
+                    raise Unauthorized()
                 if template == UNKNOWN_ROUTE:
                     return error_response(404, {"message": "404 Not found"})
                 return error_response(405, {"message": "405 Method Not Allowed"})
+            if template.startswith("/projects/:id"):
+                # A private project is 404 "Project Not Found" without a token, 401 never.
+                self.store.require_project_visible(args["id"], user)
+            if user is None:
+                raise Unauthorized()
             body = request.get_json(silent=True) if request.is_json else None
             params = Params(request.args, request.form, body)
             ctx = Context(request=request, store=self.store, params=params, path_args=args,
-                          raw_path=raw_path, base=request.host_url.rstrip("/"), user=user)
+                          raw_path=raw_path, base=request.host_url.rstrip("/"), user=user,
+                          token=token)
             with self.store.lock:
                 return route.handler(ctx)
         except ApiError as exc:

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 from .errors import Conflict
 from .model import DEVELOPER
 from .render import Rendering
-from .timeutil import normalize_due, parse_time
+from .timeutil import normalize_due, parse_date, parse_time
 
 
 class Building(Rendering):
@@ -28,27 +28,57 @@ class Building(Rendering):
             self._user_ids[username] = user["id"]
             return self.render_user(user)
 
-    def add_token(self, token: str, username: str) -> None:
-        """Let ``token`` authenticate as ``username`` (PRIVATE-TOKEN or Bearer)."""
+    def add_token(self, token: str, username: str, scopes: Sequence[str] = ("api",), *,
+                  name: str | None = None, expires_at: Any = None) -> dict[str, Any]:
+        """Let ``token`` authenticate as ``username`` (PRIVATE-TOKEN or Bearer) with
+        ``scopes`` (``api``; ``read_api`` may read everything and write nothing)."""
         with self.lock:
-            self._tokens[token] = self._user(username)["id"]
+            record = {
+                "id": self._next_id("token"), "name": name or f"{username}-token",
+                "user_id": self._user(username)["id"], "scopes": tuple(scopes),
+                "created_at": self.now(),
+                "expires_at": parse_date(expires_at) if expires_at is not None else None,
+            }
+            self._tokens[token] = record
+            return self.render_token(record)
+
+    def add_group(self, path: str, name: str | None = None) -> dict[str, Any]:
+        """The group ``path`` (created once); projects under ``path/`` belong to it."""
+        with self.lock:
+            group = self._groups.get(path)
+            if group is None:
+                group = {"id": self._next_id("group"), "path": path,
+                         "name": name or path.rsplit("/", 1)[-1].replace("-", " ").title(),
+                         "members": {}}
+                self._groups[path] = group
+            return {"id": group["id"], "path": group["path"], "name": group["name"]}
+
+    def add_group_member(self, group_path: str, username: str, access_level: int = DEVELOPER) -> None:
+        """Make ``username`` a member of the group: its projects inherit the membership."""
+        with self.lock:
+            self.add_group(group_path)
+            self._groups[group_path]["members"][self._user(username)["id"]] = {
+                "access_level": int(access_level), "created_at": self.now()}
 
     def add_project(self, path_with_namespace: str, name: str | None = None,
-                    description: str = "") -> dict[str, Any]:
-        """Create a project (and its group namespace) from ``group/project``."""
+                    description: str = "", visibility: str = "private") -> dict[str, Any]:
+        """Create a project (and its group namespace) from ``group/project``.
+        ``visibility``: ``private`` (a team's service desk), ``internal`` or ``public``."""
         with self.lock:
             if path_with_namespace in self._project_ids:
                 raise Conflict("Project has already been taken")
             namespace_path, _, path = path_with_namespace.rpartition("/")
             namespace_path = namespace_path or "root"
+            group = self.add_group(namespace_path)
             project = {
                 "id": self._next_id("project"), "path": path,
                 "path_with_namespace": path_with_namespace,
                 "name": name or path.replace("-", " ").title(), "description": description,
-                "namespace": {"id": 1000 + len(self._projects), "path": namespace_path,
-                              "name": namespace_path.replace("-", " ").title()},
+                "namespace": {"id": group["id"], "path": namespace_path, "name": group["name"]},
                 "created_at": self.now(), "members": {}, "label_ids": {}, "issue_gids": [],
-                "next_iid": 1,
+                "next_iid": 1, "visibility": visibility, "hooks": {},
+                # branch -> path -> {content (bytes), last_commit_id}
+                "files": {"main": {}}, "default_branch": "main",
             }
             self._projects[project["id"]] = project
             self._project_ids[path_with_namespace] = project["id"]
@@ -102,7 +132,7 @@ class Building(Rendering):
                 "label_ids": [self._ensure_label(project, name)["id"] for name in labels],
                 "created_at": created, "updated_at": created, "closed_at": None,
                 "closed_by_id": None, "due_date": normalize_due(due_date), "confidential": confidential,
-                "discussion_locked": False, "user_notes_count": 0, "notes": [],
+                "discussion_locked": False, "notes": [],
                 "label_events": [],
             }
             latest = created
@@ -124,6 +154,7 @@ class Building(Rendering):
                     parse_time(updated_at) if updated_at is not None else latest)
                 issue.update(state="closed", closed_at=closed_when,
                              closed_by_id=self._user(closed_by or author)["id"])
+                self._record_state_event(issue, "closed", issue["closed_by_id"], closed_when)
                 latest = max(latest, closed_when)
             elif state != "opened":
                 raise ValueError("state must be 'opened' or 'closed'")
@@ -204,3 +235,35 @@ class Building(Rendering):
             project = self._project(project_id)
             return [self.render_member(project, uid) for uid in sorted(project["members"])]
 
+    def state_events(self, project_id: int | str, iid: int) -> list[dict[str, Any]]:
+        """The issue's resource state events (closed / reopened), ascending by id."""
+        with self.lock:
+            issue = self._issue(self._project(project_id), iid)
+            return [self.render_state_event(issue, e) for e in issue.get("state_events", [])]
+
+    def issue_links(self, project_id: int | str, iid: int) -> list[dict[str, Any]]:
+        """The issues linked to this one, as ``GET .../links`` lists them."""
+        with self.lock:
+            issue = self._issue(self._project(project_id), iid)
+            return [self.render_linked_issue(link, other) for link, other in self._links_of(issue)]
+
+    def file(self, project_id: int | str, path: str, ref: str = "main") -> str | None:
+        """A repository file's text on ``ref`` (None when absent)."""
+        with self.lock:
+            entry = self._project(project_id)["files"].get(ref, {}).get(path)
+            return entry["content"].decode("utf-8", "replace") if entry else None
+
+    def add_file(self, project_id: int | str, path: str, content: str | bytes,
+                 branch: str = "main") -> None:
+        """Seed a repository file (no commit message, no permission check)."""
+        with self.lock:
+            project = self._project(project_id)
+            data = content.encode() if isinstance(content, str) else bytes(content)
+            project["files"].setdefault(branch, {})[path] = {
+                "content": data, "last_commit_id": self._commit_sha()}
+
+    def hooks(self, project_id: int | str) -> list[dict[str, Any]]:
+        """The project's hooks as the API lists them (without their tokens)."""
+        with self.lock:
+            project = self._project(project_id)
+            return [self.render_hook(project, h) for h in project["hooks"].values()]

@@ -10,6 +10,7 @@ Imports go one way: errors/timeutil <- model <- render <- builder/api <- store.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import threading
 from typing import Any, Callable, Iterable
@@ -42,7 +43,10 @@ class State:
         self.web_url = web_url.rstrip("/")
         self._users: dict[int, dict[str, Any]] = {}
         self._user_ids: dict[str, int] = {}
-        self._tokens: dict[str, int] = {}
+        #: token text -> {id, name, user_id, scopes, created_at, expires_at, revoked}
+        self._tokens: dict[str, dict[str, Any]] = {}
+        #: group path -> {id, path, name, members: {user_id: {access_level, created_at}}}
+        self._groups: dict[str, dict[str, Any]] = {}
         self._projects: dict[int, dict[str, Any]] = {}
         self._project_ids: dict[str, int] = {}
         self._labels: dict[int, dict[str, Any]] = {}
@@ -52,8 +56,22 @@ class State:
         self._ids = {
             "user": itertools.count(1), "project": itertools.count(10), "label": itertools.count(100),
             "issue": itertools.count(1000), "note": itertools.count(100_000),
-            "event": itertools.count(500_000),
+            "event": itertools.count(500_000), "token": itertools.count(1),
+            "group": itertools.count(1000), "link": itertools.count(1), "hook": itertools.count(1),
+            "commit": itertools.count(1),
         }
+        #: issue link id -> {id, source_gid, target_gid, link_type, created_at}
+        self._issue_links: dict[int, dict[str, Any]] = {}
+        #: Scoped labels (``key::value``) are exclusive, as on GitLab Premium/Ultimate
+        #: (doc/user/project/labels.md "Scoped labels"); False models GitLab Free.
+        self.scoped_labels = True
+        #: GitLab writes system notes for changes other than labels and state (which are
+        #: resource events): title, description, due date, confidentiality, lock, links.
+        self.system_notes = True
+        #: ... and "assigned to @x" / "unassigned @x". Off by default only because one gl-cs
+        #: test (test_sync_workflow.py, Desk.bot_notes) still counts system notes as the
+        #: bot's comments; turn it on to see GitLab's notes.
+        self.assignee_system_notes = False
         self._forbidden_edits: set[tuple[int, int]] = set()
         #: ``(project_id, iid, command_line)`` for every quick action executed through the API.
         self.executed_quick_actions: list[tuple[int, int, str]] = []
@@ -140,8 +158,24 @@ class State:
         return self._label_by_name(project, name) or self._new_label(
             project, name, DEFAULT_AUTO_LABEL_COLOR, None)
 
+    def _project_group(self, project: dict[str, Any]) -> dict[str, Any] | None:
+        return self._groups.get(project["namespace"]["path"])
+
+    def _effective_members(self, project: dict[str, Any]) -> dict[int, dict[str, Any]]:
+        """Direct and inherited (group) memberships; the highest access level wins,
+        as ``GET /projects/:id/members/all`` reports them (doc/api/members.md)."""
+        merged: dict[int, dict[str, Any]] = {}
+        group = self._project_group(project)
+        sources = ([group["members"]] if group else []) + [project["members"]]
+        for members in sources:
+            for uid, membership in members.items():
+                if uid not in merged or membership["access_level"] > merged[uid]["access_level"]:
+                    merged[uid] = membership
+        return merged
+
     def _access_level(self, project: dict[str, Any], user_id: int) -> int:
-        return project["members"].get(user_id, {}).get("access_level", 0)
+        membership = self._effective_members(project).get(user_id)
+        return membership["access_level"] if membership else 0
 
     def _require_write(self, project: dict[str, Any], user_id: int,
                        issue: dict[str, Any] | None = None) -> None:
@@ -171,6 +205,8 @@ class State:
             if label is not None and label["id"] not in wanted:
                 wanted.append(label["id"])
         current = issue["label_ids"]
+        if self.scoped_labels:
+            wanted = self._exclusive_scopes(current, wanted)
         added = [lid for lid in wanted if lid not in current]
         removed = [lid for lid in current if lid not in wanted]
         # GitLab writes the "add" events first, then the "remove" events, same timestamp.
@@ -181,24 +217,62 @@ class State:
         issue["label_ids"] = [lid for lid in current if lid in wanted] + added
         return bool(added or removed)
 
+    def _exclusive_scopes(self, current: list[int], wanted: list[int]) -> list[int]:
+        """Keep one label per scope (the text before the last ``::``): a newly added
+        scoped label replaces the one the issue had; among several new ones the last wins."""
+        def scope(lid: int) -> str | None:
+            name = self._labels[lid]["name"]
+            return name.rsplit("::", 1)[0] if "::" in name else None
+
+        winner: dict[str, int] = {}
+        for lid in wanted:  # a label the issue did not have beats the one it had
+            key = scope(lid)
+            if key is not None and (key not in winner or lid not in current):
+                winner[key] = lid
+        return [lid for lid in wanted if scope(lid) is None or winner[scope(lid)] == lid]
+
     def _label_names(self, issue: dict[str, Any]) -> list[str]:
         return [self._labels[lid]["name"] for lid in issue["label_ids"]]
 
     def _set_state(self, issue: dict[str, Any], state_event: str, user_id: int | None,
                    when: dt.datetime) -> bool:
+        """Close or reopen; a change records a resource state event. True when changed."""
         if state_event == "close" and issue["state"] != "closed":
             issue["state"], issue["closed_at"], issue["closed_by_id"] = "closed", when, user_id
-            return True
-        if state_event == "reopen" and issue["state"] != "opened":
+        elif state_event == "reopen" and issue["state"] != "opened":
             issue["state"], issue["closed_at"], issue["closed_by_id"] = "opened", None, None
-            return True
-        return False
+        else:
+            return False
+        self._record_state_event(issue, issue["state"] if issue["state"] == "closed" else "reopened",
+                                 user_id, when)
+        return True
 
-    def _resolve_user_ids(self, ids: Iterable[int]) -> list[int]:
+    def _record_state_event(self, issue: dict[str, Any], state: str, user_id: int | None,
+                            when: dt.datetime) -> None:
+        issue.setdefault("state_events", []).append({
+            "id": self._next_id("event"), "user_id": user_id, "created_at": when, "state": state,
+        })
+
+    def _can_read_issue(self, project: dict[str, Any], issue: dict[str, Any] | None, uid: int) -> bool:
+        """Private project: members only; confidential issue: Reporter+ (or its author)."""
+        level = self._access_level(project, uid)
+        if project.get("visibility", "private") == "private" and level < GUEST:
+            return False
+        if issue is not None and issue.get("confidential") and level < REPORTER:
+            return issue.get("author_id") == uid
+        return True
+
+    def _resolve_user_ids(self, ids: Iterable[int], project: dict[str, Any] | None = None,
+                          issue: dict[str, Any] | None = None) -> list[int]:
+        """Existing users, in order, without duplicates; with ``project``, only those who
+        can read the issue (GitLab drops the others silently)."""
         result: list[int] = []
         for uid in ids:
-            if uid and uid in self._users and uid not in result:
-                result.append(uid)
+            if not uid or uid not in self._users or uid in result:
+                continue
+            if project is not None and not self._can_read_issue(project, issue, uid):
+                continue
+            result.append(uid)
         return result
 
     def _create_note(self, issue: dict[str, Any], author_id: int, body: str, system: bool,
@@ -210,6 +284,20 @@ class State:
         }
         self._notes[note["id"]] = note
         issue["notes"].append(note["id"])
-        if not system:
-            issue["user_notes_count"] += 1
         return note
+
+    def _user_notes_count(self, issue: dict[str, Any]) -> int:
+        """Comments people wrote: system notes never count, deleted notes are gone."""
+        return sum(1 for nid in issue["notes"] if not self._notes[nid]["system"])
+
+    def _links_of(self, issue: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        found = []
+        for link in sorted(self._issue_links.values(), key=lambda l: l["id"]):
+            if link["source_gid"] == issue["id"]:
+                found.append((link, self._issues[link["target_gid"]]))
+            elif link["target_gid"] == issue["id"]:
+                found.append((link, self._issues[link["source_gid"]]))
+        return found
+
+    def _commit_sha(self) -> str:
+        return hashlib.sha1(f"sandbox-commit-{self._next_id('commit')}".encode()).hexdigest()

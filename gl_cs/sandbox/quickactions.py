@@ -29,13 +29,14 @@ from .timeutil import parse_date
 EFFECTIVE_COMMANDS = frozenset({
     "label", "labels", "unlabel", "remove_label", "relabel", "close", "reopen", "assign",
     "unassign", "reassign", "title", "due", "remove_due_date", "confidential", "lock", "unlock",
+    "relate",
 })
 #: Commands GitLab knows for issues that the sandbox accepts (consumes) without an effect.
 NOOP_COMMANDS = frozenset({
     "milestone", "remove_milestone", "estimate", "estimate_time", "remove_estimate",
     "remove_time_estimate", "spend", "spend_time", "remove_time_spent", "weight", "clear_weight",
     "health_status", "clear_health_status", "todo", "done", "subscribe", "unsubscribe", "award",
-    "react", "duplicate", "relate", "unlink", "blocks", "blocked_by", "move", "clone",
+    "react", "duplicate", "unlink", "blocks", "blocked_by", "move", "clone",
     "copy_metadata", "epic", "set_parent", "remove_parent", "remove_epic", "iteration",
     "remove_iteration", "board_move", "promote", "promote_to_incident", "status", "severity",
     "create_merge_request", "add_contacts", "remove_contacts", "convert_to_ticket",
@@ -116,6 +117,11 @@ def parse_label_names(arg: str) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names
+
+
+def parse_issue_refs(arg: str) -> list[int]:
+    """``#12 #13`` (same project) -> ``[12, 13]``."""
+    return [int(n) for n in re.findall(r"(?<![\w/])#(\d+)\b", arg)]
 
 
 def parse_usernames(arg: str) -> list[str]:

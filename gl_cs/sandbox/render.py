@@ -35,6 +35,18 @@ def text_color(color: str) -> str:
     return "#1F1E24" if luminance > 0.5 else "#FFFFFF"
 
 
+#: A project hook's event switches and options, with GitLab's defaults.
+HOOK_FIELDS: dict[str, Any] = {
+    "name": None, "description": None, "push_events": True, "issues_events": False,
+    "confidential_issues_events": False, "merge_requests_events": False, "tag_push_events": False,
+    "note_events": False, "confidential_note_events": False, "job_events": False,
+    "pipeline_events": False, "wiki_page_events": False, "deployment_events": False,
+    "releases_events": False, "emoji_events": False, "resource_access_token_events": False,
+    "feature_flag_events": False, "repository_update_events": False,
+    "enable_ssl_verification": True,
+}
+
+
 class Rendering(State):
     """``render_*``: internal dicts -> API-shaped dicts. ``base`` is the instance URL."""
 
@@ -74,7 +86,8 @@ class Rendering(State):
             "ssh_url_to_repo": f"git@sandbox:{project['path_with_namespace']}.git",
             "http_url_to_repo": f"{base}/{project['path_with_namespace']}.git",
             "web_url": f"{base}/{project['path_with_namespace']}", "readme_url": None,
-            "avatar_url": None, "forks_count": 0, "star_count": 0, "visibility": "internal",
+            "avatar_url": None, "forks_count": 0, "star_count": 0,
+            "visibility": project.get("visibility", "private"),
             "namespace": {
                 "id": namespace["id"], "name": namespace["name"], "path": namespace["path"],
                 "kind": "group", "full_path": namespace["path"], "parent_id": None,
@@ -88,20 +101,25 @@ class Rendering(State):
             },
         }
 
-    def render_label(self, label: dict[str, Any], counts: dict[int, tuple[int, int]] | None = None
-                     ) -> dict[str, Any]:
-        if counts is None:
-            counts = self._label_counts(self._projects[label["project_id"]])
-        opened, closed = counts.get(label["id"], (0, 0))
+    def render_label(self, label: dict[str, Any], counts: dict[int, tuple[int, int]] | None = None,
+                     with_counts: bool = True) -> dict[str, Any]:
+        """GitLab adds the ``*_count`` fields only when asked (``with_counts=true``,
+        doc/api/labels.md); the seeding read helpers always include them."""
         description = label["description"]
-        return {
+        data = {
             "id": label["id"], "name": label["name"], "color": label["color"],
             "text_color": text_color(label["color"]), "description": description,
             "description_html": html.escape(description) if description is not None else None,
-            "open_issues_count": opened, "closed_issues_count": closed,
-            "open_merge_requests_count": 0, "subscribed": False, "priority": label["priority"],
-            "is_project_label": True, "archived": False,
+            "subscribed": False, "priority": label["priority"], "is_project_label": True,
+            "archived": False,
         }
+        if with_counts:
+            if counts is None:
+                counts = self._label_counts(self._projects[label["project_id"]])
+            opened, closed = counts.get(label["id"], (0, 0))
+            data.update({"open_issues_count": opened, "closed_issues_count": closed,
+                         "open_merge_requests_count": 0})
+        return data
 
     def _label_counts(self, project: dict[str, Any]) -> dict[int, tuple[int, int]]:
         opened: dict[int, int] = {}
@@ -140,7 +158,7 @@ class Rendering(State):
                        else [l["name"] for l in labels]),
             "milestone": None, "assignees": assignees, "assignee": assignees[0] if assignees else None,
             "author": self._render_user_id(issue["author_id"], base),
-            "type": "ISSUE", "user_notes_count": issue["user_notes_count"],
+            "type": "ISSUE", "user_notes_count": self._user_notes_count(issue),
             "merge_requests_count": 0, "upvotes": 0, "downvotes": 0,
             "due_date": issue["due_date"], "confidential": issue["confidential"],
             "discussion_locked": issue["discussion_locked"], "issue_type": "issue",
@@ -186,9 +204,10 @@ class Rendering(State):
             "action": event["action"],
         }
 
-    def render_member(self, project: dict[str, Any], user_id: int, base: str | None = None
-                      ) -> dict[str, Any]:
-        membership = project["members"][user_id]
+    def render_member(self, project: dict[str, Any], user_id: int, base: str | None = None,
+                      membership: dict[str, Any] | None = None) -> dict[str, Any]:
+        if membership is None:
+            membership = project["members"].get(user_id) or self._effective_members(project)[user_id]
         data = self.render_user(self._users[user_id], base)
         data.update({
             "access_level": membership["access_level"], "created_at": iso(membership["created_at"]),
@@ -196,3 +215,47 @@ class Rendering(State):
         })
         return data
 
+    def render_state_event(self, issue: dict[str, Any], event: dict[str, Any],
+                           base: str | None = None) -> dict[str, Any]:
+        """doc/api/resource_state_events.md"""
+        return {
+            "id": event["id"], "user": self._render_user_id(event["user_id"], base),
+            "created_at": iso(event["created_at"]), "resource_type": "Issue",
+            "resource_id": issue["id"], "state": event["state"],
+        }
+
+    def render_linked_issue(self, link: dict[str, Any], other: dict[str, Any],
+                            base: str | None = None) -> dict[str, Any]:
+        """An issue as ``GET .../issues/:iid/links`` lists it (doc/api/issue_links.md)."""
+        data = self.render_issue(other, base)
+        data.update({"issue_link_id": link["id"], "link_type": link["link_type"],
+                     "link_created_at": iso(link["created_at"]),
+                     "link_updated_at": iso(link["created_at"])})
+        return data
+
+    def render_issue_link(self, link: dict[str, Any], base: str | None = None) -> dict[str, Any]:
+        """``POST``/``DELETE`` answers: ``{source_issue, target_issue, link_type}``."""
+        return {"source_issue": self.render_issue(self._issues[link["source_gid"]], base),
+                "target_issue": self.render_issue(self._issues[link["target_gid"]], base),
+                "link_type": link["link_type"]}
+
+    def render_token(self, token: dict[str, Any]) -> dict[str, Any]:
+        """``GET /personal_access_tokens/self`` (doc/api/personal_access_tokens.md)."""
+        expires = token.get("expires_at")
+        return {
+            "id": token["id"], "name": token["name"], "revoked": False,
+            "created_at": iso(token["created_at"]), "description": None,
+            "scopes": list(token["scopes"]), "user_id": token["user_id"],
+            "last_used_at": iso(token.get("last_used_at")), "active": True,
+            "expires_at": expires.isoformat() if expires else None,
+        }
+
+    def render_hook(self, project: dict[str, Any], hook: dict[str, Any]) -> dict[str, Any]:
+        """A project hook (doc/api/project_webhooks.md); its ``token`` is never returned."""
+        data = {key: hook[key] for key in HOOK_FIELDS}
+        data.update({"id": hook["id"], "url": hook["url"], "project_id": project["id"],
+                     "created_at": iso(hook["created_at"]), "alert_status": "executable",
+                     "disabled_until": None, "url_variables": [], "custom_headers": [],
+                     "custom_webhook_template": None, "branch_filter_strategy": "wildcard",
+                     "push_events_branch_filter": None})
+        return data

@@ -130,6 +130,7 @@ class Context:
     raw_path: str
     base: str
     user: dict[str, Any] | None = None
+    token: str | None = None
     extra_headers: dict[str, str] = field(default_factory=dict)
 
     def arg(self, name: str) -> str:
@@ -152,7 +153,8 @@ def _compile(template: str) -> re.Pattern[str]:
     for segment in template.strip("/").split("/"):
         if segment.startswith(":"):
             name = segment[1:]
-            pattern = r"\d+" if name in ("iid", "note_id", "event_id", "user_id") else r"[^/]+"
+            pattern = (r"\d+" if name in ("iid", "note_id", "event_id", "user_id", "hook_id", "issue_link_id")
+                       else r"[^/]+")
             parts.append(f"(?P<{name}>{pattern})")
         else:
             parts.append(re.escape(segment))

@@ -142,6 +142,7 @@ class Sandbox:
         server.server_close()
         if thread is not None:
             thread.join(timeout=10)
+        self.store.deliveries.stop()
         self._server = None
         self._thread = None
 
