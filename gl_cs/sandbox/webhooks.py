@@ -18,11 +18,10 @@ from the store, so imports keep pointing one way.
 
 from __future__ import annotations
 
+import http.client
 import json
 import queue
 import threading
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,8 +34,6 @@ TIMEOUT = 2.0
 #: Events kept waiting at most; beyond this a delivery is dropped and recorded as such.
 QUEUE_SIZE = 1000
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-#: No proxies from the environment: receivers are on this machine.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def _hook_time(value: Any) -> str | None:
@@ -263,12 +260,16 @@ class Deliveries:
         if host not in LOCAL_HOSTS:
             delivery.error = "blocked"
             return
-        request = urllib.request.Request(delivery.url, data=delivery.body, method="POST",
-                                         headers=delivery.headers)
+        # http.client keeps the headers' case exactly as GitLab writes them (urllib would not).
+        parts = urlsplit(delivery.url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection = http.client.HTTPConnection(host, parts.port or 80, timeout=self.timeout)
         try:
-            with _OPENER.open(request, timeout=self.timeout) as response:
-                delivery.status = response.status
-        except urllib.error.HTTPError as exc:
-            delivery.status = exc.code
-        except (OSError, ValueError) as exc:
+            connection.request("POST", path, body=delivery.body, headers=delivery.headers)
+            response = connection.getresponse()
+            response.read()
+            delivery.status = response.status
+        except (OSError, http.client.HTTPException) as exc:
             delivery.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            connection.close()
