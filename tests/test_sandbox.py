@@ -468,7 +468,6 @@ def test_quick_actions_in_code_quotes_or_escaped_do_not_run(project, store: Stor
 
 
 def test_quick_actions_in_descriptions(project, store: Store, seeded: dict) -> None:
-    pid = seeded["project_id"]
     issue = project.issues.create({"title": "With actions",
                                    "description": "## Outcome\nWin\n/label ~\"SA Backlog\"\n/assign me"})
     assert issue.description == "## Outcome\nWin"

@@ -10,10 +10,12 @@ subset gl-cs uses, served over real HTTP so python-gitlab runs end to end.
 Modules, imports pointing one way (each imports only those above it):
 
 * ``errors``, ``timeutil`` - GitLab's error bodies; the one ISO/date parser;
+* ``webhooks`` - hook payloads (from a store passed in) and the background delivery thread;
 * ``quickactions`` - a pure parser: text -> (text without command lines, commands);
 * ``model`` - state (dicts, ids, the lock) and the low-level mutators;
 * ``render`` - GitLab's JSON shapes; ``builder`` - the seeding API and read helpers;
-* ``api`` - GitLab's rules for every API call (applies parsed quick actions);
+* ``api`` (issues, notes, quick actions, links) and ``api_project`` (labels, members,
+  repository files, hooks) - GitLab's rules for every API call;
 * ``store`` - :class:`Store`, the one object gathering them;
 * ``rest`` (params, pagination), ``routes`` (handlers), ``app`` (WSGI), ``server`` (socket);
 * ``seed`` - the demo's scenario, built through the seeding API.

@@ -133,7 +133,7 @@ class Building(Rendering):
                 "created_at": created, "updated_at": created, "closed_at": None,
                 "closed_by_id": None, "due_date": normalize_due(due_date), "confidential": confidential,
                 "discussion_locked": False, "notes": [],
-                "label_events": [],
+                "label_events": [], "state_events": [],
             }
             latest = created
             if label_events is None:

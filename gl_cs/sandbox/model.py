@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 
 from .errors import BadRequest, Conflict, Forbidden, NotFound
 from .timeutil import UTC, utcnow
+from .webhooks import Deliveries
 
 #: GitLab access levels.
 GUEST, REPORTER, DEVELOPER, MAINTAINER, OWNER = 10, 20, 30, 40, 50
@@ -72,6 +73,9 @@ class State:
         #: test (test_sync_workflow.py, Desk.bot_notes) still counts system notes as the
         #: bot's comments; turn it on to see GitLab's notes.
         self.assignee_system_notes = False
+        #: Webhook deliveries: a background thread, started by the first event a hook wants;
+        #: ``store.deliveries.flush()`` waits for them, ``.records`` / ``.events()`` show them.
+        self.deliveries = Deliveries()
         self._forbidden_edits: set[tuple[int, int]] = set()
         #: ``(project_id, iid, command_line)`` for every quick action executed through the API.
         self.executed_quick_actions: list[tuple[int, int, str]] = []

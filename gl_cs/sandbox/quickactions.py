@@ -25,6 +25,11 @@ from dataclasses import dataclass
 
 from .timeutil import parse_date
 
+try:  # natural-language dates ("December 31st") when python-dateutil is installed
+    from dateutil import parser as date_parser
+except ImportError:  # pragma: no cover
+    date_parser = None
+
 #: Commands with an effect in the sandbox.
 EFFECTIVE_COMMANDS = frozenset({
     "label", "labels", "unlabel", "remove_label", "relabel", "close", "reopen", "assign",
@@ -154,9 +159,9 @@ def parse_due(arg: str, today: dt.date) -> dt.date | None:
         return parse_date(text.replace("/", "-"))
     except ValueError:
         pass
+    if date_parser is None:
+        return None
     try:
-        from dateutil import parser as date_parser
-
         return date_parser.parse(arg, default=dt.datetime(today.year, today.month, today.day)).date()
-    except (ValueError, OverflowError, ImportError):
+    except (ValueError, OverflowError):
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 from urllib.parse import unquote
 
@@ -297,16 +298,14 @@ def h_get_file(ctx: Context) -> Response:
     """``GET``/``HEAD /projects/:id/repository/files/:file_path?ref=`` (doc/api/repository_files.md)."""
     data = ctx.store.get_file(ctx.arg("id"), ctx.arg("file_path"), _text(ctx.params.get("ref")))
     if ctx.request.method == "HEAD":
-        headers = {f"X-Gitlab-{k.replace('_', '-').title().replace('Id', 'Id')}": str(v)
-                   for k, v in data.items() if k not in ("content", "encoding")}
-        headers["X-Gitlab-Encoding"] = "base64"
+        # The file's metadata as X-Gitlab-* headers (X-Gitlab-File-Path, X-Gitlab-Last-Commit-Id ...).
+        headers = {f"X-Gitlab-{k.replace('_', '-').title()}": str(v)
+                   for k, v in data.items() if k != "content"}
         return Response(status=200, headers=headers)
     return json_response(data)
 
 
 def h_get_file_raw(ctx: Context) -> Response:
-    import base64
-
     data = ctx.store.get_file(ctx.arg("id"), ctx.arg("file_path"),
                               _text(ctx.params.get("ref")) or "main")
     return Response(base64.b64decode(data["content"]), status=200, content_type="text/plain")
