@@ -195,13 +195,25 @@ def test_changes_write_system_notes_authored_by_whoever_made_them(world: World) 
         1, {"assignee_ids": [world.store.user("ana.sa")["id"]], "state_event": "close"})
     notes = [(n["author"]["username"], n["body"], n["system"]) for n in world.store.notes(world.pid, 1)]
     assert notes == [
-        ("gl-cs-bot", "changed title from **First request** to **Demo for ACME**", True),
+        ("gl-cs-bot", "changed title from **{-First request-}** to **{+Demo for ACME+}**", True),
         ("gl-cs-bot", "changed the description", True),
         ("gl-cs-bot", "changed due date to December 1, 2026", True),
         ("ana.sa", "assigned to @ana.sa", True),
     ]
     listed = world.project.issues.get(1, lazy=True).notes.list(get_all=True)
     assert all(n.system for n in listed)
+
+
+@pytest.mark.parametrize("old, new, note", [
+    ("old title", "new title", "changed title from **{-old-} title** to **{+new+} title**"),
+    ("fourth issue", "fourth issue changed", "changed title from **fourth issue** to **fourth issue{+ changed+}**"),
+])
+def test_a_title_change_note_marks_the_changed_part_as_gitlab_does(world: World, old: str, new: str,
+                                                                   note: str) -> None:
+    # SystemNotes::IssuablesService#change_title with Gitlab::Diff::InlineDiffMarkdownMarker.
+    world.project.issues.update(2, {"title": old})
+    world.project.issues.update(2, {"title": new})
+    assert world.store.notes(world.pid, 2)[-1]["body"] == note
 
 
 def test_resource_state_events_record_close_and_reopen_by_the_actor(world: World) -> None:

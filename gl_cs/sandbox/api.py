@@ -85,6 +85,25 @@ def _sentence(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _inline_diff(old: str, new: str) -> tuple[str, str]:
+    """GitLab's title-change markup: the changed middle (after the common prefix, before
+    the common suffix) as ``{-removed-}`` / ``{+added+}`` (Gitlab::Diff::InlineDiff and
+    InlineDiffMarkdownMarker; "changed title from **{-old-} title** to **{+new+} title**")."""
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while (suffix < min(len(old), len(new)) - prefix
+           and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]):
+        suffix += 1
+
+    def mark(text: str, sign: str) -> str:
+        middle = text[prefix:len(text) - suffix]
+        return text[:prefix] + (f"{{{sign}{middle}{sign}}}" if middle else "") + text[len(text) - suffix:]
+
+    return mark(old, "-"), mark(new, "+")
+
+
 def _long_date(value: str) -> str:
     day = parse_date(value)
     return f"{day.strftime('%B')} {day.day}, {day.year}"
@@ -722,7 +741,7 @@ class ApiRules(Rendering):
                 parts.append("unassigned " + _sentence(removed))
             bodies.append(" and ".join(parts))
         if "title" in changed:
-            old, new = changed["title"]
+            old, new = _inline_diff(*changed["title"])
             bodies.append(f"changed title from **{old}** to **{new}**")
         if "description" in changed:
             bodies.append("changed the description")
