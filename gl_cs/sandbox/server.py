@@ -106,6 +106,11 @@ class Sandbox:
         return self._thread is not None and self._thread.is_alive()
 
     @property
+    def deliveries(self):
+        """The store's webhook deliveries: ``.flush(timeout)``, ``.records``, ``.events()``."""
+        return self.store.deliveries
+
+    @property
     def errors(self) -> list[str]:
         """Tracebacks of internal errors the app answered with 500."""
         return self.app.errors
