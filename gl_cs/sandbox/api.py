@@ -504,13 +504,6 @@ class ApiRules(Rendering):
             self.executed_quick_actions.append((issue["project_id"], issue["iid"], command.line))
             self._apply_command(issue, actor_id, command, when)
 
-    def _run_quick_actions(self, issue: dict[str, Any], actor_id: int, text: str,
-                           when: dt.datetime) -> str:
-        """Parse and apply the quick actions in ``text``; the text without them."""
-        remaining, commands = quickactions.extract(text)
-        self._apply_commands(issue, actor_id, commands, when)
-        return remaining
-
     def _apply_command(self, issue: dict[str, Any], actor_id: int, command: quickactions.Command,
                        when: dt.datetime) -> None:
         project = self._projects[issue["project_id"]]
@@ -670,12 +663,11 @@ class ApiRules(Rendering):
             target_proj = self._project(target_project)
             target = self._issue(target_proj, target_iid)
             if target["id"] == source["id"]:
-                raise BadRequest("Cannot link an issue to itself")  # pragma: no cover - rare
+                raise BadRequest("Cannot link an issue to itself")
             if link_type == "is_blocked_by":
                 source, target, link_type = target, source, "blocks"
             link = self._link(source, target, link_type, actor_id, self.now())
-            assert link is not None
-            return link
+            return link  # not None: a duplicate raised Conflict
 
     def api_delete_issue_link(self, project_ref: int | str, iid: int | str, link_id: int | str,
                               actor_id: int) -> dict[str, Any]:
