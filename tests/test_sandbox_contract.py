@@ -604,3 +604,58 @@ def test_webhooks_only_reach_local_receivers_and_never_block_the_api(world: Worl
     world.project.issues.update(1, {"add_labels": "Services"})
     assert world.store.deliveries.flush(10)
     assert [(d.status, d.error) for d in world.store.deliveries.records] == [(None, "blocked")]
+
+
+def test_a_receiver_that_does_not_answer_never_blocks_the_api(world: World) -> None:
+    # webhooks.md: deliveries go asynchronously (Sidekiq); the API answers without waiting.
+    release = threading.Event()
+    got = threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            got.set()
+            release.wait(10)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        world.store.add_member(world.pid, "gl-cs-bot", 40)
+        world.project.hooks.create({"url": f"http://127.0.0.1:{server.server_port}/", "issues_events": True})
+        world.project.issues.update(1, {"add_labels": "Services"})
+        assert got.wait(10), "the receiver got the first event"
+        # The receiver is still holding the first delivery: the API goes on answering.
+        world.project.issues.update(1, {"add_labels": "SA Doing"})
+        assert world.issue(1)["labels"] == ["SA Backlog", "SA Doing", "Services"]
+        assert world.store.deliveries.records == []
+    finally:
+        release.set()
+        assert world.sandbox.deliveries.flush(10)
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert world.store.deliveries.events() == [("Issue Hook", 204), ("Issue Hook", 204)]
+
+
+def test_confidential_issues_reach_only_hooks_that_asked_for_them(world: World, receiver: _Receiver) -> None:
+    # webhook_events.md: confidential issues use confidential_issues_events and
+    # event_type "confidential_issue"; comments on them "confidential_note".
+    world.store.add_member(world.pid, "gl-cs-bot", 40)
+    world.project.hooks.create({"url": receiver.url + "/plain", "issues_events": True, "note_events": True})
+    world.project.hooks.create({"url": receiver.url + "/secret", "confidential_issues_events": True,
+                                "confidential_note_events": True})
+    world.project.issues.update(1, {"add_labels": "Services"})
+    world.project.issues.update(2, {"confidential": True})
+    world.project.issues.get(2, lazy=True).notes.create({"body": "psst"})
+    assert world.sandbox.deliveries.flush(10)
+    seen = sorted((h.get("X-Gitlab-Event"), p["event_type"], p.get("object_attributes", {}).get("iid")
+                   or p["issue"]["iid"]) for h, p in receiver.received)
+    assert seen == [("Issue Hook", "confidential_issue", 2), ("Issue Hook", "issue", 1),
+                    ("Note Hook", "confidential_note", 2)]
+    assert world.store.deliveries.records[-1].url.endswith("/secret")
