@@ -691,3 +691,35 @@ def test_web_view_serves_issue_pages(sandbox: Sandbox, seeded: dict) -> None:
     page = requests.get(issue["web_url"], timeout=10)
     assert page.status_code == 200 and issue["title"] in page.text
     assert issue["web_url"].startswith(sandbox.url)
+
+
+# --------------------------------------------------------------------------- module structure
+
+
+def test_sandbox_modules_import_one_way_and_only_at_the_top() -> None:
+    """Issue 7: no module imports another from inside a function (that hid a cycle), and
+    the imports between the sandbox's modules form no cycle."""
+    import ast
+
+    package = Path(__file__).resolve().parents[1] / "gl_cs" / "sandbox"
+    graph: dict[str, set[str]] = {}
+    for path in package.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        local = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                local |= {node.module} if node.module else {a.name for a in node.names}
+        graph[path.stem] = local
+        for func in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            inner = [n for n in ast.walk(func) if isinstance(n, ast.ImportFrom) and n.level == 1]
+            assert not inner, f"{path.name}: {func.name} imports a sandbox module inside a function"
+
+    def reaches(start: str, target: str, seen: set[str]) -> bool:
+        for dep in graph.get(start, ()):
+            if dep == target or (dep not in seen and reaches(dep, target, seen | {dep})):
+                return True
+        return False
+
+    cycles = [name for name in graph if reaches(name, name, {name})]
+    assert cycles == []
+    assert graph["quickactions"] <= {"timeutil"}, "quick actions are a pure parser"
