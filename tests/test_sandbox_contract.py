@@ -123,6 +123,10 @@ def test_a_note_with_text_and_quick_actions_stores_the_text_and_runs_the_command
     issue = world.issue(1)
     assert [a["username"] for a in issue["assignees"]] == ["ana.sa"]
     assert "SA Doing" in issue["labels"]
+    # Notes::CreateService saves the note, then applies the commands: their system notes follow it.
+    world.project.issues.get(1, lazy=True).notes.create({"body": "Renaming.\n/title Demo"})
+    assert [(n["body"], n["system"]) for n in world.store.notes(world.pid, 1)][-2:] == [
+        ("Renaming.", False), ("changed title from **{-First request-}** to **{+Demo+}**", True)]
 
 
 def test_a_blank_note_answers_400_with_gitlabs_error_body(world: World) -> None:

@@ -445,16 +445,19 @@ class ApiRules(Rendering):
                 raise BadRequest('400 Bad request - Note {:note=>["can\'t be blank"]}')
             now = self.now()
             remaining, commands = quickactions.extract(str(body))
+            note = None
+            if not commands or remaining.strip():
+                # Notes::CreateService saves the note first; the commands' system notes follow.
+                self._scan_mass_mentions(issue, remaining, "note")
+                note = self._create_note(issue, actor_id, remaining, False, internal, now)
+                issue["updated_at"] = now
+                self._emit_note_hook(note, actor_id, "create")
             before = self._snapshot(issue)
             self._apply_commands(issue, actor_id, commands, now)
             changed = self._finish_change(issue, actor_id, before, now)
-            if commands and not remaining.strip():
+            if note is None:
                 raise Accepted({"commands_changes": self._commands_changes(changed),
                                 "summary": self._command_summary(issue, changed)})
-            self._scan_mass_mentions(issue, remaining, "note")
-            note = self._create_note(issue, actor_id, remaining, False, internal, now)
-            issue["updated_at"] = now
-            self._emit_note_hook(note, actor_id, "create")
             return note
 
     def _own_note(self, project_ref: int | str, iid: int | str, note_id: int | str, actor_id: int):
