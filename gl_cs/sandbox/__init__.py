@@ -19,6 +19,16 @@ Modules, imports pointing one way (each imports only those above it):
 * ``store`` - :class:`Store`, the one object gathering them;
 * ``rest`` (params, pagination), ``routes`` (handlers), ``app`` (WSGI), ``server`` (socket);
 * ``seed`` - the demo's scenario, built through the seeding API.
+
+Seeding and inspection beyond users, projects, labels, issues and notes:
+``add_token(token, user, scopes=("api",))`` (``read_api`` reads only),
+``add_group(path)`` / ``add_group_member(path, user, level)`` (inherited by the group's
+projects), ``add_project(..., visibility="private")``, ``add_file(pid, path, text)`` /
+``file(pid, path)`` (branch ``main``), ``hooks(pid)``, ``issue_links(pid, iid)``,
+``state_events(pid, iid)``, ``deliveries`` (``flush()``, ``records``, ``events()``).
+GitLab-tier switches on the store: ``scoped_labels`` (Premium, on), ``system_notes`` (on),
+``assignee_system_notes`` (off until gl-cs's tests tell system notes from comments).
+The contract the sandbox keeps with GitLab is tests/test_sandbox_contract.py.
 """
 
 from .faults import Faults, RequestCounter
