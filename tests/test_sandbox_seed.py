@@ -192,3 +192,12 @@ def test_seed_is_deterministic_and_scales() -> None:
     assert len(issues) == 95 and len(info["scenarios"]) == 30
     assert issues[30]["title"].endswith("[2]") and issues[94]["title"].endswith("[4]")
     assert len({i["created_at"] for i in issues}) > 60
+
+
+def test_the_repository_holds_the_sa_activity_issue_template(desk) -> None:
+    # doc/user/project/description_templates.md: .gitlab/issue_templates/<name>.md on the default branch.
+    store, info = desk
+    assert info["files"] == [".gitlab/issue_templates/SA Activity.md"]
+    text = store.file(info["project_id"], ".gitlab/issue_templates/SA Activity.md")
+    assert [line[3:] for line in text.splitlines() if line.startswith("## ")] == FIELDS
+    assert store.file(info["project_id"], "README.md") is None

@@ -22,22 +22,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .store import Store
+from .timeutil import parse_date
+
+try:  # natural-language dates ("December 31st") when python-dateutil is installed
+    from dateutil import parser as date_parser
+except ImportError:  # pragma: no cover
+    date_parser = None
 
 #: Commands with an effect in the sandbox.
 EFFECTIVE_COMMANDS = frozenset({
     "label", "labels", "unlabel", "remove_label", "relabel", "close", "reopen", "assign",
     "unassign", "reassign", "title", "due", "remove_due_date", "confidential", "lock", "unlock",
+    "relate",
 })
 #: Commands GitLab knows for issues that the sandbox accepts (consumes) without an effect.
 NOOP_COMMANDS = frozenset({
     "milestone", "remove_milestone", "estimate", "estimate_time", "remove_estimate",
     "remove_time_estimate", "spend", "spend_time", "remove_time_spent", "weight", "clear_weight",
     "health_status", "clear_health_status", "todo", "done", "subscribe", "unsubscribe", "award",
-    "react", "duplicate", "relate", "unlink", "blocks", "blocked_by", "move", "clone",
+    "react", "duplicate", "unlink", "blocks", "blocked_by", "move", "clone",
     "copy_metadata", "epic", "set_parent", "remove_parent", "remove_epic", "iteration",
     "remove_iteration", "board_move", "promote", "promote_to_incident", "status", "severity",
     "create_merge_request", "add_contacts", "remove_contacts", "convert_to_ticket",
@@ -120,6 +124,11 @@ def parse_label_names(arg: str) -> list[str]:
     return names
 
 
+def parse_issue_refs(arg: str) -> list[int]:
+    """``#12 #13`` (same project) -> ``[12, 13]``."""
+    return [int(n) for n in re.findall(r"(?<![\w/])#(\d+)\b", arg)]
+
+
 def parse_usernames(arg: str) -> list[str]:
     return [token.lstrip("@") for token in arg.replace(",", " ").split() if token.strip("@")]
 
@@ -147,72 +156,12 @@ def parse_due(arg: str, today: dt.date) -> dt.date | None:
             delta += 7 if delta < 7 else 0
         return today + dt.timedelta(days=delta)
     try:
-        return dt.date.fromisoformat(text.replace("/", "-"))
+        return parse_date(text.replace("/", "-"))
     except ValueError:
         pass
-    try:
-        from dateutil import parser as date_parser
-
-        return date_parser.parse(arg, default=dt.datetime(today.year, today.month, today.day)).date()
-    except (ValueError, OverflowError, ImportError):
+    if date_parser is None:
         return None
-
-
-def execute(store: "Store", issue: dict[str, Any], actor_id: int, text: str,
-            when: dt.datetime) -> str:
-    """Run the quick actions in ``text`` against ``issue`` as ``actor_id``.
-
-    Returns the text with the command lines removed. The caller holds ``store.lock``.
-    """
-    remaining, commands = extract(text)
-    for command in commands:
-        store.executed_quick_actions.append((issue["project_id"], issue["iid"], command.line))
-        _apply(store, issue, actor_id, command, when)
-    return remaining
-
-
-def _apply(store: "Store", issue: dict[str, Any], actor_id: int, command: Command,
-           when: dt.datetime) -> None:
-    project = store._projects[issue["project_id"]]
-    name, arg = command.name, command.arg
-    current = store._label_names(issue)
-
-    def existing(names: list[str]) -> list[str]:
-        return [n for n in names if n in project["label_ids"]]
-
-    if name in ("label", "labels"):
-        wanted = current + [n for n in existing(parse_label_names(arg)) if n not in current]
-        store._set_labels(issue, wanted, actor_id, when, create=False)
-    elif name in ("unlabel", "remove_label"):
-        removing = set(parse_label_names(arg)) if arg else set(current)
-        store._set_labels(issue, [n for n in current if n not in removing], actor_id, when)
-    elif name == "relabel":
-        store._set_labels(issue, existing(parse_label_names(arg)), actor_id, when, create=False)
-    elif name in ("close", "reopen"):
-        store._set_state(issue, name, actor_id, when)
-    elif name in ("assign", "reassign", "unassign"):
-        usernames = parse_usernames(arg)
-        actor_name = store._users[actor_id]["username"]
-        ids = [store._user_ids.get(actor_name if u == "me" else u) for u in usernames]
-        ids = [uid for uid in ids if uid is not None]
-        if name == "assign":
-            issue["assignee_ids"] += [uid for uid in ids if uid not in issue["assignee_ids"]]
-        elif name == "reassign":
-            issue["assignee_ids"] = list(dict.fromkeys(ids))
-        else:
-            issue["assignee_ids"] = ([uid for uid in issue["assignee_ids"] if uid not in ids]
-                                     if usernames else [])
-    elif name == "title":
-        if arg:
-            issue["title"] = arg
-    elif name == "due":
-        due = parse_due(arg, when.date())
-        if due is not None:
-            issue["due_date"] = due.isoformat()
-    elif name == "remove_due_date":
-        issue["due_date"] = None
-    elif name == "confidential":
-        issue["confidential"] = True
-    elif name in ("lock", "unlock"):
-        issue["discussion_locked"] = name == "lock"
-    issue["updated_at"] = when
+    try:
+        return date_parser.parse(arg, default=dt.datetime(today.year, today.month, today.day)).date()
+    except (ValueError, OverflowError):
+        return None

@@ -707,6 +707,19 @@ def seed_users_and_labels(store: Store) -> dict[str, Any]:
     return {"project_id": pid, "users": users, "tokens": tokens}
 
 
+#: Where GitLab looks for issue templates (doc/user/project/description_templates.md).
+TEMPLATE_PATH = ".gitlab/issue_templates/SA Activity.md"
+
+
+def seed_repository(store: Store, pid: int) -> dict[str, str]:
+    """The project's repository (branch ``main``): the SA Activity issue template.
+    Returns ``{path: text}`` of the files seeded."""
+    files = {TEMPLATE_PATH: render_headings({name: "" for name in FIELDS}, comments=True)}
+    for path, text in files.items():
+        store.add_file(pid, path, text)
+    return files
+
+
 def _add_spec(store: Store, pid: int, now: dt.datetime, spec: IssueSpec, suffix: str = "") -> int:
     events = None
     if spec.events is not None:
@@ -730,13 +743,15 @@ def seed_service_desk(store: Store, now: dt.datetime | None = None, n_issues: in
     Returns ``project_id``, ``project_path``, ``token`` (the bot's), ``bot_username``,
     ``bot_user_id``, ``users`` (username -> id), ``tokens`` (username -> token),
     ``sa_usernames``, ``ae_usernames``, ``manager_username``, ``guest_username``,
-    ``outsider_username``, ``workflow_labels``, ``scenarios`` (key -> iid) and ``now``.
+    ``outsider_username``, ``workflow_labels``, ``scenarios`` (key -> iid), ``now`` and
+    ``files`` (repository paths seeded on ``main``).
     """
     now = now or store.now()
     if now.tzinfo is None:
         now = now.replace(tzinfo=dt.timezone.utc)
     base = seed_users_and_labels(store)
     pid = base["project_id"]
+    files = seed_repository(store, pid)
     scenarios: dict[str, int] = {}
     count = len(SCENARIOS)
     for index in range(n_issues):
@@ -755,4 +770,5 @@ def seed_service_desk(store: Store, now: dt.datetime | None = None, n_issues: in
         "ae_usernames": list(AE_USERS), "manager_username": MANAGER_USERNAME,
         "guest_username": GUEST_USERNAME, "outsider_username": OUTSIDER_USERNAME,
         "workflow_labels": list(WORKFLOW_LABELS), "scenarios": scenarios, "now": now,
+        "files": sorted(files),
     }
