@@ -57,7 +57,8 @@ class Desk:
         return self.store.notes(self.project_id, iid)
 
     def bot_notes(self, iid: int) -> list[dict]:
-        return [n for n in self.notes(iid) if n["author"]["username"] == "gl-cs-bot"]
+        """gl-cs's comments (not the system notes GitLab writes for its changes)."""
+        return [n for n in self.notes(iid) if n["author"]["username"] == "gl-cs-bot" and not n["system"]]
 
     def run(self, *args: str, now: dt.datetime = NOW, config: Path | None = None):
         """Run `gl-cs` in-process, exactly as a person would on the command line."""

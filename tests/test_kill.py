@@ -119,7 +119,8 @@ def _state(store, pid, iids) -> dict:
     out = {}
     for iid in iids:
         issue = store.issue(pid, iid)
-        bodies = [n["body"] for n in store.notes(pid, iid) if n["author"]["username"] == "gl-cs-bot"]
+        bodies = [n["body"] for n in store.notes(pid, iid) if n["author"]["username"] == "gl-cs-bot"
+                  and not n["system"]]
         out[iid] = (sorted(issue["labels"]), sorted(a["username"] for a in issue["assignees"]), sorted(bodies))
     return out
 

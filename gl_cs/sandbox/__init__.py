@@ -27,7 +27,7 @@ projects), ``add_project(..., visibility="private")``, ``add_file(pid, path, tex
 ``file(pid, path)`` (branch ``main``), ``hooks(pid)``, ``issue_links(pid, iid)``,
 ``state_events(pid, iid)``, ``deliveries`` (``flush()``, ``records``, ``events()``).
 GitLab-tier switches on the store: ``scoped_labels`` (Premium, on), ``system_notes`` (on),
-``assignee_system_notes`` (off until gl-cs's tests tell system notes from comments).
+``assignee_system_notes`` (on).
 The contract the sandbox keeps with GitLab is tests/test_sandbox_contract.py.
 """
 

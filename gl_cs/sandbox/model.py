@@ -69,10 +69,8 @@ class State:
         #: GitLab writes system notes for changes other than labels and state (which are
         #: resource events): title, description, due date, confidentiality, lock, links.
         self.system_notes = True
-        #: ... and "assigned to @x" / "unassigned @x". Off by default only because one gl-cs
-        #: test (test_sync_workflow.py, Desk.bot_notes) still counts system notes as the
-        #: bot's comments; turn it on to see GitLab's notes.
-        self.assignee_system_notes = False
+        #: ... and "assigned to @x" / "unassigned @x", authored by whoever assigned.
+        self.assignee_system_notes = True
         #: Webhook deliveries: a background thread, started by the first event a hook wants;
         #: ``store.deliveries.flush()`` waits for them, ``.records`` / ``.events()`` show them.
         self.deliveries = Deliveries()
