@@ -1,0 +1,82 @@
+"""gl-cs where GitLab differs from a naive API: behaviours the sandbox now shares with
+GitLab (tests/test_sandbox_contract.py) and that gl-cs must get right."""
+
+from __future__ import annotations
+
+from conftest import COMPLETE, LONG_AGO, NOW, PROJECT, RULES, TOKEN
+from gl_cs.app.runtime import Runtime
+from gl_cs.app.sync import run_sync
+from gl_cs.config import load_config
+from gl_cs.gitlab.adapter import GitLab
+from gl_cs.markers import markers_in
+
+
+def _runtime(desk) -> Runtime:
+    return Runtime(GitLab(desk.sandbox.url, TOKEN, PROJECT), load_config(RULES, project_override=PROJECT))
+
+
+def test_an_assignee_gitlab_refuses_is_reported_once_and_not_retried(desk):
+    """GitLab drops an assignee who cannot see the issue and answers 200 with no change.
+    gl-cs reports it, remembers it, and the next run moves the request back with its
+    reason instead of sending the same edit every sync."""
+    iid = desk.issue(labels=("SA Doing", "FY27-Q4"), label_events=[("ana.sa", "add", "SA Doing", LONG_AGO)])
+    runtime = _runtime(desk)  # a kept runtime: the member list it read goes stale
+    runtime.setup()
+    runtime.read_members()
+    desk.store.remove_member(desk.project_id, "ana.sa")  # she left the (private) project
+
+    first = run_sync(None, None, NOW, runtime=runtime)
+    assert desk.get(iid)["assignees"] == []
+    assert [f.what for f in first.findings if f.iid == iid] == ["GitLab did not assign ana.sa"]
+    assert first.writes == 1
+
+    second = run_sync(None, None, NOW, runtime=runtime)
+    assert desk.labels(iid) == {"SA Backlog", "FY27-Q4"}
+    assert second.writes == 1 and "GitLab would not assign ana.sa" in second.changes[0].why
+    third = run_sync(None, None, NOW, runtime=runtime)
+    assert third.writes == 0 and third.changes == []
+
+
+def test_the_bots_own_system_notes_are_never_taken_for_its_comments(desk):
+    """GitLab writes "assigned to @ana.sa" as a system note authored by gl-cs: it carries
+    no marker and is not a comment, so nothing is said twice or skipped because of it."""
+    iid = desk.issue(labels=("SA Triaged", "FY27-Q4"), label_events=[("ana.sa", "add", "SA Triaged", LONG_AGO)])
+    code, out, report = desk.sync()
+    assert code == 0, out
+    system = [n for n in desk.notes(iid) if n["system"] and n["author"]["username"] == "gl-cs-bot"]
+    assert system and "assigned to @ana.sa" in system[0]["body"]
+    assert desk.bot_notes(iid) == []
+    code, out, report = desk.sync()
+    assert report["writes"] == 0
+
+
+def test_a_change_and_its_reason_are_one_note_that_gitlab_strips_of_its_commands(desk):
+    """The note gl-cs posts carries its quick actions; GitLab runs them and stores the text
+    without them: the AE sees the explanation, the labels moved, one notification."""
+    missing = COMPLETE.replace("## Outcome\nFaster releases with fewer tools.\n", "")
+    iid = desk.issue(description=missing)
+    desk.sandbox.requests.reset()
+    code, out, report = desk.sync()
+    assert code == 0, out
+    assert desk.labels(iid) == {"SA Waiting", "FY27-Q4"}
+    [note] = desk.bot_notes(iid)
+    assert not any(line.startswith("/") for line in note["body"].splitlines())
+    assert [r for r, _ in markers_in(note["body"])] == ["intake"]
+    assert desk.sandbox.requests.writes() == 1  # no separate label edit
+    assert desk.sandbox.requests.get("GET", "/projects/:id/issues/:iid/notes") == 0  # no comments yet: no read
+
+
+def test_a_no_op_edit_does_not_cost_the_next_sync_a_read(desk):
+    """GitLab moves `updated_at` only when something changed: gl-cs's record, keyed on it,
+    stays valid across a no-op edit by a person."""
+    iid = desk.issue(labels=("SA Backlog", "FY27-Q4"), updated_at=NOW)
+    desk.sync()
+    desk.sync()
+    before = desk.get(iid)["updated_at"]
+    desk.store.api_update_issue(desk.project_id, iid, desk.store.user("eve.ae")["id"],
+                                {"add_labels": ["SA Backlog"]})  # already there
+    assert desk.get(iid)["updated_at"] == before
+    desk.sandbox.requests.reset()
+    code, out, report = desk.sync()
+    assert code == 0 and report["writes"] == 0
+    assert desk.sandbox.requests.get("GET", "/projects/:id/issues/:iid/resource_label_events") == 0
