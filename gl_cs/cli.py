@@ -106,7 +106,8 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
     """Run one sync and print it; returns the exit code. Shared by `sync` and `demo`."""
     from .sync import Runtime, SetupError, run_sync
 
-    runtime = runtime or Runtime(gitlab, config, record_path=Path(record_path) if record_path else None)
+    runtime = runtime or Runtime(gitlab, config, record_path=Path(record_path) if record_path else None,
+                                 on_notice=lambda message: click.echo(f"gl-cs: {message}", err=True))
 
     def show(changes):
         if not quiet:

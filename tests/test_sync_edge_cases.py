@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from pathlib import Path
+
+import pytest
 
 from conftest import COMPLETE, LONG_AGO, NOW
 
@@ -276,3 +280,39 @@ def test_a_field_reader_exception_costs_that_issue_and_asks_nobody_anything(desk
     assert "internal error (IndexError" in report["failures"][0]["why"]
     assert desk.bot_notes(broken) == [] and desk.labels(broken) == {"FY27-Q4"}
     assert "SA Waiting" in desk.labels(fine) and len(desk.bot_notes(fine)) == 1
+
+
+def _as_ana(desk, config=None):
+    """`gl-cs sync` with an SA's own token, as an SA running it by hand would."""
+    desk.store.add_token("ana-token", "ana.sa")
+    argv = ["--gitlab-url", desk.sandbox.url, "--token", "ana-token", "--project", "sa-team/sa-service-desk",
+            "--config", str(config or desk.config), "--now", NOW.isoformat(), "sync",
+            "--report", str(Path(desk.sandbox.tmp) / "ana.json")]
+    from click.testing import CliRunner
+
+    from gl_cs.cli import cli
+
+    result = CliRunner().invoke(cli, argv, catch_exceptions=False)
+    return result, json.loads((Path(desk.sandbox.tmp) / "ana.json").read_text())
+
+
+@pytest.mark.parametrize("bots, repeats", [("bots: [gl-cs-bot]", False), ("bots: []", True)],
+                         ids=["gl-cs-bot configured", "no bot configured"])
+def test_a_run_with_an_sas_token_never_repeats_what_the_bot_said_or_did(desk, rules_with, bots, repeats):
+    """rules.yml names the account gl-cs runs as: a manual run with an SA's token says so at
+    the start, and treats the bot's comments and label moves as gl-cs's own."""
+    config = rules_with({"bots: [gl-cs-bot]": bots})
+    reverted = desk.issue(labels=("SA Doing", "FY27-Q4"), updated_at=NOW,
+                          label_events=[("olga.outsider", "add", "SA Doing", NOW - HOUR)])
+    missing = desk.issue(description=COMPLETE.replace("## Outcome\nFaster releases with fewer tools.\n", ""))
+    code, out, _ = desk.sync(config=config)
+    assert code == 0, out
+    assert desk.labels(reverted) == {"SA Backlog", "FY27-Q4"} and len(desk.bot_notes(missing)) == 1
+
+    result, report = _as_ana(desk, config)
+    assert result.exit_code == 0, result.output
+    if repeats:  # without team.bots the bot is a stranger: its work is said and done again
+        assert report["changes"]
+    else:
+        assert "gl-cs runs as ana.sa, not as gl-cs-bot" in result.output
+        assert report["changes"] == [] and report["writes"] == 0

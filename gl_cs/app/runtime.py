@@ -37,7 +37,7 @@ class SetupError(Exception):
 class Runtime:
     def __init__(self, gitlab: GitLab, config: Config, *, record_path: Path | None = None,
                  before_first_write: Callable[[], None] | None = None, labels_ttl: float = 300.0,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, on_notice: Callable[[str], None] | None = None):
         self.gitlab = gitlab
         self.config = config
         self.record_path = record_path
@@ -49,6 +49,7 @@ class Runtime:
         self._labels_read_at: float | None = None
         self.members: tuple[Member, ...] | None = None
         self.record: Record | None = None
+        self.on_notice = on_notice or log.warning
 
     @property
     def config_digest(self) -> str:
@@ -60,6 +61,11 @@ class Runtime:
         try:
             if self.bot is None:
                 self.bot = self.gitlab.current_user()
+                bots = self.config.bots
+                if bots and self.bot.username not in bots:
+                    self.on_notice(f"gl-cs runs as {self.bot.username}, not as {' or '.join(bots)} (team.bots): "
+                                   f"its comments will carry that name; what {' and '.join(bots)} said and "
+                                   f"did counts as gl-cs's own")
                 self.record = Record.load(self.record_path, Record.scope_of(
                     self.gitlab.url, str(self.config.project), self.bot.id, self.config_digest), bot=self.bot)
             stale = self._labels_read_at is None or self._clock() - self._labels_read_at > self.labels_ttl

@@ -283,6 +283,7 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
         recent_hours=float(sync.get("recent_hours", 24)),
         roster=tuple((data.get("team") or {}).get("roster") or ()),
         former_bots=tuple((data.get("team") or {}).get("former_bots") or ()),
+        bots=tuple((data.get("team") or {}).get("bots") or ()),
         intake_applies_to=applies if applies == "all" else tuple(applies.items())[0],
         intake_states=tuple(intake["states"] if "states" in intake else
                             [s.key for s in states if s.key != "action_items" and not s.needs_assignee]),

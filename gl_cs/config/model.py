@@ -56,6 +56,7 @@ class Config:
     recent_hours: float = 24
     roster: tuple[str, ...] = ()
     former_bots: tuple[str, ...] = ()  # earlier gl-cs users (after a token change): their work is gl-cs's
+    bots: tuple[str, ...] = ()  # the accounts gl-cs runs as (its token's user is always one too)
     intake_applies_to: object = "all"  # "all" | ("label", name) | ("marker", text)
     intake_states: tuple[str, ...] = ()
     intake_fields: tuple[FieldSpec, ...] = ()

@@ -78,6 +78,7 @@ SCHEMA: dict = {
                 "roster": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"}},
                 "former_bots": {"type": "array",
                                 "items": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"}},
+                "bots": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"}},
             },
         },
         "intake": {

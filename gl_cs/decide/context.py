@@ -57,10 +57,12 @@ class Context:
         return tuple(n for n in self.notes(issue) if self.is_bot(n.author) and not n.system)
 
     def is_bot(self, user: User | None) -> bool:
-        """gl-cs itself: the token's user, or a bot user it ran as before (team.former_bots)."""
+        """gl-cs itself: the token's user, the accounts it runs as (``team.bots``), or one it
+        ran as before a token change (``team.former_bots``)."""
         if user is None:
             return False
-        return (self.bot is not None and user.id == self.bot.id) or user.username in self.config.former_bots
+        return ((self.bot is not None and user.id == self.bot.id) or user.username in self.config.bots
+                or user.username in self.config.former_bots)
 
     def is_person(self, user: User | None) -> bool:
         return user is not None and not self.is_bot(user)
