@@ -300,8 +300,12 @@ class Writer:
         raise TypeError(f"no writer for {action.__class__.__name__}")  # pragma: no cover
 
     def _issues_with_key(self, key: str) -> list[Issue]:
+        """Issues gl-cs opened with this hidden key, open or closed, oldest first. GitLab's
+        search matches words, so it is asked for the marker's one word and the exact marker
+        is checked here."""
         mark = marker("create", key)
-        return sorted((i for i in self.gitlab.search_issues(mark) if mark in i.description
+        word = mark.removeprefix("<!-- ").removesuffix(" -->")
+        return sorted((i for i in self.gitlab.search_issues(word) if mark in i.description
                        and self.is_bot(i.author)), key=lambda i: i.iid)
 
     def _create_issue(self, action: CreateIssue) -> Issue | None:

@@ -218,8 +218,8 @@ class GitLab:
     def link_issues(self, iid: int, target_iid: int) -> None:
         try:
             self._call(f"linking #{iid} to #{target_iid}", self._issue(iid).links.create,
-                       {"target_project_id": self._project.get_id() if hasattr(self._project, "get_id")
-                        else self.project_ref, "target_issue_iid": target_iid}, retry_transient_errors=False)
+                       {"target_project_id": str(self.project_ref), "target_issue_iid": target_iid},
+                       retry_transient_errors=False)
         except GitLabError as exc:
             if exc.status != 409:  # already linked
                 raise
