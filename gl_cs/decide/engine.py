@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 from ..read.snapshot import Issue
@@ -17,7 +18,8 @@ class UnmanagedLabelError(AssertionError):
 
 def _project(issue: Issue, action: Action) -> Issue:
     if isinstance(action, AddLabel) and action.label not in issue.labels:
-        return issue.with_labels(issue.labels + (action.label,))
+        return replace(issue.with_labels(issue.labels + (action.label,)),
+                       planned_labels=issue.planned_labels + (action.label,))
     if isinstance(action, RemoveLabel) and action.label in issue.labels:
         return issue.with_labels(tuple(l for l in issue.labels if l != action.label))
     if isinstance(action, SetAssignees):

@@ -22,7 +22,8 @@ def latest_add(events: Iterable[LabelEvent], labels: Iterable[str], ctx: Context
 
 
 def state_before(events: Iterable[LabelEvent], event: LabelEvent, config: Config) -> str | None:
-    """The workflow state the issue had just before ``event`` (None when it had none).
+    """The workflow state the issue had just before ``event``: the one present then, else
+    the one removed last before it (a move made in two edits); None when it never had one.
 
     Events written by one request share a timestamp (a board move removes one label and
     adds another at once), so only events strictly earlier than ``event`` count."""
@@ -37,9 +38,17 @@ def state_before(events: Iterable[LabelEvent], event: LabelEvent, config: Config
     current = config.state_of(event.label)
     candidates = [(e.created_at, e.id, config.state_of(l)) for l, e in present.items()
                   if config.state_of(l) is not None and config.state_of(l) != current]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda c: (c[0], c[1]))[2].key
+    if candidates:
+        return max(candidates, key=lambda c: (c[0], c[1]))[2].key
+    # No state just before: a move made in two edits (untick SA Backlog, tick SA Doing a
+    # minute later) left the state removed last; an issue that never had one has none.
+    for e in sorted(events, key=lambda x: (x.created_at, x.id), reverse=True):
+        if e.created_at >= event.created_at or e.action != "remove":
+            continue
+        state = config.state_of(e.label)
+        if state is not None and state != current:
+            return state.key
+    return None
 
 
 def going_back(events: Iterable[LabelEvent], event: LabelEvent | None, config: Config, *,

@@ -38,8 +38,8 @@ def created_key(issue: Issue) -> str | None:
 
 
 def issue_kind(issue: Issue, ctx) -> str:
-    """An issue gl-cs opened (its author is gl-cs and its description carries the hidden
-    key) is never a request; nor is an SA Action Items issue. Everything else in the SA
+    """An issue gl-cs opened (its author is gl-cs; those it opens from templates also
+    carry a hidden key) is never a request; nor is an SA Action Items issue. Everything else in the SA
     Service Desk is a request, unless rules.yml narrows it to issues with a label or with
     the template's marker text."""
     cfg = ctx.config

@@ -114,6 +114,9 @@ class Issue:
     # Users GitLab would not assign to the issue as it is now (it answered the edit without
     # them: they cannot see the issue), from gl-cs's record.
     refused_assignees: tuple[int, ...] = field(default=(), compare=False)
+    # Labels the rules that ran before planned to add in this sync (the engine's projection):
+    # not on the issue in GitLab yet, so nobody moved them.
+    planned_labels: tuple[str, ...] = field(default=(), compare=False)
     label_events: tuple[LabelEvent, ...] | None = field(default=None, compare=False)
     notes: tuple[Note, ...] | None = field(default=None, compare=False)
 

@@ -126,9 +126,6 @@ def test_workflow_assignee(issue, ctx, want):
     assert_actions(decide(issue, ctx), want, rule=NAME)
 
 
-@pytest.mark.xfail(strict=True, reason="the report line of a revert whose label gl-cs itself applied reads "
-                                       "'comment to gl-cs-bot: ...': the comment mentions nobody, so the summary "
-                                       "should not name the bot as the person addressed")
 def test_report_summary_of_a_bot_made_move_does_not_address_the_bot():
     actions = decide(issue(("SA Doing",), events=[added("gl-cs-bot", "SA Doing", T)]), ctx())
     summary = [a for a in actions if a.__class__.__name__ == "Comment"][0].summary

@@ -1,8 +1,9 @@
-"""fiscal_quarter: open requests carry the current fiscal-quarter label.
+"""fiscal_quarter: every open issue in the desk carries the current fiscal-quarter label.
 
 Handbook 002, "Labels": "Current Quarter Label"; GitLab's fiscal year starts on
 1 February, so FY27 runs Feb 2026 - Jan 2027 and 2026-11-23 is FY27-Q4
-(DOMAIN.md section 1). Earlier quarter labels stay, as history.
+(DOMAIN.md section 1). Earlier quarter labels stay, as history. Requests, SA Action Items
+and issues gl-cs opened alike: the label is how the team counts a quarter's work.
 """
 
 from __future__ import annotations

@@ -69,7 +69,8 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     # Keyed on a person's label event; never on gl-cs's own (their ids may be unknown yet).
     key = f"event-{added.id}" if added and ctx.is_person(added.user) else f"no-owner-{current}"
     return [RemoveLabel(NAME, why, label=current), AddLabel(NAME, why, label=back),
-            Comment(NAME, why, key=key, body=body, summary=f"to {who_text}: explains who may take the request")]
+            Comment(NAME, why, key=key, body=body, summary=(f"to {who_text}: " if who else "")
+                    + "explains who may take the request")]
 
 
 RULE = Rule(NAME, decide, doc=__doc__ or "")

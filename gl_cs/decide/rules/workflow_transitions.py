@@ -37,6 +37,8 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     if issue.examined:
         return []  # gl-cs already looked at the issue exactly as it is: no move since
     current = present[0]
+    if current in issue.planned_labels:
+        return []  # gl-cs adds it in this very sync: nobody moved it
     events = ctx.events(issue)
     added = latest_add(events, [current], ctx, people_only=False)
     if added is None or not ctx.is_person(added.user) or added.created_at < window_start:
