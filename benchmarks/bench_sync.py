@@ -93,7 +93,8 @@ def measure(gitlab: GitLab, config, conn, kind: str, record: Path | None, now: d
     total, writes, history, n_open = conn.recv()
     assert report.exit_code == 0, report.as_dict()["fatal"] or report.failures[:3]
     changed = len({e.iid for e in report.changes})
-    pages = math.ceil(n_open / 100) + 1
+    closed = report.issues_seen - n_open  # recently closed ones, listed too (100 a page)
+    pages = math.ceil(n_open / 100) + max(1, math.ceil(closed / 100))
     bound = {"first": pages + 2 + changed + len(report.labels_created) + history,
              "+25h": pages + 2 + changed}.get(kind, pages + 2)
     return {"issues": report.issues_seen, "requests": total, "bound": bound, "writes": writes,
