@@ -36,6 +36,8 @@ def test_sandbox_command_serves_until_stopped(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "gl_cs", "sandbox", "--port", "0", "--issues", "5"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path)
     try:
+        clock = proc.stdout.readline()  # a pinned clock is announced first (on stderr)
+        assert "clock pinned to 2026-11-23T17:00:00+00:00 by GL_CS_NOW" in clock, clock
         first = proc.stdout.readline()
         second = proc.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)
