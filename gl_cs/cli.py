@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .config import Config, ConfigError, load_config
-from .report.text import line, render, write_json
+from .report.text import line, render, render_by_issue, write_json
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "config" / "default_rules.yml"
 
@@ -201,7 +201,7 @@ def _connect(opts: Options, config: Config):
 
 def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(), report_path=None,
             quiet: bool = False, echo=click.echo, live=None, preflight: bool = False,
-            redact=lambda text: text) -> int:
+            redact=lambda text: text, by_issue: bool = False) -> int:
     """Run one sync and print it; returns the exit code. Shared by `sync` and `demo`.
 
     ``live``: a started :class:`~gl_cs.report.live.LiveReport` (the report is then
@@ -211,7 +211,7 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
     from .sync import SetupError, run_sync
 
     def show(changes):
-        if not quiet:
+        if not quiet and not by_issue:
             for entry in changes:
                 echo(line(entry))
 
@@ -243,7 +243,10 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
         logging.getLogger("gl_cs").debug("the sync stopped", exc_info=True)
         return stop(f"internal error ({exc.__class__.__name__}: {exc}) after {_progress(live)}; "
                     f"please report it with `gl-cs -vv sync`", 1)
-    render(report, lambda text: echo(redact(text)), changes=False)
+    if by_issue:
+        render_by_issue(report, lambda text: echo(redact(text)), changes=not quiet)
+    else:
+        render(report, lambda text: echo(redact(text)), changes=False)
     if live is not None:
         live.finish(complete=True, exit_code=report.exit_code)
     elif report_path:
@@ -354,13 +357,15 @@ def _demo_config(opts: Options) -> Config:
 
 @cli.command()
 @click.option("--issues", "n_issues", default=30, show_default=True, help="How many requests to seed.")
+@_verbosity_options
 @pass_options
-def demo(opts: Options, n_issues: int) -> None:
+def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None:
     """Run gl-cs on the built-in GitLab sandbox: dry run, real sync, and a second sync
     that changes nothing. No real GitLab needed; nothing leaves 127.0.0.1."""
     from .gitlab.adapter import GitLab
     from .sandbox import Sandbox, seed_service_desk
 
+    _apply_verbosity(opts, sub_verbose, sub_quiet)
     config = _demo_config(opts)
     now = opts.now
     with Sandbox() as sandbox:
@@ -378,7 +383,8 @@ def demo(opts: Options, n_issues: int) -> None:
                            ("3. gl-cs sync  (again: nothing left to change)", False)):
             click.echo(click.style(title, bold=True))
             sandbox.requests.reset()
-            codes.append(do_sync(gitlab, config, now, dry_run=dry, quiet=not dry and title.startswith("2")))
+            codes.append(do_sync(gitlab, config, now, dry_run=dry, quiet=not dry and title.startswith("2"),
+                                 by_issue=True, preflight=not dry))
             click.echo(f"   ({sandbox.requests.total()} API requests, {sandbox.requests.writes()} writes)\n")
         quick = sandbox.store.executed_quick_actions
         click.echo(f"Quick actions gl-cs triggered: {len(quick)}. Sandbox stopped.")
@@ -388,11 +394,13 @@ def demo(opts: Options, n_issues: int) -> None:
 @cli.command()
 @click.option("--port", default=8080, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--issues", "n_issues", default=30, show_default=True, help="How many requests to seed.")
+@_verbosity_options
 @pass_options
-def sandbox(opts: Options, port: int, n_issues: int) -> None:
+def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet: int) -> None:
     """Keep the built-in GitLab sandbox running to explore and point gl-cs at."""
     import time
 
+    _apply_verbosity(opts, sub_verbose, sub_quiet)
     from .sandbox import Sandbox, seed_service_desk
 
     now = opts.now
