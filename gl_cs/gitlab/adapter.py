@@ -172,6 +172,8 @@ class _GuardedSession(requests.Session):
             return response
         head = response.content[:512].lstrip().lower()
         looks_html = "html" in content_type or head.startswith((b"<!doctype", b"<html", b"<"))
+        if status >= 300 and not looks_html:
+            return response  # a plain-text error: python-gitlab reports it with its status
         raise _NotJSON(_strip_query(response.url), status,
                        "got an HTML page" if looks_html else f"got {content_type or 'an answer'} instead of JSON")
 
