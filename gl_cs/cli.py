@@ -216,6 +216,7 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
                 echo(line(entry))
 
     def stop(message: str, code: int, complete: bool = False) -> int:
+        _shield_sigterm()
         click.echo(f"gl-cs: {redact(message)}", err=True)
         if live is not None:
             live.finish(complete=complete, fatal=redact(message), exit_code=code)
@@ -243,6 +244,7 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
         logging.getLogger("gl_cs").debug("the sync stopped", exc_info=True)
         return stop(f"internal error ({exc.__class__.__name__}: {exc}) after {_progress(live)}; "
                     f"please report it with `gl-cs -vv sync`", 1)
+    _shield_sigterm()  # the run is over: finish printing and the report
     if by_issue:
         render_by_issue(report, lambda text: echo(redact(text)), changes=not quiet)
     else:
@@ -277,7 +279,7 @@ def _raise_terminated(signum, frame):
 @click.option("--dry-run", is_flag=True, help="Decide and print everything, write nothing.")
 @click.option("--issue", "iids", type=int, multiple=True, metavar="IID",
               help="Only these issues (repeatable); the same rules as a full sync.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+@click.option("--report", "report_path", type=click.Path(),
               help="Also write the report as JSON to FILE, as the run goes (\"complete\": false until the end).")
 @_verbosity_options
 @pass_options
@@ -308,11 +310,13 @@ def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str |
     try:
         try:
             gitlab.check_connection()  # reachable, a GitLab API, the token accepted: or one line, exit 2
-        except GitLabError as exc:
-            message = opts.redact(str(exc))
+        except (GitLabError, Terminated, KeyboardInterrupt) as exc:
+            _shield_sigterm()
+            code = 2 if isinstance(exc, GitLabError) else 143 if isinstance(exc, Terminated) else 130
+            message = opts.redact(str(exc)) if code == 2 else "stopped before the first request was answered"
             if live is not None:
-                live.finish(complete=False, fatal=message, exit_code=2)
-            fail(message)
+                live.finish(complete=False, fatal=message, exit_code=code)
+            fail(message, code)
         code = do_sync(gitlab, config, now, dry_run=dry_run, iids=iids, report_path=report_path,
                        quiet=opts.verbosity < 0, live=live, preflight=True, redact=opts.redact)
     finally:
@@ -327,6 +331,16 @@ def _install_sigterm():
         return signal.signal(signal.SIGTERM, _raise_terminated)
     except ValueError:  # not the main thread
         return None
+
+
+def _shield_sigterm() -> None:
+    """Once a run is over (or stopping), a second SIGTERM must not interrupt writing the
+    report: from here on it is ignored, until the handler is restored."""
+    try:
+        if signal.getsignal(signal.SIGTERM) is _raise_terminated:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    except ValueError:
+        pass
 
 
 def _restore_sigterm(previous) -> None:

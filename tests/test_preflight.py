@@ -229,6 +229,14 @@ def test_not_a_member_is_refused(rsps):
         GitLab(BASE, TOKEN, PROJECT).check_can_write()
 
 
+def test_insufficient_scope_on_the_token_endpoint_means_no_api_scope(rsps):
+    _user(rsps)
+    rsps.get(f"{API}/personal_access_tokens/self", status=403,
+             json={"error": "insufficient_scope", "scope": "api read_api"})
+    with pytest.raises(PreflightError, match="can only read"):
+        GitLab(BASE, TOKEN, PROJECT).check_can_write()
+
+
 def test_revoked_token_is_refused(rsps):
     _user(rsps)
     rsps.get(f"{API}/personal_access_tokens/self", json={"id": 3, "scopes": ["api"], "active": False,
@@ -343,9 +351,11 @@ def test_dns_failure_names_the_cause(rsps):
 
 # --------------------------------------------------------------------------- report path
 
-@pytest.mark.parametrize("where", ["missing-dir/report.json", "a-file/report.json", "/proc/gl-cs-report.json"])
+@pytest.mark.parametrize("where", ["missing-dir/report.json", "a-file/report.json", "/proc/gl-cs-report.json",
+                                   "a-dir"])
 def test_unwritable_report_path_is_found_before_any_request(desk, tmp_path, where):
     (tmp_path / "a-file").write_text("not a folder")
+    (tmp_path / "a-dir").mkdir()
     path = where if where.startswith("/") else str(tmp_path / where)
     desk.issue(labels=("FY27-Q4",))
     desk.sandbox.requests.reset()
