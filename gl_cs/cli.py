@@ -326,11 +326,15 @@ def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str |
     sys.exit(code)
 
 
+_NOT_INSTALLED = object()
+
+
 def _install_sigterm():
     try:
-        return signal.signal(signal.SIGTERM, _raise_terminated)
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
     except ValueError:  # not the main thread
-        return None
+        return _NOT_INSTALLED
+    return signal.SIG_DFL if previous is None else previous
 
 
 def _shield_sigterm() -> None:
@@ -344,7 +348,7 @@ def _shield_sigterm() -> None:
 
 
 def _restore_sigterm(previous) -> None:
-    if previous is not None:
+    if previous is not _NOT_INSTALLED:
         try:
             signal.signal(signal.SIGTERM, previous)
         except ValueError:

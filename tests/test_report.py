@@ -165,3 +165,10 @@ def test_a_report_that_cannot_be_rewritten_mid_run_does_not_stop_the_sync(desk, 
     finally:
         tmp_path.chmod(0o700)
         live.stop()
+
+
+def test_the_sigterm_handler_is_restored_after_a_sync(desk):
+    before = signal.getsignal(signal.SIGTERM)
+    desk.issue()
+    assert desk.run("sync").exit_code == 0
+    assert signal.getsignal(signal.SIGTERM) == before
