@@ -160,6 +160,24 @@ def test_adapter_issue_list_of_the_wrong_shape_is_not_a_key_error(rsps):
     assert "JSON without the fields gl-cs reads" in str(err.value)
 
 
+@pytest.mark.parametrize("method, path", [("iter_issues", "/issues"), ("labels", "/labels"),
+                                          ("members", "/members/all"), ("notes", "/issues/1/notes"),
+                                          ("label_events", "/issues/1/resource_label_events"),
+                                          ("get_issue", "/issues/1")])
+@pytest.mark.parametrize("body", [{"message": "ok"}, "hello", [{"unexpected": True}], [1, 2]])
+def test_adapter_json_of_another_shape_is_never_a_raw_error(rsps, method, path, body):
+    rsps.get(f"{PROJECT_API}{path}", json=body)
+    gl = GitLab(BASE, TOKEN, PROJECT)
+    call = {"iter_issues": lambda: list(gl.iter_issues()), "labels": gl.labels, "members": gl.members,
+            "notes": lambda: gl.notes(1), "label_events": lambda: gl.label_events(1),
+            "get_issue": lambda: gl.get_issue(1)}[method]
+    try:
+        call()
+    except NotGitLabAPI as exc:
+        assert "not a GitLab API" in str(exc) and BASE in str(exc)
+    # a shape gl-cs can still read (e.g. a member without a name) is not an error
+
+
 def test_adapter_html_404_is_named_not_dumped(rsps):
     rsps.get(f"{API}/user", status=404, body=b"<html><body><h1>404</h1>nginx</body></html>",
              content_type="text/html")

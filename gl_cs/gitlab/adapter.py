@@ -272,6 +272,9 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+_SHAPE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+
+
 class GitLab:
     """One SA Service Desk project on one GitLab instance."""
 
@@ -303,14 +306,19 @@ class GitLab:
             return fn(*args, max_retries=self.max_retries, **kwargs)
         except (gle.GitlabError, requests.RequestException) as exc:
             raise self._error(exc, what) from None
+        except _SHAPE_ERRORS as exc:  # python-gitlab read JSON of another shape (a dict for a list ...)
+            raise self._not_api(what, exc) from None
+
+    def _not_api(self, what: str, exc: Exception) -> NotGitLabAPI:
+        return NotGitLabAPI(f"this is not a GitLab API: {self.url} answered JSON without the fields gl-cs "
+                            f"reads ({what}: {exc.__class__.__name__} {str(exc)[:60]})")
 
     def _convert(self, what: str, fn, data):
         """Turn one JSON object into a snapshot; JSON of another shape is not GitLab's."""
         try:
             return fn(data)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise NotGitLabAPI(f"this is not a GitLab API: {self.url} answered JSON without the fields gl-cs "
-                               f"reads ({what}: {exc.__class__.__name__} {str(exc)[:60]})") from None
+        except _SHAPE_ERRORS as exc:
+            raise self._not_api(what, exc) from None
 
     def _issue(self, iid: int):
         return self._project.issues.get(iid, lazy=True)
@@ -445,6 +453,8 @@ class GitLab:
                 return
             except (gle.GitlabError, requests.RequestException) as exc:
                 raise self._error(exc, what) from None
+            except _SHAPE_ERRORS as exc:
+                raise self._not_api(what, exc) from None
             yield self._convert(what, Issue.from_api, obj.attributes)
 
     def get_issue(self, iid: int) -> Issue:
