@@ -241,7 +241,9 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
     except GitLabError as exc:
         return stop(str(exc), 1)
     except Exception as exc:  # a bug: still leave the report of what was done
-        logging.getLogger("gl_cs").debug("the sync stopped", exc_info=True)
+        import traceback
+
+        logging.getLogger("gl_cs").debug("the sync stopped:\n%s", redact(traceback.format_exc()))
         return stop(f"internal error ({exc.__class__.__name__}: {exc}) after {_progress(live)}; "
                     f"please report it with `gl-cs -vv sync`", 1)
     _shield_sigterm()  # the run is over: finish printing and the report

@@ -56,7 +56,7 @@ def test_the_report_exists_before_the_first_request(desk, tmp_path, monkeypatch)
     assert seen[0]["complete"] is False and seen[0]["project"] == PROJECT and seen[0]["now"] == NOW.isoformat()
 
 
-def test_an_exception_mid_run_leaves_an_incomplete_report(desk, tmp_path, monkeypatch):
+def test_an_exception_mid_run_leaves_an_incomplete_report(desk, tmp_path, monkeypatch, caplog):
     for _ in range(4):
         desk.issue(labels=("FY27-Q4",))
     real = GitLab.iter_issues
@@ -69,8 +69,11 @@ def test_an_exception_mid_run_leaves_an_incomplete_report(desk, tmp_path, monkey
 
     monkeypatch.setattr(GitLab, "iter_issues", dies_after_two)
     report = tmp_path / "r.json"
-    result = desk.run("sync", "--report", str(report))
+    with caplog.at_level("DEBUG", logger="gl_cs"):
+        result = desk.run("-vv", "sync", "--report", str(report))
     assert result.exit_code == 1
+    assert any("Traceback" in r.getMessage() and "[token]" in r.getMessage() for r in caplog.records)
+    assert all(TOKEN not in r.getMessage() for r in caplog.records)
     lines = [l for l in result.stderr.splitlines() if "clock pinned" not in l]
     assert len(lines) == 1 and "internal error (RuntimeError: boom" in lines[0] and "after 2 issues" in lines[0]
     data = json.loads(report.read_text())
