@@ -444,6 +444,9 @@ def test_allow_http_warns_and_goes_on():
     lines = error_lines(result)
     assert lines[0].startswith("gl-cs: warning: http://gitlab.example.invalid is plain http")
     assert result.exit_code == 2 and SECRET not in result.output
+    # .invalid never resolves: the second line names the URL and the cause
+    assert len(lines) == 2 and "cannot reach GitLab at http://gitlab.example.invalid" in lines[1]
+    assert "DNS lookup failed" in lines[1]
 
 
 def test_local_http_needs_no_flag(desk):
