@@ -58,8 +58,9 @@ def check_clock(now: dt.datetime, value: str, *, force: bool, real: dt.datetime 
     if force:
         return None
     if now < EARLIEST or abs(now - real) > MAX_AHEAD:
-        return (f"the pinned clock --now / GL_CS_NOW '{value}' is {'before 2000' if now < EARLIEST else 'more than a year from the real clock'} "
-                f"({real.isoformat()}); unset GL_CS_NOW, or pass --force-clock / GL_CS_FORCE_CLOCK=1 if you mean it")
+        why = "before 2000" if now < EARLIEST else f"more than a year from the real clock ({real.isoformat()})"
+        return (f"the pinned clock --now / GL_CS_NOW '{value}' is {why}; unset GL_CS_NOW, or pass "
+                f"--force-clock / GL_CS_FORCE_CLOCK=1 if you mean it")
     return None
 
 

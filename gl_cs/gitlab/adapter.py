@@ -208,7 +208,7 @@ def _reach_cause(exc: requests.RequestException, timeout: float | None) -> str:
 
 def _describe(exc: Exception, what: str, secret: str = "", url: str = "", project: str = "",
               timeout: float | None = None) -> GitLabError:
-    where = f" at {url}" if url else ""
+    where = f" at {url}" if url and url not in what else ""
     if isinstance(exc, _OffHost):
         target = _strip_query(exc.target)
         if exc.redirect:
