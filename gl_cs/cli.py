@@ -4,32 +4,64 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import __version__
 from .config import Config, ConfigError, load_config
-from .report.text import line, render, write_json
+from .report.text import line, render, render_by_issue, write_json
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "config" / "default_rules.yml"
+
+
+#: A pinned clock outside [EARLIEST, real clock + MAX_AHEAD] is refused unless forced.
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+MAX_AHEAD = dt.timedelta(days=365)
+#: Even forced, a clock gl-cs cannot compute with (a year, a quarter either side) is refused.
+COMPUTABLE = (dt.datetime(1971, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(9998, 1, 1, tzinfo=dt.timezone.utc))
+
+
+def _real_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def parse_now(value: str | None) -> dt.datetime:
     """``--now``: ISO 8601; a time without offset is UTC; a bare date is midnight UTC."""
     if not value:
-        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        return _real_now()
     text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
     try:
         parsed = dt.datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        return parsed.astimezone(dt.timezone.utc)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not an ISO 8601 time, e.g. 2026-11-23T17:00:00Z",
                                  param_hint="--now") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise click.BadParameter(f"'{value}' is outside the calendar gl-cs can compute with "
+                                 f"(years 1971 to 9997)", param_hint="--now") from None
+
+
+def check_clock(now: dt.datetime, value: str, *, force: bool, real: dt.datetime | None = None) -> str | None:
+    """Why a pinned clock is refused, or None. Before 2000-01-01 or more than a year
+    from the real clock is a clock left on by mistake, unless ``force``."""
+    real = real or _real_now()
+    if not COMPUTABLE[0] <= now < COMPUTABLE[1]:
+        return (f"the pinned clock --now / GL_CS_NOW '{value}' is outside the calendar gl-cs can compute with "
+                f"(years 1971 to 9997)")
+    if force:
+        return None
+    if now < EARLIEST or abs(now - real) > MAX_AHEAD:
+        why = "before 2000" if now < EARLIEST else f"more than a year from the real clock ({real.isoformat()})"
+        return (f"the pinned clock --now / GL_CS_NOW '{value}' is {why}; unset GL_CS_NOW, or pass "
+                f"--force-clock / GL_CS_FORCE_CLOCK=1 if you mean it")
+    return None
 
 
 @dataclass
@@ -40,6 +72,11 @@ class Options:
     project: str | None
     now_text: str | None
     verbosity: int
+    timeout: float = 30.0
+    allow_http: bool = False
+    force_clock: bool = False
+    now_source: str | None = None
+    _now: dt.datetime | None = None
 
     def load(self) -> Config:
         try:
@@ -51,18 +88,58 @@ class Options:
 
     @property
     def now(self) -> dt.datetime:
-        return parse_now(self.now_text)
+        """The run's clock. A pinned clock is checked (see :func:`check_clock`) and
+        printed on stderr the first time it is asked for."""
+        if self._now is None:
+            now = parse_now(self.now_text)
+            if self.now_text:
+                problem = check_clock(now, self.now_text, force=self.force_clock)
+                if problem:
+                    fail(problem)
+                click.echo(f"gl-cs: clock pinned to {now.isoformat()} by {self.now_source or '--now'} "
+                           f"(real clock {_real_now().isoformat()})", err=True)
+            self._now = now
+        return self._now
+
+    def clock(self) -> dict:
+        """What the report says about the clock."""
+        return {"now": self.now.isoformat(), "pinned": bool(self.now_text),
+                "source": self.now_source if self.now_text else None, "real": _real_now().isoformat()}
+
+    def redact(self, text: str) -> str:
+        return text.replace(self.token, "[token]") if self.token else text
 
 
 pass_options = click.make_pass_decorator(Options)
+
+
+def fail(message: str, code: int = 2) -> "NoReturn":
+    """One clear line on stderr, then exit (2: nothing was written)."""
+    click.echo(f"gl-cs: {message}", err=True)
+    raise SystemExit(code)
 
 
 def _setup_logging(verbosity: int) -> None:
     """-v: what gl-cs does; -vv: its debug lines. Libraries stay at WARNING, so HTTP
     headers (which carry the token) and parser internals are never logged."""
     level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    if verbosity < -1:
+        level = logging.ERROR
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("gl_cs").setLevel(level)
+
+
+def _verbosity_options(fn):
+    """-v/-q accepted after the subcommand too (`gl-cs sync -v`); they add to the global ones."""
+    fn = click.option("-q", "--quiet", "sub_quiet", count=True, help="Only errors and the summary.")(fn)
+    fn = click.option("-v", "--verbose", "sub_verbose", count=True, help="More logging (-vv for debug).")(fn)
+    return fn
+
+
+def _apply_verbosity(opts: "Options", verbose: int, quiet: int) -> None:
+    if verbose or quiet:
+        opts.verbosity += verbose - quiet
+        _setup_logging(opts.verbosity)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -76,83 +153,224 @@ def _setup_logging(verbosity: int) -> None:
 @click.option("--project", envvar="GL_CS_PROJECT", metavar="ID|PATH",
               help="Project id or group/path; overrides rules.yml [env: GL_CS_PROJECT].")
 @click.option("--now", "now_text", envvar="GL_CS_NOW", metavar="ISO8601",
-              help="Pin the clock, so any decision can be reproduced [env: GL_CS_NOW].")
+              help="Pin the clock, so any decision can be reproduced [env: GL_CS_NOW]. Printed at the start; "
+                   "before 2000 or more than a year from the real clock is refused.")
+@click.option("--force-clock", is_flag=True, envvar="GL_CS_FORCE_CLOCK",
+              help="Accept a pinned clock outside the sane window [env: GL_CS_FORCE_CLOCK=1].")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, envvar="GL_CS_TIMEOUT",
+              metavar="SECONDS", help="Seconds to wait for each GitLab answer [env: GL_CS_TIMEOUT].")
+@click.option("--allow-http", is_flag=True, envvar="GL_CS_ALLOW_HTTP",
+              help="Allow a plain http:// GitLab URL on another host (the token crosses the network "
+                   "unencrypted) [env: GL_CS_ALLOW_HTTP=1].")
 @click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
 @click.option("-q", "--quiet", count=True, help="Only errors and the summary.")
 @click.pass_context
-def cli(ctx: click.Context, gitlab_url, token, config_path, project, now_text, verbose, quiet) -> None:
+def cli(ctx: click.Context, gitlab_url, token, config_path, project, now_text, force_clock, timeout, allow_http,
+        verbose, quiet) -> None:
     """gl-cs keeps the SA Service Desk honest: label workflow, intake, EXPEDITE, triage.
 
     Start with `gl-cs demo` (no GitLab needed), then `gl-cs sync --dry-run`.
     """
     verbosity = verbose - quiet
     _setup_logging(verbosity)
-    ctx.obj = Options(gitlab_url, token, config_path, project, now_text, verbosity)
+    source = ctx.get_parameter_source("now_text")
+    now_source = "GL_CS_NOW" if source == click.core.ParameterSource.ENVIRONMENT else "--now"
+    ctx.obj = Options(gitlab_url, token, config_path, project, now_text, verbosity, timeout=timeout,
+                      allow_http=allow_http, force_clock=force_clock, now_source=now_source)
 
 
 def _connect(opts: Options, config: Config):
-    from .gitlab.adapter import GitLab
+    """The adapter, after the checks that need no request: URL and token given, the URL
+    usable, and no token over plain http to another host unless --allow-http."""
+    from .gitlab.adapter import GitLab, plain_http_problem, url_problem
 
     missing = [name for name, value in (("--gitlab-url / GITLAB_URL", opts.gitlab_url),
                                         ("--token / GITLAB_TOKEN", opts.token)) if not value]
     if missing:
-        click.echo(f"gl-cs: missing {' and '.join(missing)} (try `gl-cs demo` for the built-in sandbox)", err=True)
-        raise SystemExit(2)
-    return GitLab(opts.gitlab_url, opts.token, config.project)
+        fail(f"missing {' and '.join(missing)} (try `gl-cs demo` for the built-in sandbox)")
+    problem = url_problem(opts.gitlab_url)
+    if problem:
+        fail(f"--gitlab-url / GITLAB_URL: {problem}")
+    insecure = plain_http_problem(opts.gitlab_url)
+    if insecure and not opts.allow_http:
+        fail(f"refusing to send the token over plain http: {insecure}; use https, or pass --allow-http / "
+             f"GL_CS_ALLOW_HTTP=1 if you accept that")
+    if insecure:
+        click.echo(f"gl-cs: warning: {insecure} (allowed by --allow-http)", err=True)
+    return GitLab(opts.gitlab_url, opts.token, config.project, timeout=opts.timeout)
 
 
 def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(), report_path=None,
-            quiet: bool = False, echo=click.echo, runtime=None, record_path: str | None = None) -> int:
-    """Run one sync and print it; returns the exit code. Shared by `sync` and `demo`."""
+            quiet: bool = False, echo=click.echo, live=None, preflight: bool = False,
+            redact=lambda text: text, by_issue: bool = False, runtime=None, record_path: str | None = None) -> int:
+    """Run one sync and print it; returns the exit code. Shared by `sync` and `demo`.
+
+    ``live``: a started :class:`~gl_cs.report.live.LiveReport` (the report is then
+    written as the run goes and finished here, whatever happens). ``preflight``: check
+    that the token can write before the first write (see below). ``runtime``: a kept
+    :class:`~gl_cs.app.runtime.Runtime` (the demo keeps one across its runs)."""
+    from .gitlab.adapter import AbortRun, GitLabError
     from .sync import Runtime, SetupError, run_sync
 
     runtime = runtime or Runtime(gitlab, config, record_path=Path(record_path) if record_path else None,
-                                 on_notice=lambda message: click.echo(f"gl-cs: {message}", err=True))
+                                 on_notice=lambda message: click.echo(f"gl-cs: note: {redact(message)}", err=True))
 
     def show(changes):
-        if not quiet:
+        if not quiet and not by_issue:
             for entry in changes:
                 echo(line(entry))
 
+    def stop(message: str, code: int, complete: bool = False) -> int:
+        _shield_sigterm()
+        click.echo(f"gl-cs: {redact(message)}", err=True)
+        if live is not None:
+            live.finish(complete=complete, fatal=redact(message), exit_code=code)
+        return code
+
+    # Preflight (issue 13): the adapter checks the token's scopes and role just before its
+    # first write, so a sync with nothing to write costs no extra request. A failure raises
+    # AbortRun out of that write, before anything is sent.
+    if preflight and not dry_run:
+        gitlab.check_writes_lazily()
     try:
         report = run_sync(gitlab, config, now, dry_run=dry_run, iids=list(iids) or None, on_plan=show,
                           runtime=runtime)
     except SetupError as exc:
-        click.echo(f"gl-cs: {exc}", err=True)
-        return 2
-    render(report, echo, changes=False)
-    if report_path:
+        return stop(str(exc), 2)
+    except AbortRun as exc:
+        return stop(str(exc.error), 2)
+    except Terminated as exc:
+        return stop(f"stopped by {exc.signal_name} after {_progress(live)}; the report says what was done", 143)
+    except KeyboardInterrupt:
+        return stop(f"interrupted after {_progress(live)}; the report says what was done", 130)
+    except GitLabError as exc:
+        return stop(str(exc), 1)
+    except Exception as exc:  # a bug: still leave the report of what was done
+        import traceback
+
+        logging.getLogger("gl_cs").debug("the sync stopped:\n%s", redact(traceback.format_exc()))
+        return stop(f"internal error ({exc.__class__.__name__}: {exc}) after {_progress(live)}; "
+                    f"please report it with `gl-cs -vv sync`", 1)
+    _shield_sigterm()  # the run is over: finish printing and the report
+    if by_issue:
+        render_by_issue(report, lambda text: echo(redact(text)), changes=not quiet)
+    else:
+        render(report, lambda text: echo(redact(text)), changes=False)
+    if live is not None:
+        live.finish(complete=True, exit_code=report.exit_code)
+    elif report_path:
         write_json(report, report_path)
     return report.exit_code
+
+
+def _progress(live) -> str:
+    report = getattr(live, "report", None)
+    if report is None:
+        return "0 issues"
+    return f"{report.issues_seen} issues"
+
+
+class Terminated(BaseException):
+    """SIGTERM (a CI cancel or timeout) arrived: unwind the sync, then write the report."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signal_name = signal.Signals(signum).name
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
 
 
 @cli.command()
 @click.option("--dry-run", is_flag=True, help="Decide and print everything, write nothing.")
 @click.option("--issue", "iids", type=int, multiple=True, metavar="IID",
               help="Only these issues (repeatable); the same rules as a full sync.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, writable=True),
-              help="Also write the report as JSON to FILE.")
+@click.option("--report", "report_path", type=click.Path(),
+              help="Also write the report as JSON to FILE, as the run goes (\"complete\": false until the end).")
 @click.option("--record", "record_path", envvar="GL_CS_RECORD", default=".gl-cs/record.json", show_default=True,
               metavar="FILE", help="What gl-cs saw last run, to save reads; '' keeps none [env: GL_CS_RECORD].")
+@_verbosity_options
 @pass_options
-def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str | None, record_path: str) -> None:
+def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str | None, record_path: str,
+         sub_verbose: int, sub_quiet: int) -> None:
     """Reconcile every open issue (and recently closed ones) with rules.yml.
 
     Prints one line per change (issue, rule, what, why) and a count per rule.
-    Exit 0: done; 1: some issue failed (the others were processed); 2: usage or
-    configuration error (nothing written)."""
+    Exit 0: done; 1: some issue failed (the others were processed); 2: usage,
+    configuration, connection or permission error (nothing written); 143: stopped by
+    SIGTERM (the report says what was done)."""
+    from .gitlab.adapter import GitLabError
+    from .report.live import LiveReport
+
+    _apply_verbosity(opts, sub_verbose, sub_quiet)
     config = opts.load()
     now = opts.now
     gitlab = _connect(opts, config)
-    code = do_sync(gitlab, config, now, dry_run=dry_run, iids=iids, report_path=report_path,
-                   quiet=opts.verbosity < 0, record_path=record_path or None)
+    live = None
+    if report_path:
+        live = LiveReport(report_path, extra={"clock": opts.clock(), "gl_cs_version": __version__},
+                          progress=lambda: {"writes": gitlab.writes_done}, redact=opts.redact)
+        try:
+            live.start({"now": now.isoformat(), "dry_run": dry_run, "project": str(config.project)})
+        except OSError as exc:
+            fail(f"cannot write the report to {report_path}: {exc.strerror or exc.__class__.__name__}")
+    previous = _install_sigterm()
+    try:
+        try:
+            gitlab.check_connection()  # reachable, a GitLab API, the token accepted: or one line, exit 2
+        except (GitLabError, Terminated, KeyboardInterrupt) as exc:
+            _shield_sigterm()
+            code = 2 if isinstance(exc, GitLabError) else 143 if isinstance(exc, Terminated) else 130
+            message = opts.redact(str(exc)) if code == 2 else "stopped before the first request was answered"
+            if live is not None:
+                live.finish(complete=False, fatal=message, exit_code=code)
+            fail(message, code)
+        code = do_sync(gitlab, config, now, dry_run=dry_run, iids=iids, report_path=report_path,
+                       quiet=opts.verbosity < 0, live=live, preflight=True, redact=opts.redact,
+                       record_path=record_path or None)
+    finally:
+        _restore_sigterm(previous)
+        if live is not None:
+            live.stop()
     sys.exit(code)
 
 
+_NOT_INSTALLED = object()
+
+
+def _install_sigterm():
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread
+        return _NOT_INSTALLED
+    return signal.SIG_DFL if previous is None else previous
+
+
+def _shield_sigterm() -> None:
+    """Once a run is over (or stopping), a second SIGTERM must not interrupt writing the
+    report: from here on it is ignored, until the handler is restored."""
+    try:
+        if signal.getsignal(signal.SIGTERM) is _raise_terminated:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    except ValueError:
+        pass
+
+
+def _restore_sigterm(previous) -> None:
+    if previous is not _NOT_INSTALLED:
+        try:
+            signal.signal(signal.SIGTERM, previous)
+        except ValueError:
+            pass
+
+
 @cli.command()
+@_verbosity_options
 @pass_options
-def validate(opts: Options) -> None:
+def validate(opts: Options, sub_verbose: int, sub_quiet: int) -> None:
     """Check rules.yml; each mistake is printed as FILE:LINE: problem."""
+    _apply_verbosity(opts, sub_verbose, sub_quiet)
     config = opts.load()
     click.echo(f"{opts.config_path}: OK — project {config.project}, {len(config.states)} workflow states, "
                f"{len(config.intake_fields)} intake fields")
@@ -167,13 +385,15 @@ def _demo_config(opts: Options) -> Config:
 
 @cli.command()
 @click.option("--issues", "n_issues", default=30, show_default=True, help="How many requests to seed.")
+@_verbosity_options
 @pass_options
-def demo(opts: Options, n_issues: int) -> None:
+def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None:
     """Run gl-cs on the built-in GitLab sandbox: dry run, real sync, and a second sync
     that changes nothing. No real GitLab needed; nothing leaves 127.0.0.1."""
     from .gitlab.adapter import GitLab
     from .sandbox import Sandbox, seed_service_desk
 
+    _apply_verbosity(opts, sub_verbose, sub_quiet)
     config = _demo_config(opts)
     now = opts.now
     with Sandbox() as sandbox:
@@ -195,7 +415,7 @@ def demo(opts: Options, n_issues: int) -> None:
             click.echo(click.style(title, bold=True))
             sandbox.requests.reset()
             codes.append(do_sync(gitlab, config, now, dry_run=dry, quiet=not dry and title.startswith("2"),
-                                 runtime=runtime))
+                                 by_issue=True, preflight=not dry, runtime=runtime))
             click.echo(f"   ({sandbox.requests.total()} API requests, {sandbox.requests.writes()} writes)\n")
         from .act.writer import is_own_quick_action
 
@@ -207,11 +427,13 @@ def demo(opts: Options, n_issues: int) -> None:
 @cli.command()
 @click.option("--port", default=8080, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--issues", "n_issues", default=30, show_default=True, help="How many requests to seed.")
+@_verbosity_options
 @pass_options
-def sandbox(opts: Options, port: int, n_issues: int) -> None:
+def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet: int) -> None:
     """Keep the built-in GitLab sandbox running to explore and point gl-cs at."""
     import time
 
+    _apply_verbosity(opts, sub_verbose, sub_quiet)
     from .sandbox import Sandbox, seed_service_desk
 
     now = opts.now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from click.testing import CliRunner
 
@@ -64,3 +65,37 @@ def test_token_never_appears_in_output_or_report(desk, tmp_path):
     result = desk.run("-vv", "sync", "--report", str(report))
     assert result.exit_code == 0, result.output
     assert TOKEN not in result.output and TOKEN not in report.read_text()
+
+
+def test_verbose_after_the_subcommand_is_accepted(desk):
+    import logging
+
+    desk.issue(labels=("FY27-Q4",))
+    assert desk.run("sync", "--dry-run").exit_code == 0
+    assert logging.getLogger("gl_cs").level == logging.WARNING
+    result = desk.run("sync", "-v", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert logging.getLogger("gl_cs").level == logging.INFO
+    assert desk.run("-v", "sync", "-v", "--dry-run").exit_code == 0
+    assert logging.getLogger("gl_cs").level == logging.DEBUG
+
+
+def test_quiet_after_the_subcommand_hides_the_change_lines(desk):
+    desk.issue(labels=("FY27-Q4",))
+    result = desk.run("sync", "-q", "--dry-run")
+    assert result.exit_code == 0
+    assert not re.search(r"^#1\s", result.stdout, flags=re.M) and "issues checked" in result.stdout
+
+
+def test_token_never_appears_on_the_new_failure_paths(desk, tmp_path, monkeypatch):
+    """Preflight refusals, a crash mid-run: stderr and the report carry no token."""
+    from gl_cs.gitlab.adapter import GitLab
+
+    desk.issue(labels=("FY27-Q4",))
+    report = tmp_path / "r.json"
+    monkeypatch.setattr(GitLab, "token_scopes", lambda self: [f"read_api {TOKEN}"])
+    result = desk.run("-vv", "sync", "--report", str(report))
+    assert result.exit_code == 2
+    assert TOKEN not in result.output and TOKEN not in report.read_text()
+    data = json.loads(report.read_text())
+    assert data["complete"] is False and data["writes"] == 0 and "[token]" in data["fatal"]

@@ -36,6 +36,8 @@ def test_sandbox_command_serves_until_stopped(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "gl_cs", "sandbox", "--port", "0", "--issues", "5"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path)
     try:
+        clock = proc.stdout.readline()  # a pinned clock is announced first (on stderr)
+        assert "clock pinned to 2026-11-23T17:00:00+00:00 by GL_CS_NOW" in clock, clock
         first = proc.stdout.readline()
         second = proc.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)
@@ -49,3 +51,43 @@ def test_sandbox_command_serves_until_stopped(tmp_path):
         proc.terminate()
         proc.wait(timeout=10)
     assert proc.returncode is not None
+
+
+def _demo_output() -> str:
+    result = CliRunner().invoke(cli, ["--config", str(RULES), "--now", NOW.isoformat(), "demo"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_demo_groups_lines_by_issue_in_issue_order_with_the_comment_text():
+    out = _demo_output()
+    dry = re.split(r"^\d\. gl-cs sync", out, flags=re.M)[1]
+    headers = [int(m) for m in re.findall(r"^#(\d+)  http://127\.0\.0\.1:\d+/\S+/-/issues/\1$", dry, flags=re.M)]
+    assert headers == sorted(headers) and len(headers) >= 10, dry
+    # every change line sits indented under its issue's header
+    change_lines = [l for l in dry.splitlines() if re.match(r"^    [a-z_.]+ +\S", l)]
+    assert len(change_lines) >= 20
+    assert not re.search(r"^#\d+\s+[a-z_.]+ +(add|remove|assign|comment)", dry, flags=re.M)  # no flat "#4  rule ..." lines
+    # the text of a comment gl-cs posts is shown, indented, without its hidden marker
+    assert re.search(r"^    intake +comment to \S+: asks for .*\n        │ @\S+ thanks for the request!", dry, flags=re.M)
+    assert "<!-- gl-cs" not in out
+
+
+def test_demo_says_plainly_which_issues_need_a_person():
+    out = _demo_output()
+    for step in re.split(r"^\d\. gl-cs sync", out, flags=re.M)[1:]:
+        needs = re.search(r"^Needs a person: (.*)$", step, flags=re.M)
+        assert needs, step
+        iids = re.findall(r"#(\d+)", needs.group(1))
+        assert iids and iids == sorted(iids, key=int)
+        for iid in iids:
+            assert re.search(rf"^#{iid}  .*\n(?:    .*\n)*    needs a person \(", step, flags=re.M), iid
+
+
+def test_verbosity_flags_after_the_subcommand():
+    result = CliRunner().invoke(cli, ["--config", str(RULES), "--now", NOW.isoformat(), "demo", "-q", "--issues", "3"])
+    assert result.exit_code == 0, result.output
+    quiet = CliRunner().invoke(cli, ["--config", str(RULES), "validate", "-q"])
+    assert quiet.exit_code == 0 and "OK" in quiet.output
+    loud = CliRunner().invoke(cli, ["--config", str(RULES), "validate", "-vv"])
+    assert loud.exit_code == 0

@@ -238,18 +238,3 @@ def test_edit_502_whose_reread_also_fails_raises_the_edit_error(rsps, writer, wa
     assert err.value.status == 502  # the edit's error, not the re-read's
     assert [c.request.method for c in rsps.calls] == ["PUT"] * (1 + MAX_RETRIES) + ["GET"] * (1 + MAX_RETRIES)
     assert writer.totals.edits == 0
-
-
-def test_the_first_write_runs_the_preflight_once_and_a_failing_one_writes_nothing(rsps, gl):
-    calls = []
-
-    def preflight():
-        calls.append(1)
-        raise GitLabError("the token can read but not write (read_api)", 403)
-
-    writer = Writer(gl, is_bot=is_bot, before_first_write=preflight)
-    rsps.get(notes_url(1), status=200, json=notes_body())
-    with pytest.raises(GitLabError):
-        writer.apply(comment_plan(), issue())
-    assert calls == [1]
-    assert [c.request.method for c in rsps.calls] == ["GET"]  # read what was said; wrote nothing

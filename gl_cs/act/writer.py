@@ -115,17 +115,13 @@ class Writer:
 
     dry_run = False
 
-    def __init__(self, gitlab: GitLab, *, is_bot: Callable[[User | None], bool],
-                 before_first_write: Callable[[], None] | None = None,
-                 note_attempts: int = 4, backoff: float = 0.5, sleep: Callable[[float], None] | None = None):
+    def __init__(self, gitlab: GitLab, *, is_bot: Callable[[User | None], bool], note_attempts: int = 4, backoff: float = 0.5, sleep: Callable[[float], None] | None = None):
         self.gitlab = gitlab
         self.is_bot = is_bot
-        self.before_first_write = before_first_write
         self.note_attempts = note_attempts
         self.backoff = backoff
         self.sleep = sleep if sleep is not None else (lambda seconds: time.sleep(seconds))
         self.totals = Totals()
-        self._checked = False
 
     # -- shared by both writers -------------------------------------------
     def _known_bot_notes(self, issue: Issue) -> list[Note]:
@@ -153,12 +149,6 @@ class Writer:
                 pending.append(comment)
         return pending, notes
 
-    def _write_guard(self) -> None:
-        if not self._checked:
-            self._checked = True
-            if self.before_first_write is not None:
-                self.before_first_write()
-
     # -- one issue ------------------------------------------------------------
     def apply(self, plan: Plan, issue: Issue) -> Outcome:
         """Apply one issue's plan (see module docstring). Raises GitLabError when nothing
@@ -168,7 +158,6 @@ class Writer:
         has_edit = bool(plan.add_labels or plan.remove_labels or plan.assignees is not None)
         if not pending and not has_edit:
             return Outcome(seen_note_ids=seen)
-        self._write_guard()
         if not pending:
             after = self._edit(plan)
             return Outcome(edited=True, after=after, seen_note_ids=seen)
@@ -277,19 +266,16 @@ class Writer:
         """Perform one project-level action. Returns what it made (an Issue for
         CreateIssue, a note id for UpsertComment), or None when nothing was needed."""
         if isinstance(action, CreateLabel):
-            self._write_guard()
             self.gitlab.create_label(action.name, action.color, action.description)
             self.totals.other += 1
             return None
         if isinstance(action, RenameLabel):
-            self._write_guard()
             self.gitlab.rename_label(action.old, action.new)
             self.totals.other += 1
             return None
         if isinstance(action, CreateIssue):
             return self._create_issue(action)
         if isinstance(action, LinkIssues):
-            self._write_guard()
             self.gitlab.link_issues(action.iid, action.target_iid)
             self.totals.other += 1
             return None
@@ -315,7 +301,6 @@ class Writer:
         existing = self._issues_with_key(action.key)
         if existing:
             return existing[0]
-        self._write_guard()
         data = _issue_data(action)
         for attempt in range(1, self.note_attempts + 1):
             try:
@@ -349,13 +334,11 @@ class Writer:
         if mine:
             if mine[0].body.strip() == body.strip():
                 return mine[0].id
-            self._write_guard()
             self.gitlab.edit_note(action.iid, mine[0].id, body)
             self.totals.other += 1
             for extra in mine[1:]:  # a racing run's copy: one comment per key
                 self.gitlab.delete_note(action.iid, extra.id)
             return mine[0].id
-        self._write_guard()
         note_id = self._post_once(action.iid, body, Comment(action.rule, action.why, key=action.key),
                                   frozenset())
         copies = [n for n in self._known_bot_notes(_unknown(action.iid)) if has_marker([n.body], action.rule, action.key)]
@@ -370,7 +353,6 @@ class Writer:
         current = self.gitlab.read_file(action.path, action.branch or None)
         if current == action.content:
             return False
-        self._write_guard()
         self.gitlab.write_file(action.path, action.content, action.message, action.branch or None,
                                create=current is None)
         self.totals.other += 1

@@ -36,12 +36,11 @@ class SetupError(Exception):
 
 class Runtime:
     def __init__(self, gitlab: GitLab, config: Config, *, record_path: Path | None = None,
-                 before_first_write: Callable[[], None] | None = None, labels_ttl: float = 300.0,
+                 labels_ttl: float = 300.0,
                  clock: Callable[[], float] = time.monotonic, on_notice: Callable[[str], None] | None = None):
         self.gitlab = gitlab
         self.config = config
         self.record_path = record_path
-        self.before_first_write = before_first_write
         self.labels_ttl = labels_ttl
         self._clock = clock
         self.bot: User | None = None
@@ -91,7 +90,7 @@ class Runtime:
 
     def writer(self, ctx: Context, *, dry_run: bool) -> Writer:
         cls = DryWriter if dry_run else Writer
-        return cls(self.gitlab, is_bot=ctx.is_bot, before_first_write=self.before_first_write)
+        return cls(self.gitlab, is_bot=ctx.is_bot)
 
     def read_members(self) -> tuple[Member, ...]:
         if self.members is None:

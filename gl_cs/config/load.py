@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import jsonschema
 import yaml
 
+from . import yaml_safe
 from .model import Config, FieldSpec, WorkflowState
 from .schema import SCHEMA
 
@@ -206,8 +207,9 @@ def _semantic_checks(data: dict, lines: dict, name: str) -> list[str]:
 def parse_config(text: str, name: str = "rules.yml", project_override: str | None = None) -> Config:
     """Validate the text of a rules.yml and build a :class:`Config`. Raises :class:`ConfigError`."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = yaml_safe.load(text)  # size, alias and depth limits (issue 13)
+    except yaml_safe.UnsafeYAML as exc:
+        raise ConfigError([f"{name}:{exc.line}: {exc.problem}"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1

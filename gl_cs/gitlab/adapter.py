@@ -10,13 +10,26 @@ Retries:
   python-gitlab retries with exponential back-off (``retry_transient_errors`` per call).
 * 5xx on creating a note or an issue is *not* retried here: GitLab may have applied the
   write before failing, so the caller (``gl_cs.act``) looks for its marker first.
+
+Safety of the connection (the session is a :class:`_GuardedSession`):
+* the token goes to the configured scheme, host and port only: a redirect (or a
+  pagination link) to any other host is refused with :class:`GitLabError` before the
+  request is sent (``requests`` strips ``Authorization`` on such redirects, but not
+  ``PRIVATE-TOKEN``);
+* a 2xx/4xx answer that is not JSON (an SSO login page, a proxy) raises
+  :class:`NotGitLabAPI`; so does JSON without the fields gl-cs reads.
+
+Preflight: :meth:`GitLab.check_can_write` (token scopes, the user's access level on the
+project) raises :class:`PreflightError`; :meth:`GitLab.check_writes_lazily` runs it
+just before the first write instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
+from urllib.parse import urlsplit
 
 import gitlab
 import requests
@@ -27,6 +40,13 @@ from ..read.snapshot import Issue, LabelEvent, Member, Note, User
 log = logging.getLogger(__name__)
 
 PER_PAGE = 100
+
+
+ACCESS_NAMES = {0: "no access", 5: "Minimal access", 10: "Guest", 20: "Reporter", 30: "Developer",
+                40: "Maintainer", 50: "Owner"}
+#: Editing labels and assignees of issues and posting notes needs the Reporter role.
+REPORTER = 20
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class GitLabError(Exception):
@@ -41,9 +61,174 @@ class GitLabError(Exception):
         return self.status is None or self.status >= 500 or self.status == 429
 
 
-def _describe(exc: Exception, what: str, secret: str = "") -> GitLabError:
+class NotGitLabAPI(GitLabError):
+    """The URL answered, but not as GitLab's API does (an HTML login page, a proxy,
+    JSON without the fields gl-cs reads). Never transient."""
+
+    def __init__(self, message: str, status: int | None = 200):
+        super().__init__(message, status)
+
+    @property
+    def transient(self) -> bool:
+        return False
+
+
+class UnsafeRedirect(GitLabError):
+    """GitLab's URL redirected (or a link pointed) to another host: refused, so the token
+    never leaves the configured host."""
+
+    @property
+    def transient(self) -> bool:
+        return False
+
+
+class PreflightError(GitLabError):
+    """The token cannot write to the project (read-only scopes, too low a role)."""
+
+    @property
+    def transient(self) -> bool:
+        return False
+
+
+class AbortRun(BaseException):
+    """Raised by the lazy preflight (:meth:`GitLab.check_writes_lazily`) before the first
+    write when the token cannot write. A ``BaseException`` on purpose: the per-issue
+    ``except Exception`` of the sync must not turn it into one failure per issue.
+    ``error`` is the :class:`GitLabError` to show."""
+
+    def __init__(self, error: GitLabError):
+        super().__init__(str(error))
+        self.error = error
+
+
+# -- the session: the token stays on the configured host; answers must be JSON -------------
+
+class _OffHost(requests.RequestException):
+    def __init__(self, source: str, target: str, redirect: bool):
+        super().__init__(f"{'redirect' if redirect else 'request'} to {target}")
+        self.source, self.target, self.redirect = source, target, redirect
+
+
+class _NotJSON(requests.RequestException):
+    def __init__(self, url: str, status: int, what: str):
+        super().__init__(f"{what} from {url}")
+        self.url, self.status, self.what = url, status, what
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parts = urlsplit(url)
+    scheme = (parts.scheme or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme, 0)
+
+
+def _same_origin(allowed: tuple[str, str, int], url: str) -> bool:
+    scheme, host, port = _origin(url)
+    if host != allowed[1]:
+        return False
+    if (scheme, port) == (allowed[0], allowed[2]):
+        return True
+    # http -> https on the default ports of the same host is an upgrade, not a new host
+    return allowed[0] == "http" and allowed[2] == 80 and (scheme, port) == ("https", 443)
+
+
+def _strip_query(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+class _GuardedSession(requests.Session):
+    """A ``requests.Session`` that never sends a request (or follows a redirect) to a
+    host other than the configured one, and rejects answers that are not JSON."""
+
+    def __init__(self, base_url: str):
+        super().__init__()
+        self.allowed = _origin(base_url)
+        self.hooks["response"].append(self._check_answer)
+
+    def send(self, request, **kwargs):  # every request, the redirected ones included
+        if request.url and not _same_origin(self.allowed, request.url):
+            request.headers.pop("PRIVATE-TOKEN", None)
+            raise _OffHost("", request.url, redirect=False)
+        return super().send(request, **kwargs)
+
+    def rebuild_auth(self, prepared_request, response):
+        if not _same_origin(self.allowed, prepared_request.url):
+            prepared_request.headers.pop("PRIVATE-TOKEN", None)
+            prepared_request.headers.pop("Authorization", None)
+            raise _OffHost(response.url, prepared_request.url, redirect=True)
+        super().rebuild_auth(prepared_request, response)
+
+    @staticmethod
+    def _check_answer(response, *args, **kwargs):
+        status = response.status_code
+        if response.is_redirect or status >= 500 or status == 429 or status < 200:
+            return response  # redirects are followed (or refused); 5xx and 429 are retried
+        content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if not response.content or "json" in content_type:
+            return response
+        head = response.content[:512].lstrip().lower()
+        looks_html = "html" in content_type or head.startswith((b"<!doctype", b"<html", b"<"))
+        if status >= 300 and not looks_html:
+            return response  # a plain-text error: python-gitlab reports it with its status
+        raise _NotJSON(_strip_query(response.url), status,
+                       "got an HTML page" if looks_html else f"got {content_type or 'an answer'} instead of JSON")
+
+
+def _reach_cause(exc: requests.RequestException, timeout: float | None) -> str:
+    """Why a host could not be reached: DNS, refused, timeout, TLS, in a few words."""
+    if isinstance(exc, requests.Timeout):
+        return f"no answer within {timeout:g} s (timeout)" if timeout else "timed out"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS/SSL error (certificate or protocol)"
+    chain, seen = [exc], set()
+    while chain:
+        item = chain.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        name = item.__class__.__name__
+        text = str(item)
+        if name == "NameResolutionError" or "Name or service not known" in text or "nodename nor servname" in text \
+                or "Temporary failure in name resolution" in text or "getaddrinfo failed" in text:
+            return "DNS lookup failed: no such host"
+        if isinstance(item, ConnectionRefusedError) or "Connection refused" in text:
+            return "connection refused"
+        if isinstance(item, (TimeoutError,)) or "timed out" in text:
+            return "timed out"
+        if isinstance(item, ConnectionResetError) or "Connection reset" in text:
+            return "connection reset"
+        chain.extend([getattr(item, "reason", None), item.__cause__, item.__context__,
+                      *[a for a in getattr(item, "args", ()) if isinstance(a, BaseException)]])
+    return exc.__class__.__name__
+
+
+def _describe(exc: Exception, what: str, secret: str = "", url: str = "", project: str = "",
+              timeout: float | None = None) -> GitLabError:
+    where = f" at {url}" if url and url not in what else ""
+    if isinstance(exc, _OffHost):
+        target = _strip_query(exc.target)
+        if exc.redirect:
+            return UnsafeRedirect(f"{what}: {url or 'GitLab'} redirected to another host ({target}); gl-cs does "
+                                  f"not follow it, so the token is never sent there. If GitLab moved, set "
+                                  f"--gitlab-url / GITLAB_URL to the new address", None)
+        return UnsafeRedirect(f"{what}: GitLab pointed to another host ({target}); refused, so the token "
+                              f"is never sent there (check GitLab's external_url)", None)
+    if isinstance(exc, _NotJSON):
+        return NotGitLabAPI(f"this is not a GitLab API: {exc.what} from {exc.url} ({what}); check "
+                            f"--gitlab-url / GITLAB_URL (the address of GitLab itself, without /api/v4)",
+                            exc.status)
+    if isinstance(exc, gle.RedirectError):
+        return UnsafeRedirect(f"{what}: GitLab{where} answered with a redirect; set --gitlab-url / GITLAB_URL "
+                              f"to the address it redirects to", None)
+    if isinstance(exc, gle.GitlabParsingError):
+        return NotGitLabAPI(f"this is not a GitLab API: the answer{(' from ' + url) if url else ''} is not "
+                            f"readable JSON ({what})")
     if isinstance(exc, gle.GitlabAuthenticationError):
-        return GitLabError(f"{what}: GitLab rejected the token (401); check --token / GITLAB_TOKEN", 401)
+        return GitLabError(f"{what}: GitLab{where} rejected the token (401); check --token / GITLAB_TOKEN", 401)
     if isinstance(exc, gle.GitlabError):
         code = exc.response_code
         detail = exc.error_message
@@ -52,13 +237,42 @@ def _describe(exc: Exception, what: str, secret: str = "") -> GitLabError:
         detail = str(detail or "").strip()
         if secret:  # GitLab (or a proxy) may echo the token back: never pass it on
             detail = detail.replace(secret, "[token]")
+        if detail.lstrip().startswith("<"):
+            detail = "(an HTML page)"
+        if code and detail.startswith(f"{code} "):  # "404 Project Not Found": no "404 404"
+            detail = detail[len(str(code)) + 1:]
         detail = detail[:200]
+        if code == 404 and project and "project" in detail.lower():
+            return GitLabError(f"{what}: GitLab answered 404: project '{project}' not found{where} "
+                               f"(or the token cannot see it); check --project / GL_CS_PROJECT and rules.yml",
+                               404)
         hint = {403: " (the token's user lacks permission)", 404: " (not found, or the token cannot see it)",
                 429: " (rate limited; retries exhausted)"}.get(code or 0, "")
         return GitLabError(f"{what}: GitLab answered {code} {detail}{hint}".rstrip(), code)
     if isinstance(exc, requests.RequestException):
-        return GitLabError(f"{what}: cannot reach GitLab ({exc.__class__.__name__})", None)
+        cause = _reach_cause(exc, timeout)
+        return GitLabError(f"{what}: cannot reach GitLab{where}: {cause} ({exc.__class__.__name__})", None)
     return GitLabError(f"{what}: {exc.__class__.__name__}", None)
+
+
+def plain_http_problem(url: str) -> str | None:
+    """Why ``url`` is not a safe place to send a token, or None. A remote ``http://``
+    URL sends the token in clear text; 127.0.0.1 and localhost are fine."""
+    scheme, host, _ = _origin(url)
+    if scheme == "http" and host not in LOCAL_HOSTS:
+        return f"{url} is plain http: the token would cross the network unencrypted"
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """A GitLab URL gl-cs cannot use at all (no scheme or host), or None."""
+    scheme, host, _ = _origin(url)
+    if scheme not in ("http", "https") or not host:
+        return f"'{url}' is not a URL; use the address of GitLab, e.g. https://gitlab.example.com"
+    return None
+
+
+_SHAPE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 
 
 class GitLab:
@@ -71,33 +285,153 @@ class GitLab:
         self.url = url.rstrip("/")
         self.project_ref = project
         self.max_retries = max_retries
+        self.timeout = timeout
         self._secret = token
+        #: Writes GitLab accepted so far (labels created, edits, comments): for the live report.
+        self.writes_done = 0
+        self._user: User | None = None
+        self._write_check: Callable[[], None] | None = None
         self._gl = gitlab.Gitlab(self.url, private_token=token, timeout=timeout,
-                                 retry_transient_errors=False,
+                                 retry_transient_errors=False, keep_base_url=True,
+                                 session=_GuardedSession(self.url),
                                  user_agent=user_agent or f"gl-cs/{__version__}")
         self._project = self._gl.projects.get(project, lazy=True)
 
     # -- helpers ---------------------------------------------------------
     def _error(self, exc: Exception, what: str) -> GitLabError:
-        return _describe(exc, what, self._secret)
+        return _describe(exc, what, self._secret, self.url, str(self.project_ref), self.timeout)
 
     def _call(self, what: str, fn, *args, **kwargs):
         try:
             return fn(*args, max_retries=self.max_retries, **kwargs)
         except (gle.GitlabError, requests.RequestException) as exc:
             raise self._error(exc, what) from None
+        except _SHAPE_ERRORS as exc:  # python-gitlab read JSON of another shape (a dict for a list ...)
+            raise self._not_api(what, exc) from None
+
+    def _not_api(self, what: str, exc: Exception) -> NotGitLabAPI:
+        return NotGitLabAPI(f"this is not a GitLab API: {self.url} answered JSON without the fields gl-cs "
+                            f"reads ({what}: {exc.__class__.__name__} {str(exc)[:60]})")
+
+    def _convert(self, what: str, fn, data):
+        """Turn one JSON object into a snapshot; JSON of another shape is not GitLab's."""
+        try:
+            return fn(data)
+        except _SHAPE_ERRORS as exc:
+            raise self._not_api(what, exc) from None
 
     def _issue(self, iid: int):
         return self._project.issues.get(iid, lazy=True)
 
+    def _before_write(self) -> None:
+        check, self._write_check = self._write_check, None
+        if check is not None:
+            check()
+
+    # -- preflight ---------------------------------------------------------
+    def check_connection(self) -> User:
+        """One request (``GET /user``, remembered for :meth:`current_user`): GitLab is
+        reachable, is a GitLab API, and accepts the token. Raises :class:`GitLabError`."""
+        return self.current_user()
+
+    def token_scopes(self) -> list[str] | None:
+        """The token's scopes from ``GET /personal_access_tokens/self``; None when GitLab
+        does not say (another kind of token, an older GitLab). Raises
+        :class:`PreflightError` for a revoked or inactive token."""
+        what = f"reading the token's scopes at {self.url}"
+        try:
+            data = self._gl.http_get("/personal_access_tokens/self", retry_transient_errors=True,
+                                     max_retries=self.max_retries)
+        except gle.GitlabError as exc:
+            body = exc.response_body or b""
+            if exc.response_code == 403 and b"insufficient_scope" in (body if isinstance(body, bytes) else
+                                                                      str(body).encode()):
+                return ["(a scope without api)"]  # any token with the api scope may read itself
+            if exc.response_code in (401, 403, 404):
+                return None
+            raise self._error(exc, what) from None
+        except requests.RequestException as exc:
+            raise self._error(exc, what) from None
+        if not isinstance(data, dict):
+            return None
+        if data.get("revoked") is True or data.get("active") is False:
+            raise PreflightError(f"the token is revoked or expired (GitLab at {self.url}); "
+                                 f"check --token / GITLAB_TOKEN", 401)
+        scopes = data.get("scopes")
+        return [str(s) for s in scopes] if isinstance(scopes, list) else None
+
+    def access_level(self, user: User) -> int:
+        """The user's role on the project (10 Guest ... 50 Owner; 0 when not a member),
+        from the project's ``permissions``, else from ``members/all/:user_id``."""
+        what = f"reading project {self.project_ref} at {self.url}"
+        project = self._call(what, self._gl.projects.get, self.project_ref, retry_transient_errors=True)
+        perms = project.attributes.get("permissions") or {}
+        levels = [int((perms.get(k) or {}).get("access_level") or 0) for k in ("project_access", "group_access")
+                  if isinstance(perms.get(k), dict)]
+        if levels and max(levels) > 0:
+            return max(levels)
+        # permissions are null for roles inherited from a parent group: ask the member list
+        try:
+            member = self._gl.http_get(f"/projects/{project.get_id()}/members/all/{user.id}",
+                                       retry_transient_errors=True, max_retries=self.max_retries)
+        except gle.GitlabError as exc:
+            if exc.response_code == 404:
+                return 0
+            raise self._error(exc, what) from None
+        except requests.RequestException as exc:
+            raise self._error(exc, what) from None
+        try:
+            return int(member.get("access_level") or 0)
+        except (AttributeError, TypeError, ValueError):
+            raise NotGitLabAPI(f"this is not a GitLab API: {self.url} answered a membership without "
+                               f"an access level") from None
+
+    def check_can_write(self) -> None:
+        """Raise :class:`PreflightError` (naming the project and URL) unless the token may
+        edit issues and post notes on the project: the ``api`` scope (when GitLab says which
+        scopes the token has) and the Reporter role or more. 2-4 requests; call it once,
+        just before the first write."""
+        user = self.current_user()
+        where = f"project {self.project_ref} at {self.url}"
+        scopes = self.token_scopes()
+        if scopes is not None and not {"api", "granular"} & set(scopes):
+            raise PreflightError(f"the token of {user.username} can only read ({', '.join(scopes) or 'no scopes'}), "
+                                 f"so gl-cs cannot write to {where}; it needs a token with the api scope", 403)
+        if self._user_is_admin:
+            return
+        level = self.access_level(user)
+        if level < REPORTER:
+            role = ACCESS_NAMES.get(level, f"access level {level}")
+            raise PreflightError(f"{user.username} has {role} on {where}; gl-cs needs Reporter (20) or more "
+                                 f"to edit labels and post comments", 403)
+
+    def check_writes_lazily(self) -> None:
+        """Run :meth:`check_can_write` just before the first write of this adapter (so a
+        sync with nothing to write costs no request). A failure raises :class:`AbortRun`
+        from that write, before anything is sent."""
+        def check() -> None:
+            try:
+                self.check_can_write()
+            except GitLabError as exc:
+                raise AbortRun(exc) from None
+        self._write_check = check
+
     # -- reads -----------------------------------------------------------
     def current_user(self) -> User:
-        """The user the token belongs to (the bot)."""
-        data = self._call("reading the token's user", self._gl.http_get, "/user", retry_transient_errors=True)
-        user = User.from_api(data)
-        if user is None:
-            raise GitLabError("reading the token's user: GitLab answered without a user")
+        """The user the token belongs to (the bot). Read once per adapter."""
+        if self._user is not None:
+            return self._user
+        data = self._call(f"reading the token's user at {self.url}", self._gl.http_get, "/user",
+                          retry_transient_errors=True)
+        if not isinstance(data, dict) or "id" not in data or "username" not in data:
+            raise NotGitLabAPI(f"this is not a GitLab API: {self.url}/api/v4/user answered without a user "
+                               f"(no 'id' and 'username'); check --gitlab-url / GITLAB_URL")
+        user = self._convert("the token's user", User.from_api, data)
+        self._user_is_admin = bool(data.get("is_admin"))
+        self._user = user
         return user
+
+    _user_is_admin = False
 
     def iter_issues(self, *, state: str = "opened", updated_after: dt.datetime | None = None,
                     iids: Sequence[int] | None = None) -> Iterator[Issue]:
@@ -119,37 +453,44 @@ class GitLab:
                 return
             except (gle.GitlabError, requests.RequestException) as exc:
                 raise self._error(exc, what) from None
-            yield Issue.from_api(obj.attributes)
+            except _SHAPE_ERRORS as exc:
+                raise self._not_api(what, exc) from None
+            yield self._convert(what, Issue.from_api, obj.attributes)
 
     def get_issue(self, iid: int) -> Issue:
         found = self._call(f"reading #{iid}", self._project.issues.get, iid, retry_transient_errors=True)
-        return Issue.from_api(found.attributes)
+        return self._convert(f"reading #{iid}", Issue.from_api, found.attributes)
 
     def label_events(self, iid: int) -> list[LabelEvent]:
         events = self._call(f"reading label events of #{iid}", self._issue(iid).resourcelabelevents.list,
                             get_all=True, per_page=PER_PAGE, retry_transient_errors=True)
-        return [LabelEvent.from_api(e.attributes) for e in events]
+        return [self._convert("label events", LabelEvent.from_api, e.attributes) for e in events]
 
     def members(self) -> list[Member]:
-        found = self._call("listing project members", self._project.members_all.list,
+        found = self._call(f"listing members of project {self.project_ref}", self._project.members_all.list,
                            get_all=True, per_page=PER_PAGE, retry_transient_errors=True)
-        return [Member.from_api(m.attributes) for m in found]
+        return [self._convert("project members", Member.from_api, m.attributes) for m in found]
 
     def labels(self) -> list[dict[str, Any]]:
-        found = self._call("listing project labels", self._project.labels.list,
+        found = self._call(f"listing labels of project {self.project_ref} at {self.url}", self._project.labels.list,
                            get_all=True, per_page=PER_PAGE, retry_transient_errors=True)
-        return [dict(l.attributes) for l in found]
+        labels = [dict(l.attributes) for l in found]
+        if any("name" not in l for l in labels):
+            raise NotGitLabAPI(f"this is not a GitLab API: {self.url} listed labels without names")
+        return labels
 
     def notes(self, iid: int) -> list[Note]:
         found = self._call(f"reading comments of #{iid}", self._issue(iid).notes.list,
                            get_all=True, per_page=PER_PAGE, sort="asc", retry_transient_errors=True)
-        return [Note.from_api(n.attributes) for n in found]
+        return [self._convert("comments", Note.from_api, n.attributes) for n in found]
 
     # -- writes ----------------------------------------------------------
     def create_label(self, name: str, color: str, description: str = "") -> None:
+        self._before_write()
         try:
             self._project.labels.create({"name": name, "color": color, "description": description},
                                         max_retries=self.max_retries)
+            self.writes_done += 1
         except gle.GitlabCreateError as exc:
             if exc.response_code == 409:  # created meanwhile (or by our own retried request)
                 return
@@ -170,25 +511,33 @@ class GitLab:
             data["assignee_ids"] = list(assignee_ids)
         if not data:
             return None
+        self._before_write()
         answer = self._call(f"editing #{iid}", self._project.issues.update, iid, data, retry_transient_errors=True)
+        self.writes_done += 1
         return Issue.from_api(answer) if isinstance(answer, dict) and "iid" in answer else None
 
     def create_note(self, iid: int, body: str) -> int | None:
         """POST a comment once, without blind retries on 5xx (see module docstring).
         Returns the new note's id."""
+        self._before_write()
         note = self._call(f"commenting on #{iid}", self._issue(iid).notes.create, {"body": body},
                           retry_transient_errors=False)
+        self.writes_done += 1
         return int(note.attributes["id"]) if note is not None and "id" in note.attributes else None
 
     def edit_note(self, iid: int, note_id: int, body: str) -> None:
         """Rewrite one of gl-cs's own comments (never a person's)."""
+        self._before_write()
         self._call(f"editing comment {note_id} on #{iid}", self._issue(iid).notes.update, note_id, {"body": body},
                    retry_transient_errors=True)
+        self.writes_done += 1
 
     def delete_note(self, iid: int, note_id: int) -> None:
         """Delete one of gl-cs's own comments (only ever a duplicate of an earlier one)."""
+        self._before_write()
         self._call(f"deleting duplicate comment {note_id} on #{iid}", self._issue(iid).notes.delete, note_id,
                    retry_transient_errors=True)
+        self.writes_done += 1
 
     # -- project-level writes (issues opened from templates, links, labels, files) ----------
     def search_issues(self, text: str) -> Iterator[Issue]:
@@ -204,11 +553,14 @@ class GitLab:
 
     def create_issue(self, data: dict[str, Any]) -> Issue:
         """POST an issue once, never retried blindly (the caller looks for its key first)."""
+        self._before_write()
         created = self._call("opening an issue", self._project.issues.create, data, retry_transient_errors=False)
+        self.writes_done += 1
         return Issue.from_api(created.attributes)
 
     def close_duplicate(self, iid: int, original_iid: int) -> None:
         """Close an issue gl-cs opened twice (a racing run), pointing at the first copy."""
+        self._before_write()
         self._call(f"closing duplicate #{iid}", self._issue(iid).notes.create,
                    {"body": f"gl-cs opened this twice; #{original_iid} is the one to use.\n\n"
                             f"/duplicate #{original_iid}"}, retry_transient_errors=False)
@@ -216,6 +568,7 @@ class GitLab:
                    retry_transient_errors=True)
 
     def link_issues(self, iid: int, target_iid: int) -> None:
+        self._before_write()
         try:
             self._call(f"linking #{iid} to #{target_iid}", self._issue(iid).links.create,
                        {"target_project_id": str(self.project_ref), "target_issue_iid": target_iid},
@@ -225,6 +578,7 @@ class GitLab:
                 raise
 
     def rename_label(self, old: str, new: str) -> None:
+        self._before_write()
         self._call(f"renaming label '{old}'", self._project.labels.update, old, {"new_name": new},
                    retry_transient_errors=True)
 
@@ -245,6 +599,7 @@ class GitLab:
                    create: bool) -> None:
         data = {"file_path": path, "branch": branch or self._default_branch(), "content": content,
                 "commit_message": message}
+        self._before_write()
         if create:
             self._call(f"creating {path}", self._project.files.create, data, retry_transient_errors=False)
         else:

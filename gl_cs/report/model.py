@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..decide.actions import Comment, Finding, Plan
+
+#: Followers of every SyncReport created while they are registered (see ``report.live``):
+#: each gets ``created(report)`` and, after every recorded issue, ``changed(report)``.
+OBSERVERS: list[Any] = []
 
 
 @dataclass(frozen=True)
@@ -16,9 +21,13 @@ class Entry:
     what: str
     why: str
     url: str = ""
+    text: str = ""  # the comment gl-cs posts, for a comment
 
     def as_dict(self) -> dict:
-        return {"issue": self.iid, "rule": self.rule, "what": self.what, "why": self.why, "url": self.url}
+        data = {"issue": self.iid, "rule": self.rule, "what": self.what, "why": self.why, "url": self.url}
+        if self.text:
+            data["text"] = self.text
+        return data
 
 
 def entries(plan: Plan, posted: list[Comment]) -> tuple[list[Entry], list[Entry]]:
@@ -27,7 +36,8 @@ def entries(plan: Plan, posted: list[Comment]) -> tuple[list[Entry], list[Entry]
     posted_ids = {id(c) for c in posted}
     changes, findings = [], []
     for action in plan.actions:
-        entry = Entry(plan.iid, action.rule, action.describe(), action.why, plan.web_url)
+        entry = Entry(plan.iid, action.rule, action.describe(), action.why, plan.web_url,
+                      action.body if isinstance(action, Comment) else "")
         if isinstance(action, Finding):
             findings.append(entry)
         elif not isinstance(action, Comment) or id(action) in posted_ids:
@@ -49,6 +59,14 @@ class SyncReport:
     labels_created: list[str] = field(default_factory=list)
     fatal: str | None = None
 
+    def __post_init__(self) -> None:
+        for observer in list(OBSERVERS):
+            observer.created(self)
+
+    def _changed(self) -> None:
+        for observer in list(OBSERVERS):
+            observer.changed(self)
+
     def add_plan(self, plan: Plan, posted: list[Comment]) -> list[Entry]:
         """Record one issue's plan; returns its change entries (for live printing)."""
         changes, findings = entries(plan, posted)
@@ -56,6 +74,7 @@ class SyncReport:
         self.findings.extend(findings)
         for entry in changes:
             self.counts[entry.rule] += 1
+        self._changed()
         return changes
 
     def add_project_action(self, action) -> Entry:
@@ -67,6 +86,7 @@ class SyncReport:
 
     def add_failure(self, iid: int, message: str) -> None:
         self.failures.append(Entry(iid, "-", "failed", message))
+        self._changed()
 
     @property
     def exit_code(self) -> int:

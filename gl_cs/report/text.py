@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -31,3 +32,50 @@ def render(report: SyncReport, echo: Callable[[str], None], *, changes: bool = T
 
 def write_json(report: SyncReport, path: str | Path) -> None:
     Path(path).write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
+
+
+_MARKER = re.compile(r"\s*<!-- gl-cs:[^>]*-->\s*")
+
+
+def _people(report: SyncReport) -> dict[int, list[Entry]]:
+    """The issues a person has to look at: findings and failures, by issue."""
+    out: dict[int, list[Entry]] = {}
+    for entry in [*report.findings, *report.failures]:
+        out.setdefault(entry.iid, []).append(entry)
+    return out
+
+
+def render_by_issue(report: SyncReport, echo: Callable[[str], None], *, changes: bool = True) -> None:
+    """For people reading a run (the demo): one block per issue, in issue order, with
+    the text of each comment gl-cs posts indented under it, and a plain list of the
+    issues that need a person at the end."""
+    people = _people(report)
+    by_issue: dict[int, list[Entry]] = {}
+    if changes:
+        for entry in report.changes:
+            by_issue.setdefault(entry.iid, []).append(entry)
+    for iid in sorted(set(by_issue) | set(people)):
+        entries = by_issue.get(iid, [])
+        url = next((e.url for e in entries + people.get(iid, []) if e.url), "")
+        echo(f"#{iid}" + (f"  {url}" if url else ""))
+        for entry in entries:
+            echo(f"    {entry.rule:<22} {entry.what} — {entry.why}")
+            text = _MARKER.sub("\n", entry.text).strip()
+            for text_line in text.splitlines():
+                echo(f"        │ {text_line}".rstrip())
+        for entry in people.get(iid, []):
+            if entry in report.failures:
+                echo(f"    FAILED: {entry.why}")
+            else:
+                echo(f"    needs a person ({entry.rule}): {entry.what} — {entry.why}")
+    if report.fatal:
+        echo(f"ERROR: {report.fatal}")
+    if people:
+        echo("Needs a person: " + ", ".join(f"#{iid}" for iid in sorted(people))
+             + " (gl-cs cannot settle these on its own).")
+    else:
+        echo("Needs a person: none.")
+    mode = "dry run, nothing written" if report.dry_run else f"{report.writes} writes"
+    per_rule = ", ".join(f"{rule}: {n}" for rule, n in sorted(report.counts.items())) or "no changes"
+    echo(f"{report.issues_seen} issues checked; {len(report.changes)} changes ({per_rule}); "
+         f"{len(report.findings)} to look at; {len(report.failures)} failed; {mode}.")
