@@ -1,0 +1,180 @@
+"""Which field a heading, label or table cell names.
+
+All names of all fields (rules.yml's title and synonyms, then
+:data:`~gl_cs.parse.vocabulary.FIELD_ALIASES`) are compiled into one regular
+expression, longest name first.  A name matches at the start of the text
+(after bullets, emoji, numbering) when a separator or the end follows it:
+``:``, `` - ``, ``/``, ``(``, ``|``, ``,``, ``&``, ``?`` ...  Case, punctuation
+and spacing between words, apostrophes and a trailing plural ``s`` are ignored.
+A text naming no field in front is read by the part in parentheses, brackets
+or after a slash (``Kundeninformationen (Customer Information)``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .model import FieldDef
+from .vocabulary import FIELD_ALIASES, SECTION_LABELS
+
+# leading decoration in front of a label: bullets, emoji, punctuation,
+# numbering ("1.", "2)", "(3)", "a)"), emoji short codes (":office:")
+_DECOR_RE = re.compile(
+    r"^(?::[a-z0-9_+-]{1,40}:|[\s\W_]+|\d{1,3}[.):](?=\s|$)|\(\d{1,3}\)|[A-Za-z][.)](?=\s))+"
+)
+_SEP_AFTER_NAME = (
+    r"(?:['\u2019]s)?(?:\s*$|\s*(?::|\uff1a|[\u2013\u2014]|/|\(|\[|\||,|;|&|\?|!|\.(?!\w))|\s+-(?:\s|$))"
+)
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+_JOIN = r"[\s\-_./'\u2019]*"
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def _pattern(name: str) -> tuple[int, str] | None:
+    words = [w.casefold() for w in _WORD_RE.findall(name or "")]
+    if not words:
+        return None
+    parts = [re.escape(w) for w in words]
+    last = words[-1]
+    # tolerate a plural "s" (or its absence) on the last word
+    parts[-1] = (re.escape(last[:-1]) if len(last) > 2 and last.endswith("s") else re.escape(last)) + "s?"
+    # CJK names are not followed by a word boundary
+    tail = "" if _CJK_RE.search(last) else r"(?!\w)"
+    return len(" ".join(words)), _JOIN.join(parts) + tail
+
+
+class Matcher:
+    """All names compiled into one regex (longest name first)."""
+
+    def __init__(self, fields: Sequence[FieldDef], *, builtin: bool = True):
+        names: list[tuple[int, str, str]] = []  # (length, pattern, key)
+        first_words: set[str] = set()
+        seen: set[str] = set()
+        for fd in fields:
+            extra = FIELD_ALIASES.get(fd.key, ()) if builtin else ()
+            for name in (fd.title, *fd.synonyms, *extra):
+                got = _pattern(name)
+                if not got or got[1] in seen:
+                    continue
+                seen.add(got[1])
+                names.append((got[0], got[1], fd.key))
+                words = [w.casefold() for w in _WORD_RE.findall(name)]
+                first_words.add(words[0])
+                if len(words) == 1:
+                    first_words.add(words[0] + "s")
+                    if words[0].endswith("s"):
+                        first_words.add(words[0][:-1])
+        names.sort(key=lambda n: -n[0])
+        self.line_cache: dict[tuple, object] = {}
+        self.keys = [key for _, _, key in names]
+        if names:
+            alternation = "|".join(f"(?P<n{i}>{pat})" for i, (_, pat, _) in enumerate(names))
+            self.regex: re.Pattern[str] | None = re.compile(
+                r"(?:" + alternation + r")(?=" + _SEP_AFTER_NAME + r")", re.IGNORECASE
+            )
+            # a name written inline after other text, followed by a colon
+            self.inline_regex: re.Pattern[str] | None = re.compile(
+                r"(?:[*_]{1,2})?(?:" + "|".join(pat for _, pat, _ in names) + r")(?:[*_]{1,2})?\s*[:\uff1a]",
+                re.IGNORECASE,
+            )
+        else:
+            self.regex = self.inline_regex = None
+        fw = sorted(first_words, key=len, reverse=True)
+        self.first_word_re = re.compile(
+            r"(?im)^[^\w\n]*(?:\d{1,3}[.):)][^\w\n]*)?(?:" + "|".join(re.escape(w) for w in fw) + r")(?!\w)"
+            if fw
+            else r"(?!x)x"
+        )
+        sec = [p for p in (_pattern(s) for s in SECTION_LABELS) if p]
+        self.section_re = re.compile(
+            r"(?:" + "|".join(p for _, p in sorted(sec, key=lambda x: -x[0])) + r")\s*[:\uff1a]", re.IGNORECASE
+        )
+
+    def match(self, text: str) -> tuple[str, str] | None:
+        """(key, rest-after-name) when ``text`` starts with a field name followed
+        by a separator or the end; else the same for the part of a bilingual
+        heading in parentheses / after a slash; else None."""
+        if self.regex is None or not text:
+            return None
+        body = text if text[:1].isalpha() else strip_decoration(text)
+        m = self.regex.match(body)
+        if m and m.lastgroup:
+            return self.keys[int(m.lastgroup[1:])], body[m.end():]
+        return self._bilingual(body)
+
+    def _bilingual(self, body: str) -> tuple[str, str] | None:
+        # "Kundeninformationen (Customer Information)", "Défis / Challenges"
+        for i, ch in enumerate(body[:80]):
+            if ch in "([/|":
+                inner = body[i + 1:].lstrip()
+                m = self.regex.match(inner) if self.regex else None
+                if m and m.lastgroup:
+                    rest = inner[m.end():]
+                    rest = re.sub(r"^\s*[)\]]", "", rest)
+                    return self.keys[int(m.lastgroup[1:])], rest
+                if ch in "([":
+                    return None  # only the first bracket is the translation
+        return None
+
+    def is_section_label(self, text: str) -> bool:
+        """``Notes:``, ``Next steps:`` ... : a label that names no field but starts a new part."""
+        body = text if text[:1].isalpha() else strip_decoration(text)
+        return bool(self.section_re.match(body))
+
+
+def strip_decoration(text: str) -> str:
+    return _DECOR_RE.sub("", text.strip(), count=1)
+
+
+def match_field_name(text: str, fields: Sequence[FieldDef]) -> str | None:
+    """Which field a heading/label text names, or None (see the module docstring)."""
+    hit = Matcher(fields).match(text or "")
+    return hit[0] if hit else None
+
+
+def content_after_colon(rest: str) -> str:
+    """Content written after the label in heading/strong text: after ':'."""
+    idx = rest.find(":")
+    if idx < 0:
+        idx = rest.find("\uff1a")
+    if idx < 0 or idx > 80:
+        return ""
+    return rest[idx + 1:].strip()
+
+
+_HAS_WORD_RE = re.compile(r"[^\W_]")
+_POSSESSIVE_RE = re.compile(r"^['\u2019]s\b")
+_DASH_SEP_RE = re.compile(r"^(?:-\s+|[\u2013\u2014]\s*)(.*)$", re.S)
+_PLAIN_CONT_RE = re.compile(r"^\s*(?:\([^()]*\)|/[^:]{0,40}|\[[^\]]*\])\s*[:.?]?\s*$")
+
+
+def plain_label(matcher: Matcher, text: str) -> tuple[str, str] | None:
+    """Plain ``Name: value`` / ``Name - value`` / ``Name`` line -> (key, value)."""
+    hit = matcher.match(text)
+    if not hit:
+        return None
+    key, rest = hit
+    r = rest.strip()
+    if not r or not _HAS_WORD_RE.search(r) and ":" not in r:
+        return key, ""
+    if r[0] in "'\u2019":
+        r = _POSSESSIVE_RE.sub("", r).strip()
+        if not r:
+            return key, ""
+    if r[0] in ":\uff1a":
+        return key, r[1:].strip()
+    m = _DASH_SEP_RE.match(r)
+    if m:
+        return key, m.group(1).strip()
+    if r[0] == "?":
+        return key, r[1:].strip()  # a question label: "What's in their way? Jenkins"
+    if r[0] in "(/[|&,":
+        idx = r.find(":")
+        if 0 <= idx <= 80:
+            return key, r[idx + 1:].strip()
+        if _PLAIN_CONT_RE.match(r):
+            return key, ""
+        if r[0] == "|":
+            return key, r[1:].strip()
+    return None
