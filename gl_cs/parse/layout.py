@@ -275,10 +275,12 @@ def split_inline_labels(matcher: Matcher, line: str) -> list[str]:
     rx = matcher.inline_regex
     if rx is None or line.count(":") + line.count("\uff1a") < 2 or len(line) > 4000:
         return [line]
-    if not rx.match(strip_lead(line)):
+    lead = len(line) - len(strip_lead(line))
+    first = rx.match(line, lead)
+    if not first:
         return [line]
     cuts = []
-    for m in _INLINE_SEP_RE.finditer(line):
+    for m in _INLINE_SEP_RE.finditer(line, first.end()):
         pos = m.end()
         if pos < len(line) and rx.match(line, pos) and not line[max(0, m.start() - 8):m.start()].endswith(("http", "https")):
             cuts.append((m.start(), pos))
