@@ -86,6 +86,8 @@ VALUE_COLUMNS = frozenset(
 
 _FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
 _ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# Jira / Confluence wiki headings pasted as they are: "h2. Customer Information"
+_JIRA_H_RE = re.compile(r"^ {0,3}h([1-6])\.[ \t]+(.*?)[ \t]*$")
 _SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _LIST_RE = re.compile(r"^([ \t]*)(?:[-*+\u2022]|\d{1,9}[.)])(?:[ \t]+(.*))?$")
 _QUOTE_RE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
@@ -106,9 +108,9 @@ _PIPE_SPLIT_RE = re.compile(r"(?<!\\)\|")
 _LABEL_TAIL_SEP_RE = re.compile(r"^(?::|\uff1a|-|\u2013|\u2014|\|)")
 _LABEL_TAIL_STRIP_RE = re.compile(r"^(?::|\uff1a|-|\u2013|\u2014|\|)+\s*")
 # separators between inline labels: " / ", " | ", "; ", ". ", " • ", " - ", two spaces, a tab
-_INLINE_SEP_RE = re.compile(r"(?:\s+[/|\u2022\u00b7\u2013\u2014-]\s+|[;.]\s+|,\s+|\s{2,}|\t)")
+_INLINE_SEP_RE = re.compile(r"(?:\s+[/|\u2022\u00b7\u2013\u2014-]\s+|[;.?]\s+|,\s+|\s{2,}|\t|\s+(?=[*_]))")
 # lines the reader must look at one by one (the rest is read in bulk)
-_INTERESTING_RE = re.compile(r"[ \t>]*(?:[#|/\[<*_+`~=\u2022]|-(?:\s|-|$)|\d{1,9}[.)](?:\s|$)|:)")
+_INTERESTING_RE = re.compile(r"[ \t>]*(?:[#|/\[<*_+`~=\u2022]|h[1-6]\.\s|-(?:\s|-|$)|\d{1,9}[.)](?:\s|$)|:)")
 _CLOSING_RE = re.compile(
     r"^[^\w]*(?:" + "|".join(re.escape(c) for c in sorted(CLOSING_LINES, key=len, reverse=True)) + r")"
     r"(?:[\s,!.:;)-]*$|\s*[,\u2013-]\s*(?:@?[\w.@-]+\s*){1,3}[!.]*$)",
@@ -273,7 +275,7 @@ def split_inline_labels(matcher: Matcher, line: str) -> list[str]:
     Only splits before a field name followed by a colon that comes after a
     separator, and only when the line itself starts with a field label."""
     rx = matcher.inline_regex
-    if rx is None or line.count(":") + line.count("\uff1a") < 2 or len(line) > 4000:
+    if rx is None or line.count(":") + line.count("\uff1a") + line.count("?") < 2 or len(line) > 4000:
         return [line]
     lead = len(line) - len(strip_lead(line))
     first = rx.match(line, lead)
@@ -370,10 +372,12 @@ def read_units(segment: str, matcher: Matcher) -> list[tuple[object, str]]:
         if not line.strip():
             continue
         h = _ATX_RE.match(line)
-        if h:
-            text = _inline(h.group(2) or "")[0][0].strip()
+        jira = None if h else _JIRA_H_RE.match(line)
+        if h or jira:
+            level = len(h.group(1)) if h else int(jira.group(1))  # type: ignore[union-attr]
+            text = _inline((h or jira).group(2) or "")[0][0].strip()  # type: ignore[union-attr]
             hit = matcher.match(text)
-            units.append((Heading(len(h.group(1)), text, hit[0] if hit else None,
+            units.append((Heading(level, text, hit[0] if hit else None,
                                   content_after_colon(hit[1]) if hit else ""), raw))
             continue
         if setext_next and not _LIST_RE.match(line) and "|" not in line:

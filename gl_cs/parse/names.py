@@ -75,7 +75,8 @@ class Matcher:
             )
             # a name written inline after other text, followed by a colon
             self.inline_regex: re.Pattern[str] | None = re.compile(
-                r"(?:[*_]{1,2})?(?:" + "|".join(pat for _, pat, _ in names) + r")(?:[*_]{1,2})?\s*[:\uff1a]",
+                r"(?:[*_]{1,2})?(?:" + "|".join(pat for _, pat, _ in names) + r")(?:[*_]{1,2})?"
+                r"\s*(?:[:\uff1a]|\?(?=\s))",
                 re.IGNORECASE,
             )
         else:
@@ -106,15 +107,20 @@ class Matcher:
     def _bilingual(self, body: str) -> tuple[str, str] | None:
         # "Kundeninformationen (Customer Information)", "Défis / Challenges"
         for i, ch in enumerate(body[:80]):
-            if ch in "([/|":
-                inner = body[i + 1:].lstrip()
-                m = self.regex.match(inner) if self.regex else None
-                if m and m.lastgroup:
-                    rest = inner[m.end():]
-                    rest = re.sub(r"^\s*[)\]]", "", rest)
-                    return self.keys[int(m.lastgroup[1:])], rest
-                if ch in "([":
-                    return None  # only the first bracket is the translation
+            if ch not in "([/|":
+                continue
+            if ch in "([":
+                close = body.find(")" if ch == "(" else "]", i + 1)
+                if close < 0:
+                    return None
+                inner, rest = body[i + 1:close].strip(), body[close + 1:]
+            else:
+                inner, rest = body[i + 1:].lstrip(), ""
+            m = self.regex.match(inner) if self.regex else None
+            if m and m.lastgroup:
+                return self.keys[int(m.lastgroup[1:])], (inner[m.end():] if ch in "/|" else rest)
+            if ch in "([":
+                return None  # only the first bracket holds the translation
         return None
 
     def is_section_label(self, text: str) -> bool:

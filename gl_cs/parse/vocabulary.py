@@ -109,6 +109,8 @@ NO_ANSWER: tuple[str, ...] = (
     "tbd", "tbc", "tba", "n/a", "na", "n.a", "none", "nil", "todo", "to do", "to be determined",
     "to be confirmed", "to be defined", "to be decided", "unknown", "not sure", "not known yet",
     "pending", "not yet", "later", "fill in", "enter here", "xxx", "xx", "x",
+    # GitHub issue forms write this under a field left empty
+    "no response", "_no response_",
     "noch offen", "offen", "unbekannt", "k.a", "k. a", "keine angabe", "folgt", "wird nachgereicht",
     "à définir", "a définir", "à confirmer", "à venir", "inconnu", "nd", "n.d",
     "por definir", "por confirmar", "a definir", "a confirmar", "pendiente", "desconocido", "por determinar",
