@@ -79,6 +79,8 @@ _DUR_AFTER = "|".join(sorted((re.escape(c) for c in DURATION_AFTER), key=len, re
 _DUR_BEFORE = re.compile(r"(?:^|\W)(?:" + "|".join(re.escape(c) for c in DURATION_BEFORE) + r")\.?\s*$", re.I)
 
 _REWRITE_RE = re.compile(
+    # a cheap first test: only a digit, 午, or a connector's first letter after a non-letter can start a match
+    r"(?:(?=[\d午])|(?<!\w)(?=[aàdofuvg@]))(?:"
     # 2026年11月27日(金) / 11月27日
     r"(?:(?P<cy>\d{4})\s*[年/]\s*)?(?P<cm>1[0-2]|0?[1-9])\s*月\s*(?P<cd>3[01]|[12]\d|0?[1-9])\s*日"
     r"(?:\s*[（(]?[月火水木金土日][曜]?[日]?[)）]?)?|"
@@ -96,9 +98,14 @@ _REWRITE_RE = re.compile(
     r"|(?<![\w.,/])(?P<dd>3[01]|[12]\d|0?[1-9])\.(?P<dm>1[0-2]|0?[1-9])\.(?![\d.]|\w)"
     # 26. November 2026 / 26 de noviembre de 2026 / le 26 nov.
     r"|(?<![\w.,/])(?P<fd>3[01]|[12]\d|0?[1-9])(?:\.|º|er|e)?\s*(?:de\s+)?(?P<fmon>" + _MON_ALT + r")(?!\w)\.?"
-    r"(?:,?\s*(?:de\s+)?(?P<fy>(?:19|20)\d{2})(?!\d))?",
+    r"(?:,?\s*(?:de\s+)?(?P<fy>(?:19|20)\d{2})(?!\d))?"
+    r")",
     re.IGNORECASE,
 )
+_FULLWIDTH_RE = re.compile("[\uff10-\uff1a]")
+#: the reader reads at most 100 dates (dates.MAX_DATES); rewriting stops after
+#: this many foreign shapes, which keeps a 100 KB calendar paste fast
+MAX_REWRITES = 400
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _QUICK_RE = re.compile(r"月|uhr|uur|時|\dh|\d\.\d{1,2}\.|\d\s*(?:de\s+)?[^\W\d_]{3}|a las|às|alle|ore|om|um", re.I)
 
@@ -128,7 +135,7 @@ class Rewritten:
 
 def rewrite(text: str) -> Rewritten:
     """Foreign dates/times -> the English shapes the reader knows, with a map back."""
-    if any("\uff10" <= ch <= "\uff1a" for ch in text):
+    if _FULLWIDTH_RE.search(text):
         text_fw = text.translate(_FULLWIDTH)  # same length: offsets unchanged
     else:
         text_fw = text
@@ -139,6 +146,8 @@ def rewrite(text: str) -> Rewritten:
     pos = 0
     new_len = 0
     for m in _REWRITE_RE.finditer(text_fw):
+        if len(pieces) >= MAX_REWRITES:
+            break
         repl = _replacement(m, text_fw)
         if repl is None:
             continue

@@ -861,10 +861,14 @@ def _pick_year(c: _Cand, time_text: str, today: date) -> datetime | None:
     months ago and eight months ahead (a request is about the coming months, or is
     stale), unless only another year matches the weekday written next to it."""
     options = []
+    base = _parse_date_time(c, time_text, 2000)  # read once, in a leap year (Feb 29 parses)
+    if base is None:
+        return None
     for year in range(today.year - 1, today.year + 9):
-        p = _parse_date_time(c, time_text, year)
-        if p is not None and (p.year == year or c.kind == "num"):
-            options.append(p)
+        try:
+            options.append(base.replace(year=year))
+        except ValueError:  # Feb 29 in a year that has none
+            continue
     if not options:
         return None
     window_start, window_end = today - timedelta(days=122), today + timedelta(days=243)
