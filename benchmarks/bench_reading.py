@@ -73,12 +73,16 @@ def baseline_reader(rev: str):
     pkg = tmp / "glcs_base"
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(pkg), rev], check=True)
     sys.path.insert(0, str(pkg))
-    for name in [m for m in sys.modules if m == "gl_cs" or m.startswith("gl_cs.")]:
+    ours = {m: mod for m, mod in sys.modules.items() if m == "gl_cs" or m.startswith("gl_cs.")}
+    for name in ours:
         del sys.modules[name]
     try:
         from gl_cs.parse.fields import FieldDef as BFieldDef, parse_request as bparse  # type: ignore
     finally:
         sys.path.remove(str(pkg))
+        for name in [m for m in sys.modules if m == "gl_cs" or m.startswith("gl_cs.")]:
+            del sys.modules[name]
+        sys.modules.update(ours)
     fields = [BFieldDef(f.key, f.title, tuple(f.synonyms)) for f in CONFIG.intake_fields]
 
     def read(desc, placeholders, policy, boxes):
@@ -130,6 +134,7 @@ def best_of(fn, runs: int = 7) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--baseline", help="also score the field reader of this git revision")
+    ap.add_argument("--libraries", action="store_true", help="weigh dateparser, rapidfuzz, Babel (installed by hand)")
     args = ap.parse_args()
     boxes = CONFIG.intake_template_checkboxes
     new = [(c.name, c.description, c.missing, CONFIG.intake_placeholders, c.policy, boxes) for c in CASES]
@@ -163,6 +168,125 @@ def main() -> None:
           f"a 100 KB Preferred Date Options field: dates {w_ms:.1f} ms")
     mb = (text * 11)[:1_000_000]
     print(f"1 MB description: fields {best_of(lambda: parse_request(mb, FIELDS, CONFIG.intake_placeholders), 3) * 1000:.0f} ms")
+    if args.libraries:
+        compare_libraries()
+
+
+# ---------------------------------------------------------------------------
+# --libraries: the well-kept libraries weighed against gl-cs's own readers
+# (pip install dateparser rapidfuzz babel; none is a dependency of gl-cs)
+
+NEAR_MISSES = {  # label as written -> field (None: names no field)
+    "Custmer Information": "customer_information", "Customer Infromation": "customer_information",
+    "Oportunity Details": "opportunity_details", "Opportunity Detials": "opportunity_details",
+    "Infrastucture": "infrastructure", "Chalenges": "challenges", "Outcomes": "outcome",
+    "Preffered Date Options": "preferred_date_options", "SA Taks": "sa_tasks",
+    "Notes": None, "Next steps": None, "Customer-facing": None, "Opportunity Size Estimate": None,
+    "Background": None, "Attendees": None, "Timeline": None, "Competition": None, "Contacts": None,
+    "Team": None, "Customer success manager": None, "Outcome of last call": None, "Infra costs": None,
+    "Date of last contact": None, "Challenger": None, "Task force": None, "Opportunities lost": None,
+}
+
+
+def compare_libraries() -> None:
+    from corpus.reading import DATES, SHORT_NAMES, TRANSLATED, UNREADABLE
+    from gl_cs.parse.names import Matcher
+
+    print("\n-- dates: gl-cs vs dateparser.search.search_dates on the corpus's date cases --")
+    import datetime as dt
+    import zoneinfo
+
+    cases = [(w, ev) for w, ev, _ in DATES.values()] + [(w, "unreadable") for w in UNREADABLE.values()]
+
+    def ours(text):
+        found = find_dates(text, now=NOW, default_tz=TEAM_TZ, day_first=False)
+        from corpus.model import event_of
+        return event_of(found)[0] if found else "unreadable"
+
+    def theirs(text):
+        from dateparser.search import search_dates
+        base = NOW.astimezone(zoneinfo.ZoneInfo(TEAM_TZ)).replace(tzinfo=None)
+        got = search_dates(text, languages=["en", "de", "fr", "es", "pt", "nl", "it", "ja"],
+                           settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "TIMEZONE": TEAM_TZ,
+                                     "RETURN_AS_TIMEZONE_AWARE": True})
+        if not got:
+            return "unreadable"
+        when = min(d for _, d in got)
+        if when.astimezone(dt.timezone.utc) < NOW - dt.timedelta(days=1):
+            return "passed"
+        return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+
+    for label, fn in (("gl-cs", ours), ("dateparser", theirs)):
+        right = 0
+        start = time.perf_counter()
+        for text, ev in cases:
+            try:
+                got = fn(text)
+            except Exception as exc:  # a library error is a wrong answer
+                got = f"error {exc.__class__.__name__}"
+            right += got == ev or (ev.endswith(" day") and got == ev[:-4])
+        ms = (time.perf_counter() - start) * 1000 / len(cases)
+        print(f"{label:<11} right {right}/{len(cases)}  {ms:.2f} ms per text")
+
+    print("\n-- field names: names table alone, + rapidfuzz fallback, rapidfuzz alone (WRatio) --")
+    from rapidfuzz import fuzz, process
+
+    written = {n: k for names in SHORT_NAMES.values() for k, n in names.items()}
+    written.update({n: k for names in TRANSLATED.values() for k, n in names.items()})
+    written.update(NEAR_MISSES)
+    matcher = Matcher(FIELDS)
+    all_names = {}
+    for f in FIELDS:
+        for n in (f.title, *f.synonyms):
+            all_names[n.casefold()] = f.key
+    from gl_cs.parse.vocabulary import FIELD_ALIASES
+
+    every_name = dict(all_names)
+    for key, aliases in FIELD_ALIASES.items():
+        for n in aliases:
+            every_name.setdefault(n.casefold(), key)
+    for cutoff in (85, 90, 92):
+        right = fp = 0
+        for text, key in written.items():
+            hit = matcher.match(text)  # the names table alone
+            got = hit[0] if hit else None
+            if got is None:  # rapidfuzz only where gl-cs's table finds nothing
+                best = process.extractOne(text.casefold(), list(every_name), scorer=fuzz.ratio, score_cutoff=cutoff)
+                got = every_name[best[0]] if best else None
+            right += got == key
+            fp += got is not None and got != key
+        print(f"gl-cs + rapidfuzz ratio>={cutoff} fallback: right {right}/{len(written)}, wrong field {fp}")
+    for cutoff in (None, 85, 90, 95):
+        right = fp = 0
+        start = time.perf_counter()
+        for text, key in written.items():
+            if cutoff is None:
+                hit = matcher.match_label(text)
+                got = hit[0] if hit else None
+            else:
+                best = process.extractOne(text.casefold(), list(all_names), scorer=fuzz.WRatio, score_cutoff=cutoff)
+                got = all_names[best[0]] if best else None
+            right += got == key
+            fp += got is not None and got != key
+        ms = (time.perf_counter() - start) * 1000 / len(written)
+        label = "gl-cs (adopted)" if cutoff is None else f"rapidfuzz>={cutoff}"
+        print(f"{label:<15} right {right}/{len(written)}, wrong field {fp}, {ms:.3f} ms per name")
+
+    print("\n-- month names: gl-cs's table vs Babel (CLDR) for de fr es pt nl it --")
+    from babel import Locale
+
+    from gl_cs.parse.date_words import MONTHS
+
+    cldr = set()
+    for loc in ("de", "fr", "es", "pt", "nl", "it"):
+        months = Locale.parse(loc).months
+        for ctx in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for name in months[ctx][width].values():
+                    cldr.add(name.casefold().rstrip("."))
+    ours_set = {m.casefold() for m in MONTHS}
+    print(f"CLDR names {len(cldr)}, in gl-cs's table {len(cldr & ours_set)}; "
+          f"missing: {sorted(cldr - ours_set)}")
 
 
 if __name__ == "__main__":

@@ -177,7 +177,7 @@ def _classify(matcher: Matcher, text: str, strong_text: str | None, after_strong
             line.quick_action = True
             return line
     if strong_text is not None:
-        hit = matcher.match(strong_text)
+        hit = matcher.match_label(strong_text)
         if hit:
             key, rest = hit
             inner = content_after_colon(rest)
@@ -216,7 +216,7 @@ def cell_row(matcher: Matcher, cells: list[str], *, header: bool, value_cols: li
     text = " | ".join(c for c in cells if c)
     line = Line(text=text, table_header=header)
     if cells:
-        hit = matcher.match(cells[0])
+        hit = matcher.match_label(cells[0])
         if hit:
             line.key, line.rank = hit[0], RANK_BOLD
             inner = content_after_colon(hit[1])
@@ -376,7 +376,7 @@ def read_units(segment: str, matcher: Matcher) -> list[tuple[object, str]]:
         if h or jira:
             level = len(h.group(1)) if h else int(jira.group(1))  # type: ignore[union-attr]
             text = _inline((h or jira).group(2) or "")[0][0].strip()  # type: ignore[union-attr]
-            hit = matcher.match(text)
+            hit = matcher.match_label(text)
             units.append((Heading(level, text, hit[0] if hit else None,
                                   content_after_colon(hit[1]) if hit else ""), raw))
             continue
@@ -384,7 +384,7 @@ def read_units(segment: str, matcher: Matcher) -> list[tuple[object, str]]:
             level = 1 if nxt.strip().startswith("=") else 2
             i += 1
             text = _inline(line)[0][0].strip()
-            hit = matcher.match(text)
+            hit = matcher.match_label(text)
             units.append((Heading(level, text, hit[0] if hit else None,
                                   content_after_colon(hit[1]) if hit else ""), raw + "\n" + nxt))
             continue

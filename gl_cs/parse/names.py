@@ -16,7 +16,12 @@ import re
 from typing import Sequence
 
 from .model import FieldDef
-from .vocabulary import FIELD_ALIASES, SECTION_LABELS
+from .vocabulary import FIELD_ALIASES, FUZZY_MIN_LENGTH, FUZZY_MIN_SCORE, SECTION_LABELS
+
+try:  # near-miss names ("Infrastucture", "Oportunity Details"); see README "Reading what AEs write"
+    from rapidfuzz import fuzz as _fuzz, process as _process
+except ImportError:  # pragma: no cover - a dependency; without it only exact names are read
+    _fuzz = _process = None
 
 # leading decoration in front of a label: bullets, emoji, punctuation,
 # numbering ("1.", "2)", "(3)", "a)"), emoji short codes (":office:")
@@ -66,6 +71,15 @@ class Matcher:
                     if words[0].endswith("s"):
                         first_words.add(words[0][:-1])
         names.sort(key=lambda n: -n[0])
+        #: casefolded name -> key, for near misses (names of FUZZY_MIN_LENGTH letters or more)
+        self.fuzzy_names: dict[str, str] = {}
+        for fd in fields:
+            for name in (fd.title, *fd.synonyms, *(FIELD_ALIASES.get(fd.key, ()) if builtin else ())):
+                folded = " ".join(_WORD_RE.findall(name.casefold()))
+                if len(folded) >= FUZZY_MIN_LENGTH:
+                    self.fuzzy_names.setdefault(folded, fd.key)
+        self._fuzzy_list = list(self.fuzzy_names)
+        self.fuzzy_cache: dict[str, tuple[str, str] | None] = {}
         self.line_cache: dict[tuple, object] = {}
         self.keys = [key for _, _, key in names]
         if names:
@@ -103,6 +117,33 @@ class Matcher:
         if m and m.lastgroup:
             return self.keys[int(m.lastgroup[1:])], body[m.end():]
         return self._bilingual(body)
+
+    def match_label(self, text: str) -> tuple[str, str] | None:
+        """:meth:`match` for a heading, a bold label or a table's first cell, where the
+        whole text is a label: a near miss of a name (one or two letters off, e.g.
+        ``Infrastucture``) also counts."""
+        hit = self.match(text)
+        if hit or _process is None or not text or len(text) > 120:
+            return hit
+        got = self.fuzzy_cache.get(text)
+        if got is None and text not in self.fuzzy_cache:
+            got = self.fuzzy_cache[text] = self._near_miss(text)
+        return got
+
+    def _near_miss(self, text: str) -> tuple[str, str] | None:
+        body = strip_decoration(text)
+        cut = len(body)
+        for sep in (":", "\uff1a", " - ", " (", "?"):
+            i = body.find(sep)
+            if 0 < i < cut:
+                cut = i
+        label = " ".join(_WORD_RE.findall(body[:cut].casefold()))
+        if len(label) < FUZZY_MIN_LENGTH or len(label) > 40:
+            return None
+        best = _process.extractOne(label, self._fuzzy_list, scorer=_fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
+        if not best:
+            return None
+        return self.fuzzy_names[best[0]], body[cut:]
 
     def _bilingual(self, body: str) -> tuple[str, str] | None:
         # "Kundeninformationen (Customer Information)", "Défis / Challenges"

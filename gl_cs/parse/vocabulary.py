@@ -68,6 +68,14 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: A heading, bold label or table cell whose whole label is a near miss of a
+#: name (rapidfuzz ``ratio`` at least this, over names at least this long) names
+#: that field: ``Infrastucture``, ``Oportunity Details``.  92 keeps
+#: ``Challenger`` (90 against "challenges") out.  Plain ``Name: value`` lines
+#: need the exact name: in running text a near miss is more often another word.
+FUZZY_MIN_SCORE = 92
+FUZZY_MIN_LENGTH = 6
+
 #: A heading or label naming no field, in another language first and the field
 #: in parentheses/brackets or after a slash, is read by the part that names a
 #: field: ``Kundeninformationen (Customer Information)``.

@@ -129,6 +129,24 @@ case("bilingual_unknown_language_in_front",
      headings(V, {CI: "Asiakastiedot (Customer Information)", OU: "Tulos / Outcome"}),
      kind="bilingual headings")
 
+TYPOS = {
+    "custmer_information": {CI: "Custmer Information"},
+    "customer_infromation": {CI: "Customer Infromation"},
+    "preffered_date_options": {PD: "Preffered Date Options"},
+    "oportunity_details": {OD: "Oportunity Details"},
+    "opportunity_detials": {OD: "Opportunity Detials"},
+    "chalenges": {CH: "Chalenges"},
+    "infrastucture": {IN: "Infrastucture"},
+}
+for _n, _names in TYPOS.items():
+    case(f"typo_{_n}_heading", headings(V, _names), kind="near-miss names (rapidfuzz)")
+    case(f"typo_{_n}_bold", labels(V, _names, fmt="**{n}:** {v}"), kind="near-miss names (rapidfuzz)")
+case("typo_challenger_is_not_challenges",
+     headings({k: v for k, v in V.items() if k != CH}) + "## Challenger\nThe incumbent is Jenkins\n", {CH},
+     kind="near-miss names (rapidfuzz)")
+case("typo_in_a_plain_label_is_not_read", labels(V, {IN: "Infrastucture"}), {IN},
+     kind="near-miss names (rapidfuzz)")
+
 # ---------------------------------------------------------------------------
 # labels inline in running text
 
