@@ -1093,3 +1093,16 @@ def test_only_the_templates_own_unticked_options_are_leftovers(tasks, missing):
     # without a list of template options every unticked box is a leftover
     strict = parse_request(desc, FIELDS, PLACEHOLDERS)
     assert (SA in strict.missing) is ("[x]" not in tasks)
+
+
+def test_a_bug_in_the_reader_raises_instead_of_reporting_everything_missing(monkeypatch):
+    """Issue 7: a reader bug must cost one issue in the sync report, never a comment
+    asking an AE for all seven fields she wrote."""
+    import gl_cs.parse.fields as fields_module
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(fields_module, "units_for", broken)
+    with pytest.raises(fields_module.FieldReadError, match="KeyError"):
+        parse_request(FULL_H2, FIELDS, PLACEHOLDERS)

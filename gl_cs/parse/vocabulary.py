@@ -119,10 +119,10 @@ NO_ANSWER: tuple[str, ...] = (
     "pending", "not yet", "later", "fill in", "enter here", "xxx", "xx", "x",
     # GitHub issue forms write this under a field left empty
     "no response", "_no response_",
-    "noch offen", "offen", "unbekannt", "k.a", "k. a", "keine angabe", "folgt", "wird nachgereicht",
-    "à définir", "a définir", "à confirmer", "à venir", "inconnu", "nd", "n.d",
+    "noch offen", "offen", "unbekannt", "k.a", "k. a", "keine angabe",
+    "à définir", "a définir", "à confirmer", "inconnu", "nd", "n.d",
     "por definir", "por confirmar", "a definir", "a confirmar", "pendiente", "desconocido", "por determinar",
-    "em aberto", "nvt", "n.v.t", "nog niet bekend", "volgt", "onbekend",
+    "em aberto", "nvt", "n.v.t", "nog niet bekend", "onbekend",
     "da definire", "da confermare", "sconosciuto",
     "未定", "調整中", "確認中", "未確認",
 )
