@@ -21,7 +21,7 @@ from __future__ import annotations
 #: table cell or a ``Name:`` line, never inside a sentence.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "customer_information": (
-        "Cust info", "Cust", "Customer details", "Customer name", "Client", "Client info", "Company",
+        "Cust info", "Customer details", "Customer name", "Client", "Client info", "Company",
         "Account info", "Account name", "Who is the customer",
         "Kundeninformationen", "Kundeninformation", "Kunde", "Informations client", "Informations sur le client",
         "Información del cliente", "Informacion del cliente", "Cliente", "Informações do cliente",
@@ -84,7 +84,7 @@ BILINGUAL_OPENERS = "([/|"
 #: Labels that are not a field but begin a new part of the text: a field opened
 #: by a label (not a heading) ends where one of these is written as a label.
 SECTION_LABELS: tuple[str, ...] = (
-    "Notes", "Note", "Additional notes", "Additional info", "Additional information", "Other", "Other info",
+    "Notes", "Note", "Additional notes", "Additional info", "Additional information",
     "Links", "Resources", "Attendees", "Participants", "Contacts", "Next steps", "Background", "Context",
     "FYI", "PS", "P.S", "Related", "Related issues", "Internal notes", "Anmerkungen", "Notizen", "Remarques",
     "Notas", "Opmerkingen", "Note aggiuntive", "備考",
@@ -95,7 +95,7 @@ SECTION_LABELS: tuple[str, ...] = (
 #: the signature.
 CLOSING_LINES: tuple[str, ...] = (
     "thanks", "thank you", "thx", "many thanks", "thanks in advance", "cheers", "best", "best regards",
-    "kind regards", "regards", "br", "tia", "danke", "vielen dank", "viele grüße", "mit freundlichen grüßen", "lg",
+    "kind regards", "regards", "danke", "vielen dank", "viele grüße", "mit freundlichen grüßen",
     "merci", "cordialement", "gracias", "saludos", "obrigado", "obrigada", "abraços", "bedankt",
     "groeten", "grazie", "cordiali saluti", "よろしくお願いします", "よろしくお願いいたします",
 )
