@@ -1058,6 +1058,7 @@ def _long_description(seed: int, size: int = 100_000) -> str:
         pytest.param("## Outcome\n" + "<!-- " * 20_000, id="unterminated-comments"),
         pytest.param("## Outcome\n```\n" + "x = 1\n" * 16_000, id="unterminated-fence"),
         pytest.param("| a " * 25_000 + "\n|" + "---|" * 25_000 + "\n", id="wide-table"),
+        pytest.param(_long_description(3, 1_000_000), id="one-megabyte"),
     ],
 )
 def test_100kb_is_read(description):

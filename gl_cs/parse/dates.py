@@ -98,7 +98,6 @@ keeps long texts fast.  ``find_dates`` never raises on odd text; it raises
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo

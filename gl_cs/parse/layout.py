@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .names import Matcher, content_after_colon, plain_label
+from .names import Matcher, content_after_colon, first_word, first_words_of, plain_label
 from .normalise import unescape
 from .vocabulary import CHATTY_LINES, CLOSING_LINES
 
@@ -121,6 +121,7 @@ _CHATTY_RE = re.compile(
     re.IGNORECASE,
 )
 _BULK_MIN_LINES = 64
+_ENDER_FIRST = first_words_of(CLOSING_LINES + CHATTY_LINES)
 
 
 @dataclass
@@ -204,6 +205,11 @@ def _classify(matcher: Matcher, text: str, strong_text: str | None, after_strong
 
 
 def ender(matcher: Matcher, text: str) -> str | None:
+    fw = first_word(text.lstrip(" \t*_>-#([\"'"))
+    if not fw:
+        return None
+    if fw not in _ENDER_FIRST and fw not in matcher.section_first:
+        return None
     if matcher.is_section_label(text):
         return "section"
     if len(text) < 200 and (_CLOSING_RE.match(text) or _CHATTY_RE.match(text)):
@@ -275,7 +281,9 @@ def split_inline_labels(matcher: Matcher, line: str) -> list[str]:
     Only splits before a field name followed by a colon that comes after a
     separator, and only when the line itself starts with a field label."""
     rx = matcher.inline_regex
-    if rx is None or line.count(":") + line.count("\uff1a") + line.count("?") < 2 or len(line) > 4000:
+    if rx is None or (":" not in line and "?" not in line and "\uff1a" not in line):
+        return [line]
+    if line.count(":") + line.count("\uff1a") + line.count("?") < 2 or len(line) > 4000:
         return [line]
     lead = len(line) - len(strip_lead(line))
     first = rx.match(line, lead)
@@ -328,7 +336,7 @@ def read_units(segment: str, matcher: Matcher) -> list[tuple[object, str]]:
     run: list[str] = []
     raw_run: list[str] = []
     interesting = _INTERESTING_RE.match
-    candidate = matcher.first_word_re.match
+    candidate = matcher.could_name
     cols = _Columns()
     prev_table_row = False
 
@@ -368,7 +376,7 @@ def read_units(segment: str, matcher: Matcher) -> list[tuple[object, str]]:
         if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
             fence = (m.group(1)[0], len(m.group(1)))
             continue
-        line = _QUOTE_RE.sub("", raw)
+        line = _QUOTE_RE.sub("", raw) if ">" in raw else raw
         if not line.strip():
             continue
         h = _ATX_RE.match(line)

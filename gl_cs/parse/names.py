@@ -34,6 +34,19 @@ _SEP_AFTER_NAME = (
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _JOIN = r"[\s\-_./'\u2019]*"
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_FIRST_WORD_RE = re.compile(r"[^\W_]+")
+_BRACKET_RE = re.compile(r"[(\[/|]")
+_LEAD_RE = re.compile(r"[^\w\n]*(?:\d{1,3}[.):)][^\w\n]*)?")
+
+
+def first_word(text: str) -> str:
+    """The first word of a text, casefolded ('' when it starts with no letter or digit)."""
+    m = _FIRST_WORD_RE.match(text)
+    return m.group(0).casefold() if m else ""
+
+
+def first_words_of(names) -> frozenset[str]:
+    return frozenset(first_word(" ".join(_WORD_RE.findall(n))) for n in names if _WORD_RE.search(n))
 
 
 def _pattern(name: str) -> tuple[int, str] | None:
@@ -95,6 +108,8 @@ class Matcher:
             )
         else:
             self.regex = self.inline_regex = None
+        # a cheap first test before the big regex: the text's first word must be a name's
+        self.first_word_set = frozenset(w.casefold() for w in first_words)
         fw = sorted(first_words, key=len, reverse=True)
         self.first_word_re = re.compile(
             r"(?im)^[^\w\n]*(?:\d{1,3}[.):)][^\w\n]*)?(?:" + "|".join(re.escape(w) for w in fw) + r")(?!\w)"
@@ -102,9 +117,16 @@ class Matcher:
             else r"(?!x)x"
         )
         sec = [p for p in (_pattern(s) for s in SECTION_LABELS) if p]
+        self.section_first = first_words_of(SECTION_LABELS)
         self.section_re = re.compile(
             r"(?:" + "|".join(p for _, p in sorted(sec, key=lambda x: -x[0])) + r")\s*[:\uff1a]", re.IGNORECASE
         )
+
+    def could_name(self, line: str) -> bool:
+        """Cheap test: may this raw line start with a field name (after bullets, quotes,
+        emoji, numbering)?"""
+        m = _LEAD_RE.match(line)
+        return first_word(line[m.end():] if m else line) in self.first_word_set
 
     def match(self, text: str) -> tuple[str, str] | None:
         """(key, rest-after-name) when ``text`` starts with a field name followed
@@ -113,10 +135,11 @@ class Matcher:
         if self.regex is None or not text:
             return None
         body = text if text[:1].isalpha() else strip_decoration(text)
-        m = self.regex.match(body)
-        if m and m.lastgroup:
-            return self.keys[int(m.lastgroup[1:])], body[m.end():]
-        return self._bilingual(body)
+        if first_word(body) in self.first_word_set:
+            m = self.regex.match(body)
+            if m and m.lastgroup:
+                return self.keys[int(m.lastgroup[1:])], body[m.end():]
+        return self._bilingual(body) if _BRACKET_RE.search(body, 0, 80) else None
 
     def match_label(self, text: str) -> tuple[str, str] | None:
         """:meth:`match` for a heading, a bold label or a table's first cell, where the
@@ -147,27 +170,29 @@ class Matcher:
 
     def _bilingual(self, body: str) -> tuple[str, str] | None:
         # "Kundeninformationen (Customer Information)", "Défis / Challenges"
-        for i, ch in enumerate(body[:80]):
-            if ch not in "([/|":
-                continue
-            if ch in "([":
-                close = body.find(")" if ch == "(" else "]", i + 1)
-                if close < 0:
-                    return None
-                inner, rest = body[i + 1:close].strip(), body[close + 1:]
-            else:
-                inner, rest = body[i + 1:].lstrip(), ""
-            m = self.regex.match(inner) if self.regex else None
-            if m and m.lastgroup:
-                return self.keys[int(m.lastgroup[1:])], (inner[m.end():] if ch in "/|" else rest)
-            if ch in "([":
-                return None  # only the first bracket holds the translation
+        b = _BRACKET_RE.search(body, 0, 80)
+        if not b:
+            return None
+        i, ch = b.start(), b.group(0)
+        if ch in "([":
+            close = body.find(")" if ch == "(" else "]", i + 1)
+            if close < 0:
+                return None
+            inner, rest = body[i + 1:close].strip(), body[close + 1:]
+        else:
+            inner, rest = body[i + 1:].lstrip(), ""
+        inner = inner if inner[:1].isalpha() else strip_decoration(inner)
+        if first_word(inner) not in self.first_word_set or self.regex is None:
+            return None
+        m = self.regex.match(inner)
+        if m and m.lastgroup:
+            return self.keys[int(m.lastgroup[1:])], (inner[m.end():] if ch in "/|" else rest)
         return None
 
     def is_section_label(self, text: str) -> bool:
         """``Notes:``, ``Next steps:`` ... : a label that names no field but starts a new part."""
         body = text if text[:1].isalpha() else strip_decoration(text)
-        return bool(self.section_re.match(body))
+        return first_word(body) in self.section_first and bool(self.section_re.match(body))
 
 
 def strip_decoration(text: str) -> str:
