@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 #: month names and abbreviations in the team's languages -> English abbreviation
 MONTHS: dict[str, str] = {}
@@ -78,36 +79,49 @@ _PM_ALT = "|".join(sorted((re.escape(c) for c in AFTERNOON), key=len, reverse=Tr
 _DUR_AFTER = "|".join(sorted((re.escape(c) for c in DURATION_AFTER), key=len, reverse=True))
 _DUR_BEFORE = re.compile(r"(?:^|\W)(?:" + "|".join(re.escape(c) for c in DURATION_BEFORE) + r")\.?\s*$", re.I)
 
-_REWRITE_RE = re.compile(
-    # a cheap first test: only a digit, 午, or a connector's first letter after a non-letter can start a match
-    r"(?:(?=[\d午])|(?<!\w)(?=[aàdofuvg@]))(?:"
+#: One pattern per shape, with a cheap gate: a shape's pattern joins the scan only
+#: when its gate is found in the text, so a 100 KB text of English dates is not
+#: scanned for "Uhr" at every digit.
+_SHAPES: tuple[tuple[str, str, str], ...] = (
     # 2026年11月27日(金) / 11月27日
-    r"(?:(?P<cy>\d{4})\s*[年/]\s*)?(?P<cm>1[0-2]|0?[1-9])\s*月\s*(?P<cd>3[01]|[12]\d|0?[1-9])\s*日"
-    r"(?:\s*[（(]?[月火水木金土日][曜]?[日]?[)）]?)?|"
+    ("cjk_date", r"月",
+     r"(?:(?P<cy>\d{4})\s*[年/]\s*)?(?P<cm>1[0-2]|0?[1-9])\s*月\s*(?P<cd>3[01]|[12]\d|0?[1-9])\s*日"
+     r"(?:\s*[（(]?[月火水木金土日][曜]?[日]?[)）]?)?"),
     # 9 Uhr / 9.30 Uhr / 15 Uhr 30 / 10 uur / 10.00 uur (with an optional connector)
-    r"(?P<uc>(?:" + _CONN_ALT + r")\s+)?(?P<uh>[01]?\d|2[0-3])(?:[:.](?P<um>[0-5]\d))?\s*(?:Uhr|uur)(?!\w)(?:\s+(?P<um2>[0-5]\d)(?!\d))?"
+    ("uhr", r"(?i)uhr|uur",
+     r"(?P<uc>(?<!\w)(?:" + _CONN_ALT + r")\s+)?(?P<uh>[01]?\d|2[0-3])(?:[:.](?P<um>[0-5]\d))?\s*(?:Uhr|uur)(?!\w)"
+     r"(?:\s+(?P<um2>[0-5]\d)(?!\d))?"),
     # 15時 / 15時30分 / 午後3時半
-    r"|(?P<jap>午前|午後)?(?P<jh>[01]?\d|2[0-3])\s*時(?:\s*(?P<jm>[0-5]?\d)\s*分|(?P<jhalf>半))?"
+    ("ji", r"時", r"(?P<jap>午前|午後)?(?P<jh>[01]?\d|2[0-3])\s*時(?:\s*(?P<jm>[0-5]?\d)\s*分|(?P<jhalf>半))?"),
     # 17h / 17h30 / 10hs / à 17h (a duration is not read)
-    r"|(?P<hc>(?:" + _CONN_ALT + r")\s+)?(?<![\w:.])(?P<hh>[01]?\d|2[0-3])\s?h(?:rs?|s)?(?P<hm>[0-5]\d)?(?![\w])"
-    r"(?!\s*(?:" + _DUR_AFTER + r")(?!\w))"
+    ("h", r"(?i)\d\s?h",
+     r"(?P<hc>(?<!\w)(?:" + _CONN_ALT + r")\s+)?(?<![\w:.])(?P<hh>[01]?\d|2[0-3])\s?h(?:rs?|s)?(?P<hm>[0-5]\d)?(?![\w])"
+     r"(?!\s*(?:" + _DUR_AFTER + r")(?!\w))"),
     # a las 10 / às 10:30 / alle 10 / om 10 (+ de la tarde)
-    r"|(?P<bc>(?<!\w)(?:" + _BARE_ALT + r"))\s+(?P<bh>[01]?\d|2[0-3])(?:[:.](?P<bm>[0-5]\d))?(?![\d:.\w])"
-    r"(?P<bpm>\s+(?:" + _PM_ALT + r"))?"
+    ("bare", r"(?i)(?<!\w)(?:" + _BARE_ALT + r")\s+\d",
+     r"(?P<bc>(?<!\w)(?:" + _BARE_ALT + r"))\s+(?P<bh>[01]?\d|2[0-3])(?:[:.](?P<bm>[0-5]\d))?(?![\d:.\w])"
+     r"(?P<bpm>\s+(?:" + _PM_ALT + r"))?"),
     # 26.11. (no year): day first
-    r"|(?<![\w.,/])(?P<dd>3[01]|[12]\d|0?[1-9])\.(?P<dm>1[0-2]|0?[1-9])\.(?![\d.]|\w)"
+    ("dotted", r"\d\.\d{1,2}\.(?!\d)",
+     r"(?<![\w.,/])(?P<dd>3[01]|[12]\d|0?[1-9])\.(?P<dm>1[0-2]|0?[1-9])\.(?![\d.]|\w)"),
     # 26. November 2026 / 26 de noviembre de 2026 / le 26 nov.
-    r"|(?<![\w.,/])(?P<fd>3[01]|[12]\d|0?[1-9])(?:\.|º|er|e)?\s*(?:de\s+)?(?P<fmon>" + _MON_ALT + r")(?!\w)\.?"
-    r"(?:,?\s*(?:de\s+)?(?P<fy>(?:19|20)\d{2})(?!\d))?"
-    r")",
-    re.IGNORECASE,
+    ("month", r"(?i)\d(?:\.|º|er|e)?\s*(?:de\s+)?(?:" + _MON_ALT + r")(?!\w)",
+     r"(?<![\w.,/])(?P<fd>3[01]|[12]\d|0?[1-9])(?:\.|º|er|e)?\s*(?:de\s+)?(?P<fmon>" + _MON_ALT + r")(?!\w)\.?"
+     r"(?:,?\s*(?:de\s+)?(?P<fy>(?:19|20)\d{2})(?!\d))?"),
 )
+_GATES = tuple((name, re.compile(gate)) for name, gate, _ in _SHAPES)
+
+
+@lru_cache(maxsize=64)
+def _scanner(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(p for n, _, p in _SHAPES if n in names), re.IGNORECASE)
+
+
 _FULLWIDTH_RE = re.compile("[\uff10-\uff1a]")
 #: the reader reads at most 100 dates (dates.MAX_DATES); rewriting stops after
 #: this many foreign shapes, which keeps a 100 KB calendar paste fast
 MAX_REWRITES = 400
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_QUICK_RE = re.compile(r"月|uhr|uur|時|\dh|\d\.\d{1,2}\.|\d\s*(?:de\s+)?[^\W\d_]{3}|a las|às|alle|ore|om|um", re.I)
 
 
 class Rewritten:
@@ -139,13 +153,14 @@ def rewrite(text: str) -> Rewritten:
         text_fw = text.translate(_FULLWIDTH)  # same length: offsets unchanged
     else:
         text_fw = text
-    if not _QUICK_RE.search(text_fw):
+    present = tuple(name for name, gate in _GATES if gate.search(text_fw))
+    if not present:
         return Rewritten(text, text_fw, [])
     out: list[str] = []
     pieces: list[tuple[int, int, int, int]] = []
     pos = 0
     new_len = 0
-    for m in _REWRITE_RE.finditer(text_fw):
+    for m in _scanner(present).finditer(text_fw):
         if len(pieces) >= MAX_REWRITES:
             break
         repl = _replacement(m, text_fw)
@@ -163,7 +178,7 @@ def rewrite(text: str) -> Rewritten:
 
 
 def _replacement(m: re.Match[str], text: str) -> str | None:
-    g = m.group
+    g = m.groupdict().get  # the scanner holds only the shapes present in the text
     if g("cm") is not None:
         month, day = int(g("cm")), int(g("cd"))
         return f" {g('cy')}-{month:02d}-{day:02d} " if g("cy") else f" {_EN_MONTHS[month - 1]} {day} "
