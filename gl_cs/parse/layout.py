@@ -117,7 +117,8 @@ _CLOSING_RE = re.compile(
     re.IGNORECASE,
 )
 _CHATTY_RE = re.compile(
-    r"^[^\w]*(?:" + "|".join(re.escape(c) for c in sorted(CHATTY_LINES, key=len, reverse=True)) + r")(?!\w)",
+    r"^[^\w]*(?:" + "|".join(re.escape(c) + (r"(?!\w)" if c[-1].isalnum() else "")
+                             for c in sorted(CHATTY_LINES, key=len, reverse=True)) + r")",
     re.IGNORECASE,
 )
 _BULK_MIN_LINES = 64

@@ -31,7 +31,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "preferred_date_options": (
         "Pref dates", "Pref date options", "Dates", "Date and time", "Timing", "Availability",
         "Proposed times", "Time slots", "Meeting time", "When works",
-        "Bevorzugte Termine", "Terminvorschläge", "Termine", "Dates proposées", "Dates souhaitées",
+        "Bevorzugte Termine", "Terminvorschläge", "Terminvorschlag", "Termine", "Termin", "Datum", "Dates proposées", "Dates souhaitées",
         "Créneaux", "Fechas preferidas", "Fechas propuestas", "Opciones de fecha", "Datas preferidas",
         "Opções de data", "Voorkeursdata", "Voorkeursdatums", "Date preferite", "Date proposte", "希望日時", "候補日",
     ),
@@ -103,7 +103,7 @@ CLOSING_LINES: tuple[str, ...] = (
 #: Chatty lines: a field's content ends before a line starting with one of these.
 CHATTY_LINES: tuple[str, ...] = (
     "let me know", "please let me know", "feel free to", "ping me", "reach out to me", "lmk",
-    "any questions", "sag bescheid", "n'hésitez pas", "no dudes en", "qualquer dúvida", "laat maar weten",
+    "any questions", "cc @", "cc: @", "fyi @", "sag bescheid", "n'hésitez pas", "no dudes en", "qualquer dúvida", "laat maar weten",
     "fammi sapere",
 )
 

@@ -428,3 +428,29 @@ case("hurried_everything_missing_but_customer", "Customer: Acme\n\nDetails to fo
      {PD, OD, OU, CH, IN, SA}, None, kind="hurried")
 case("hurried_no_template_at_all", "Can an SA join a call with Acme next week? Thanks!\n", ALL, None,
      kind="hurried")
+
+
+# ---------------------------------------------------------------------------
+# whole requests as they arrive (e-mail forwards, issue forms, emoji labels, tables)
+
+REAL = {}
+REAL['real_globex_bold_labels_sfdc_link_and_cc'] = 'Hi team! Need an SA for Globex.\n\n**Customer Information**\nGlobex Inc. ~500 engineers, currently on GitHub Enterprise\n**Preferred Date Options**\n- Option A: Wed 12/2 @ 11am ET\n- Option B: Thu 12/3 @ 2pm ET\n**Opportunity Details**\n[SFDC](https://gitlab.my.salesforce.com/006xx)\n**Outcome**\nWin the eval vs GitHub\n**Challenges**\n- Security team wants SAST/DAST parity\n- Budget freeze until Jan\n**Infrastructure**\nAWS, GHE 3.9, Jenkins\n**SA Tasks**\n- [x] Demo\n- [ ] Technical deep-dive\n\ncc @ana.sa\n'
+case('real_globex_bold_labels_sfdc_link_and_cc', REAL['real_globex_bold_labels_sfdc_link_and_cc'], {OD}, '2026-12-02T16:00Z', 'ask', unsure={OD}, kind="real-world shapes")
+REAL['real_initech_issue_form_dates_no_response'] = '### Customer Information\n\nInitech (FinServ), 2k devs\n\n### Preferred Date Options\n\n_No response_\n\n### Opportunity Details\n\n$1.2M TCV, 3 yrs\n\n### Outcome\n\nStandardize on GitLab Ultimate\n\n### Challenges\n\nCompliance (SOX), air-gapped builds\n\n### Infrastructure\n\nOn-prem, OpenShift 4.12\n\n### SA Tasks\n\nArchitecture review\n'
+case('real_initech_issue_form_dates_no_response', REAL['real_initech_issue_form_dates_no_response'], {PD}, None, 'ask', unsure=NONE, kind="real-world shapes")
+REAL['real_umbrella_see_above_and_asap'] = 'Customer Information: Umbrella Corp\nPreferred Date Options: ASAP, ideally this week\nOpportunity Details: upsell to Ultimate (~$300k)\nOutcome: security dashboard adoption\nChallenges: see above\nInfrastructure: GitLab.com SaaS\nSA Tasks: Demo of security dashboards\n'
+case('real_umbrella_see_above_and_asap', REAL['real_umbrella_see_above_and_asap'], {CH}, 'unreadable', 'ask+unreadable', unsure={CH}, kind="real-world shapes")
+REAL['real_hooli_tbd_waiting_for_quote'] = '## Customer Information\nHooli — 800 devs. Champion: Gavin B.\n\n## Preferred Date Options\nMon 11/30 9am PT / Tue 12/1 9am PT\n(all times Pacific)\n\n## Opportunity Details\nTBD (waiting for the renewal quote)\n\n## Outcome\nMove off Bamboo\n\n## Challenges\nMonorepo (40 GB), slow clones\n\n## Infrastructure\nBamboo, Bitbucket DC, Nexus\n\n## SA Tasks\nMonorepo best practices session\n'
+case('real_hooli_tbd_waiting_for_quote', REAL['real_hooli_tbd_waiting_for_quote'], {OD}, '2026-11-30T17:00Z', 'ask', unsure=NONE, kind="real-world shapes")
+REAL['real_muster_german_plain_labels'] = 'Kunde: Muster GmbH\nTermin: 01.12.2026, 10:00 Uhr\nOpportunity: 80k EUR\nZiel: Migration von Jenkins\nHerausforderungen: keine DevOps-Erfahrung\nInfrastruktur: Azure, Jenkins\nAufgaben: Workshop\n'
+case('real_muster_german_plain_labels', REAL['real_muster_german_plain_labels'], NONE, '2026-12-01T18:00Z', 'complete', unsure=NONE, kind="real-world shapes")
+REAL['real_vandelay_forwarded_email_headers'] = '---------- Forwarded message ---------\nFrom: Jim AE <jim@example.com>\nSent: Monday, November 23, 2026 9:14 AM\nSubject: SA request - Vandelay\n\nCustomer Information: Vandelay Industries, 150 devs\nPreferred Date Options: Fri Nov 27, 1pm ET\nOpportunity Details: new logo, ~$90k\nOutcome: replace GitHub + CircleCI\nChallenges: CircleCI costs\nInfrastructure: GCP, GKE\nSA Tasks: demo + pricing call support\n'
+case('real_vandelay_forwarded_email_headers', REAL['real_vandelay_forwarded_email_headers'], NONE, '2026-11-27T18:00Z', 'complete', unsure=NONE, kind="real-world shapes")
+REAL['real_stark_emoji_labels'] = '🏢 Customer: Stark Industries (defense, 3k devs)\n📅 Dates: 11/24 4pm PT or 11/25 9am PT\n💰 Opp: $2M\n🎯 Outcome: FedRAMP-ready DevSecOps\n🧱 Challenges: air-gapped, ITAR\n🖥️ Infra: on-prem k8s, Harbor\n🙋 SA ask: architecture workshop\n'
+case('real_stark_emoji_labels', REAL['real_stark_emoji_labels'], NONE, '2026-11-25T00:00Z', 'complete', unsure=NONE, kind="real-world shapes")
+REAL['real_french_numbered_space_colon'] = '1) Client : Société Générale des Eaux, 400 développeurs\n2) Dates souhaitées : jeudi 26 novembre à 14h (heure de Paris)\n3) Opportunité : 150 k€\n4) Résultat attendu : migration depuis Jenkins\n5) Défis : à définir\n6) Infrastructure : OpenShift\n7) Tâches SA : démo\n'
+case('real_french_numbered_space_colon', REAL['real_french_numbered_space_colon'], {CH}, '2026-11-26T13:00Z', 'ask', unsure=NONE, kind="real-world shapes")
+REAL['real_wayne_bold_na_same_as_last_time_tbd'] = '**Customer Information:** Wayne Enterprises\n**Preferred Date Options:** Tue 24 Nov, 10:00–11:00 GMT\n**Opportunity Details:** renewal + Ultimate upsell (~$500k)\n**Outcome:** consolidate toolchain\n**Challenges:** N/A\n**Infrastructure:** same as last time\n**SA Tasks:** TBD\n'
+case('real_wayne_bold_na_same_as_last_time_tbd', REAL['real_wayne_bold_na_same_as_last_time_tbd'], {CH, IN, SA}, '2026-11-24T10:00Z', 'ask+expedite', unsure={IN}, kind="real-world shapes")
+REAL['real_cyberdyne_headerless_table'] = '| | |\n|---|---|\n| **Customer Information** | Cyberdyne Systems |\n| **Preferred Date Options** | 2026-11-24 08:00 PST |\n| **Opportunity Details** | $75k |\n| **Outcome** | faster releases |\n| **Challenges** | legacy SVN |\n| **Infrastructure** | SVN, Jenkins, VMware |\n| **SA Tasks** | migration plan |\n'
+case('real_cyberdyne_headerless_table', REAL['real_cyberdyne_headerless_table'], NONE, '2026-11-24T16:00Z', 'complete+expedite', unsure=NONE, kind="real-world shapes")
