@@ -333,7 +333,8 @@ _TIME = (
     + r")?)?"
     r"|(?P<noon>noon|midday)"
 )
-_CONNECT = r"(?:\s*,)?(?:\s*(?:at|@|from|starting(?:\s+at)?|between|around|approx\.?|ca\.|~|-|\u2013|\u2014|,))*\s*"
+_CONNECT = (r"(?:\s*,)?(?:\s*(?:at|@|from|starting(?:\s+at)?|between|around|approx\.?|ca\.|~|-|\u2013|\u2014|,"
+            r"|\(\s*" + _WD + r"\s*\)))*\s*")  # "24/11 (Tue) 15:00"
 # a day range after the date ("Nov 24-26 10am") is skipped
 _DAY_RANGE = r"(?:\s*(?:-|\u2013|to)\s*(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|\s*(?:[ap]\.?m|:|h\d)))?"
 _TAIL_RE = re.compile(

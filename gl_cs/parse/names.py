@@ -29,7 +29,7 @@ _DECOR_RE = re.compile(
     r"^(?::[a-z0-9_+-]{1,40}:|[\s\W_]+|\d{1,3}[.):](?=\s|$)|\(\d{1,3}\)|[A-Za-z][.)](?=\s))+"
 )
 _SEP_AFTER_NAME = (
-    r"(?:['\u2019]s)?(?:\s*$|\s*(?::|\uff1a|[\u2013\u2014]|/|\(|\[|\||,|;|&|\?|!|\.(?!\w))|\s+-(?:\s|$))"
+    r"(?:['\u2019]s)?(?:\s*$|\s*(?::|\uff1a|[\u2013\u2014\u2192]|->|=>|/|\(|\[|\||,|;|&|\?|!|\.(?!\w))|\s+-(?:\s|$))"
 )
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _JOIN = r"[\s\-_./'\u2019]*"
@@ -218,6 +218,7 @@ def content_after_colon(rest: str) -> str:
 _HAS_WORD_RE = re.compile(r"[^\W_]")
 _POSSESSIVE_RE = re.compile(r"^['\u2019]s\b")
 _DASH_SEP_RE = re.compile(r"^(?:-\s+|[\u2013\u2014]\s*)(.*)$", re.S)
+_ARROW_SEP_RE = re.compile(r"^(?:->|=>|\u2192)\s*(.*)$", re.S)
 _PLAIN_CONT_RE = re.compile(r"^\s*(?:\([^()]*\)|/[^:]{0,40}|\[[^\]]*\])\s*[:.?]?\s*$")
 
 
@@ -235,7 +236,10 @@ def plain_label(matcher: Matcher, text: str) -> tuple[str, str] | None:
         if not r:
             return key, ""
     if r[0] in ":\uff1a":
-        return key, r[1:].strip()
+        return key, r[1:].lstrip("*_ \t").strip()  # "*Customer:* Acme" after an emoji short code
+    m = _ARROW_SEP_RE.match(r)
+    if m:
+        return key, m.group(1).strip()
     m = _DASH_SEP_RE.match(r)
     if m:
         return key, m.group(1).strip()
