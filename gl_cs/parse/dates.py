@@ -334,7 +334,7 @@ _TIME = (
     r"|(?P<noon>noon|midday)"
 )
 _CONNECT = (r"(?:\s*,)?(?:\s*(?:at|@|from|starting(?:\s+at)?|between|around|approx\.?|ca\.|~|-|\u2013|\u2014|,"
-            r"|\(\s*" + _WD + r"\s*\)))*\s*")  # "24/11 (Tue) 15:00"
+            r"|\(\s*" + _WD + r"\s*\)|\((?=\s*\d)))*\s*")  # "24/11 (Tue) 15:00", "Dec 2 (10-11 AM EST)"
 # a day range after the date ("Nov 24-26 10am") is skipped
 _DAY_RANGE = r"(?:\s*(?:-|\u2013|to)\s*(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|\s*(?:[ap]\.?m|:|h\d)))?"
 _TAIL_RE = re.compile(
@@ -701,6 +701,10 @@ _LOOSE_TIME_RE = re.compile(
 )
 
 
+_JOINED_RE = re.compile(
+    r"[\s,/&]*(?:or|and|oder|und|ou|et|o|y|e|of|en)?[\s,/&]*(?:" + _WD + r"[.,]?\s*)?", re.IGNORECASE)
+
+
 def _mark_unread_times(text: str, found: list[_Found], rw: Rewritten) -> None:
     """A date read without a time whose line still holds a time nobody read."""
     for i, f in enumerate(found):
@@ -716,6 +720,13 @@ def _mark_unread_times(text: str, found: list[_Found], rw: Rewritten) -> None:
             if m:
                 f.unread_time = rw.source(m.start(), m.end()).strip()
                 break
+        else:
+            # "Tue Dec 1 or Wed Dec 2, 10am PT": the time written after the next date
+            # may be this date's too; it is not guessed either way
+            nxt = found[i + 1] if i + 1 < len(found) else None
+            if nxt is not None and nxt.time is not None and nxt.start < le \
+                    and _JOINED_RE.fullmatch(text, f.end, nxt.start):
+                f.unread_time = rw.source(nxt.time.start, nxt.time.end).strip()
 
 
 def _find(text: str, now: datetime, default_zone: _Zone, day_first: bool,

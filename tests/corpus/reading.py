@@ -336,6 +336,10 @@ DATES = {
     "two_options_earliest": ("Option 1: Dec 2 10am PT\nOption 2: Nov 30 1pm PT", "2026-11-30T21:00Z", False),
     "fullwidth": ("１１月２６日 １５：００ JST", "2026-11-26T06:00Z", False),
     "passed": ("Nov 20, 10am PT", "passed", False),
+    "weekday_in_parentheses": ("Dec 1 (Tue) 10:00 CET", "2026-12-01T09:00Z", False),
+    "range_in_parentheses": ("Dec 2 (10-11 AM EST)", "2026-12-02T15:00Z", False),
+    "any_time_is_a_whole_day": ("Dec 1 (any time) or Dec 2 10am PT", "2026-12-01T08:00Z day", False),
+    "h00_utc": ("1 Dec 10h00 UTC", "2026-12-01T10:00Z", False),
 }
 for _n, (_w, _ev, _exp) in DATES.items():
     dec = "complete" + ("+expedite" if _exp else "")
@@ -347,6 +351,9 @@ UNREADABLE = {
     "weekday_only": "next Thursday afternoon",
     "asap": "ASAP",
     "dutch_next_week": "volgende week dinsdag",
+    # the time after the second day may be the first day's too: asked, not guessed
+    "time_shared_by_two_days": "Tue Dec 1 or Wed Dec 2, 10am PT",
+    "time_in_parentheses_shared": "Dec 1 or Dec 2 (10-11 AM EST)",
 }
 for _n, _w in UNREADABLE.items():
     case(f"date_unreadable_{_n}", headings(with_(PD, _w)), NONE, "unreadable", "complete+unreadable",
