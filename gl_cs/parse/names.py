@@ -110,12 +110,6 @@ class Matcher:
             self.regex = self.inline_regex = None
         # a cheap first test before the big regex: the text's first word must be a name's
         self.first_word_set = frozenset(w.casefold() for w in first_words)
-        fw = sorted(first_words, key=len, reverse=True)
-        self.first_word_re = re.compile(
-            r"(?im)^[^\w\n]*(?:\d{1,3}[.):)][^\w\n]*)?(?:" + "|".join(re.escape(w) for w in fw) + r")(?!\w)"
-            if fw
-            else r"(?!x)x"
-        )
         sec = [p for p in (_pattern(s) for s in SECTION_LABELS) if p]
         self.section_first = first_words_of(SECTION_LABELS)
         self.section_re = re.compile(
