@@ -58,3 +58,30 @@ def test_placeholders_are_only_what_is_configured():
     bare = Judge(())
     assert bare.judge("TBD")[1] == "real"
     assert bare.judge("will fill in after the call")[1] == "deferred"  # prose deferrals are built in
+
+
+# --- ParsedRequest.sources: the exact text each field was read from, to quote back to the AE
+
+from gl_cs.config.model import DEFAULT_FIELDS  # noqa: E402
+from gl_cs.parse.fields import FieldDef, parse_request  # noqa: E402
+
+_FIELDS = [FieldDef(f.key, f.title, f.synonyms) for f in DEFAULT_FIELDS]
+
+SOURCES = [
+    ("heading_and_lines", "## Outcome\nfaster CI\n\n## Notes\nx\n", "outcome", "## Outcome\nfaster CI"),
+    ("inline_part_only", "Customer: Acme / Dates: Nov 24 10am PT / Opp: $5k\n", "preferred_date_options",
+     "Dates: Nov 24 10am PT"),
+    ("crlf_is_quoted_without_cr", "## Outcome\r\nfaster\r\n", "outcome", "## Outcome\nfaster"),
+    ("placeholder_is_quoted_too", "**Challenges:** TBC (need to check w/ champion)\n", "challenges",
+     "**Challenges:** TBC (need to check w/ champion)"),
+    ("table_row", "| Field | Answer | Owner |\n|---|---|---|\n| Outcome | faster | jim |\n", "outcome",
+     "| Outcome | faster | jim |"),
+    ("signoff_not_quoted", "## SA Tasks\nDemo\nThanks,\nJim\n", "sa_tasks", "## SA Tasks\nDemo"),
+]
+
+
+@pytest.mark.parametrize("description, key, source", [pytest.param(d, k, s, id=n) for n, d, k, s in SOURCES])
+def test_sources_quote_what_was_read(description, key, source):
+    r = parse_request(description, _FIELDS, DEFAULT_PLACEHOLDERS)
+    assert r.sources[key] == source
+    assert r.source(key) == source

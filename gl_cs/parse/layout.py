@@ -440,10 +440,12 @@ def read_units(segment: str, matcher: Matcher) -> list[tuple[object, str]]:
             line = lm.group(2) or ""
             if not line.strip():
                 continue
-        for part_no, part in enumerate(split_inline_labels(matcher, line.strip())):
+        parts = split_inline_labels(matcher, line.strip())
+        for part_no, part in enumerate(parts):
+            src = raw if len(parts) == 1 else part.strip()  # quote only this label's part
             for j, (text, strong, after) in enumerate(_inline(part.strip())):
                 units.append((classify_line(matcher, text, strong, after, depth=depth,
-                                            item=item and j == 0 and part_no == 0), raw))
+                                            item=item and j == 0 and part_no == 0), src))
     flush_run()
     return units
 

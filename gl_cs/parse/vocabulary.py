@@ -103,7 +103,7 @@ CLOSING_LINES: tuple[str, ...] = (
 #: Chatty lines: a field's content ends before a line starting with one of these.
 CHATTY_LINES: tuple[str, ...] = (
     "let me know", "please let me know", "feel free to", "ping me", "reach out to me", "lmk",
-    "any questions", "cc @", "cc: @", "fyi @", "sag bescheid", "n'hésitez pas", "no dudes en", "qualquer dúvida", "laat maar weten",
+    "any questions", "sent from my", "cc @", "cc: @", "fyi @", "sag bescheid", "n'hésitez pas", "no dudes en", "qualquer dúvida", "laat maar weten",
     "fammi sapere",
 )
 
