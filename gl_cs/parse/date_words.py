@@ -110,6 +110,10 @@ _SHAPES: tuple[tuple[str, str, str], ...] = (
      r"(?:,?\s*(?:de\s+)?(?P<fy>(?:19|20)\d{2})(?!\d))?"),
 )
 _GATES = tuple((name, re.compile(gate)) for name, gate, _ in _SHAPES)
+#: words one of which must be in the (lower-case) text before a shape's gate is searched
+_LITERALS: dict[str, tuple[str, ...]] = {
+    "cjk_date": ("月",), "uhr": ("uhr", "uur"), "ji": ("時",), "bare": BARE_HOUR_CONNECTORS,
+}
 
 
 @lru_cache(maxsize=64)
@@ -153,7 +157,9 @@ def rewrite(text: str) -> Rewritten:
         text_fw = text.translate(_FULLWIDTH)  # same length: offsets unchanged
     else:
         text_fw = text
-    present = tuple(name for name, gate in _GATES if gate.search(text_fw))
+    low = text_fw.lower()
+    present = tuple(name for name, gate in _GATES
+                    if any(w in low for w in _LITERALS.get(name, ("",))) and gate.search(text_fw))
     if not present:
         return Rewritten(text, text_fw, [])
     out: list[str] = []
