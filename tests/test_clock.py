@@ -46,11 +46,11 @@ def test_unpinned_clock_prints_nothing_and_says_so_in_the_report(desk, tmp_path,
 
 
 @pytest.mark.parametrize("value, why", [
-    ("1999-12-31T23:59:59Z", "before 2000"),
-    ((REAL + dt.timedelta(days=400)).isoformat(), "more than a year"),
-    ((REAL - dt.timedelta(days=400)).isoformat(), "more than a year"),
-    ((REAL + dt.timedelta(days=300)).isoformat(), None),
-    ((REAL - dt.timedelta(days=300)).isoformat(), None),
+    pytest.param("1999-12-31T23:59:59Z", "before 2000", id="before 2000"),
+    pytest.param((REAL + dt.timedelta(days=400)).isoformat(), "more than a year", id="400 days ahead"),
+    pytest.param((REAL - dt.timedelta(days=400)).isoformat(), "more than a year", id="400 days back"),
+    pytest.param((REAL + dt.timedelta(days=300)).isoformat(), None, id="300 days ahead"),
+    pytest.param((REAL - dt.timedelta(days=300)).isoformat(), None, id="300 days back"),
 ])
 def test_sane_window(value, why):
     problem = check_clock(parse_now(value), value, force=False)

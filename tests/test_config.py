@@ -105,3 +105,85 @@ def test_unreadable_file_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli, ["--config", str(bad), "validate"])
     assert result.exit_code == 2
     assert "cannot be read: UnicodeDecodeError" in result.output and "Traceback" not in result.output
+
+
+# --- defaults live in one place (gl_cs.config.model.DEFAULTS) and the README says the same
+
+import re as _re
+from pathlib import Path as _Path
+
+from gl_cs.config.model import DEFAULT_PLACEHOLDERS, DEFAULTS, Config
+
+_README = _Path(__file__).resolve().parents[1] / "README.md"
+# keys whose README default is described in words rather than a value
+_DESCRIBED = {"services.phrases", "intake.template_checkboxes"}
+
+
+def _readme_defaults() -> dict[str, tuple[str, int | None]]:
+    text = _README.read_text(encoding="utf-8")
+    table = text[text.index("## rules.yml"):]
+    rows: dict[str, tuple[str, int | None]] = {}
+    for line in table.splitlines():
+        if not line.startswith("| `"):
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        keys = _re.findall(r"`([^`]+)`", cells[0])
+        prefix = keys[0].rsplit(".", 1)[0] if keys else ""
+        for i, k in enumerate(keys):  # "`labels.expedite`, `labels.services`": the i-th value
+            rows[k if "." in k else f"{prefix}.{k}"] = (cells[1], i if len(keys) > 1 else None)
+    return rows
+
+
+def _shown(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (tuple, list)):
+        return ["[]"] if not value else [str(v) for v in value]
+    return [str(value)]
+
+
+@pytest.mark.parametrize("key", sorted(set(DEFAULTS) - _DESCRIBED))
+def test_readme_table_states_each_default(key):
+    rows = _readme_defaults()
+    assert key in rows, f"README's rules.yml table has no row for {key}"
+    cell, index = rows[key]
+    written = [w for w in _re.findall(r"`([^`]+)`", cell) if w != "..."]
+    if index is not None:
+        written = written[index:index + 1]
+    assert written, f"{key}: README gives no default value"
+    shown = _shown(DEFAULTS[key])
+    if isinstance(DEFAULTS[key], tuple) and DEFAULTS[key]:
+        extra = {w.casefold() for w in written} - {v.casefold() for v in shown}
+        assert not extra, f"{key}: README lists {extra} not in the default"
+    else:
+        assert written[0] == shown[0], f"{key}: README says {written[0]!r}, code says {shown[0]!r}"
+
+
+def test_a_rules_file_without_the_optional_keys_gets_the_defaults():
+    minimal = "\n".join(l for l in TEXT.splitlines() if not l.startswith("  placeholders:")
+                        and not l.startswith("  unsure:"))
+    c = parse_config(minimal)
+    assert c.intake_placeholders == DEFAULT_PLACEHOLDERS
+    assert c.intake_unsure == "ask"
+    bare = Config(source="x", project="p", timezone="UTC", states=(), default_state="backlog")
+    assert bare.intake_placeholders == DEFAULT_PLACEHOLDERS and bare.intake_unsure == "ask"
+
+
+@pytest.mark.parametrize("line, placeholders", [
+    ("  placeholders: [default]", DEFAULT_PLACEHOLDERS),
+    ('  placeholders: [default, "ask Jim"]', DEFAULT_PLACEHOLDERS + ("ask Jim",)),
+    ('  placeholders: ["TBD"]', ("TBD",)),
+    ("  placeholders: []", ()),
+])
+def test_placeholders_replace_the_default_list_and_default_stands_for_it(line, placeholders):
+    text = TEXT.replace("  placeholders: [default]", line, 1)
+    assert parse_config(text).intake_placeholders == placeholders
+
+
+@pytest.mark.parametrize("value, ok", [("ask", True), ("accept", True), ("maybe", False)])
+def test_intake_unsure_is_ask_or_accept(value, ok):
+    text = TEXT.replace("  unsure: ask", f"  unsure: {value}", 1)
+    if ok:
+        assert parse_config(text).intake_unsure == value
+    else:
+        assert any("intake.unsure is 'maybe', allowed: ask | accept" in p for p in problems(text))

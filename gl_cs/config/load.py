@@ -17,7 +17,7 @@ import jsonschema
 import yaml
 
 from . import yaml_safe
-from .model import Config, FieldSpec, WorkflowState
+from .model import DEFAULT_PLACEHOLDERS, DEFAULTS, Config, FieldSpec, WorkflowState
 from .schema import SCHEMA
 
 
@@ -252,6 +252,27 @@ def load_config(path: str | os.PathLike, project_override: str | None = None) ->
     return parse_config(text, name=p.name if p.name else str(p), project_override=project_override)
 
 
+def _get(data: dict, dotted: str):
+    """The value of a dotted rules.yml key, or its default from :data:`DEFAULTS`."""
+    node: object = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node or node[part] is None:
+            return DEFAULTS[dotted]
+        node = node[part]
+    return node
+
+
+def _placeholders(value) -> tuple[str, ...]:
+    """``intake.placeholders`` replaces the default list; an item ``default`` stands for it."""
+    out: list[str] = []
+    for item in value or ():
+        if item == "default":
+            out.extend(DEFAULT_PLACEHOLDERS)
+        else:
+            out.append(item)
+    return tuple(dict.fromkeys(out))
+
+
 def _build(data: dict, name: str, project_override: str | None) -> Config:
     labels = data["labels"]
     states = tuple(
@@ -260,14 +281,13 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
         for k, v in labels["workflow"].items()
     )
     wf = data["workflow"]
-    sync = data.get("sync") or {}
     intake = data.get("intake") or {}
-    applies = intake.get("applies_to", "all")
+    applies = _get(data, "intake.applies_to")
     fields = tuple(
         FieldSpec(key=k, title=v["title"], synonyms=tuple(v.get("synonyms") or ()))
         for k, v in (intake.get("fields") or {}).items()
     )
-    fq = data.get("fiscal_quarter") or {}
+    boxes = _get(data, "intake.template_checkboxes")
     project = project_override if project_override not in (None, "") else data["project"]
     return Config(
         source=name,
@@ -275,26 +295,26 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
         timezone=data["timezone"],
         states=states,
         default_state=labels["default_state"],
-        expedite_label=labels.get("expedite", "EXPEDITE"),
-        services_label=labels.get("services", "Services"),
+        expedite_label=_get(data, "labels.expedite"),
+        services_label=_get(data, "labels.services"),
         transitions={k: frozenset(v) for k, v in wf["transitions"].items()},
-        on_violation=wf.get("on_violation", "comment"),
-        assignable=wf.get("assignable", "members"),
-        closed_issues=wf.get("closed_issues", "remove_workflow_labels"),
-        closed_lookback_hours=float(sync.get("closed_lookback_hours", 168)),
-        recent_hours=float(sync.get("recent_hours", 24)),
-        roster=tuple((data.get("team") or {}).get("roster") or ()),
-        former_bots=tuple((data.get("team") or {}).get("former_bots") or ()),
-        bots=tuple((data.get("team") or {}).get("bots") or ()),
+        on_violation=_get(data, "workflow.on_violation"),
+        assignable=_get(data, "workflow.assignable"),
+        closed_issues=_get(data, "workflow.closed_issues"),
+        closed_lookback_hours=float(_get(data, "sync.closed_lookback_hours")),
+        recent_hours=float(_get(data, "sync.recent_hours")),
+        roster=tuple(_get(data, "team.roster")),
+        former_bots=tuple(_get(data, "team.former_bots")),
+        bots=tuple(_get(data, "team.bots")),
         intake_applies_to=applies if applies == "all" else tuple(applies.items())[0],
         intake_states=tuple(intake["states"] if "states" in intake else
                             [s.key for s in states if s.key != "action_items" and not s.needs_assignee]),
         intake_fields=fields,
-        intake_placeholders=tuple(intake.get("placeholders") or ()),
-        intake_template_checkboxes=(tuple(intake["template_checkboxes"])
-                                    if intake.get("template_checkboxes") is not None else None),
-        day_first=(data.get("expedite") or {}).get("date_order", "month_first") == "day_first",
-        fiscal_start_month=int(fq.get("start_month", 2)),
-        fiscal_label_format=fq.get("label_format", "FY{fy2}-Q{q}"),
-        services_phrases=tuple((data.get("services") or {}).get("phrases") or ()),
+        intake_placeholders=_placeholders(_get(data, "intake.placeholders")),
+        intake_template_checkboxes=tuple(boxes) if boxes is not None else None,
+        intake_unsure=_get(data, "intake.unsure"),
+        day_first=_get(data, "expedite.date_order") == "day_first",
+        fiscal_start_month=int(_get(data, "fiscal_quarter.start_month")),
+        fiscal_label_format=_get(data, "fiscal_quarter.label_format"),
+        services_phrases=tuple(_get(data, "services.phrases")),
     )

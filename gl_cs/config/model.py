@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..parse.vocabulary import NO_ANSWER
+
 
 @dataclass(frozen=True)
 class WorkflowState:
@@ -39,6 +41,38 @@ DEFAULT_FIELDS = (
 )
 
 
+#: The template's own placeholders plus the built-in "no answer" words in the
+#: team's languages (gl_cs.parse.vocabulary.NO_ANSWER).  rules.yml's
+#: ``intake.placeholders`` replaces this list; the item ``default`` in it stands
+#: for the whole list (``[default, "ask Jim"]``).
+DEFAULT_PLACEHOLDERS: tuple[str, ...] = tuple(dict.fromkeys(
+    ("TBD", "N/A", "NA", "<enter here>", "...", "_", "-", "TODO", "?", "none yet") + NO_ANSWER))
+
+#: Every optional rules.yml key and its default: the one place defaults live.
+#: ``gl_cs.config.load`` reads them from here, and a test checks that the README's
+#: rules.yml table says the same.
+DEFAULTS: dict[str, object] = {
+    "labels.expedite": "EXPEDITE",
+    "labels.services": "Services",
+    "workflow.on_violation": "comment",
+    "workflow.assignable": "members",
+    "workflow.closed_issues": "remove_workflow_labels",
+    "sync.closed_lookback_hours": 168,
+    "sync.recent_hours": 24,
+    "team.roster": (),
+    "team.former_bots": (),
+    "team.bots": (),
+    "intake.applies_to": "all",
+    "intake.placeholders": DEFAULT_PLACEHOLDERS,
+    "intake.template_checkboxes": None,
+    "intake.unsure": "ask",
+    "expedite.date_order": "month_first",
+    "fiscal_quarter.start_month": 2,
+    "fiscal_quarter.label_format": "FY{fy2}-Q{q}",
+    "services.phrases": (),
+}
+
+
 @dataclass(frozen=True)
 class Config:
     source: str
@@ -46,25 +80,28 @@ class Config:
     timezone: str
     states: tuple[WorkflowState, ...]
     default_state: str
-    expedite_label: str = "EXPEDITE"
-    services_label: str = "Services"
+    expedite_label: str = DEFAULTS["labels.expedite"]  # type: ignore[assignment]
+    services_label: str = DEFAULTS["labels.services"]  # type: ignore[assignment]
     transitions: dict[str, frozenset[str]] = field(default_factory=dict)
-    on_violation: str = "comment"
-    assignable: str = "members"
-    closed_issues: str = "remove_workflow_labels"
-    closed_lookback_hours: float = 168
-    recent_hours: float = 24
+    on_violation: str = DEFAULTS["workflow.on_violation"]  # type: ignore[assignment]
+    assignable: str = DEFAULTS["workflow.assignable"]  # type: ignore[assignment]
+    closed_issues: str = DEFAULTS["workflow.closed_issues"]  # type: ignore[assignment]
+    closed_lookback_hours: float = DEFAULTS["sync.closed_lookback_hours"]  # type: ignore[assignment]
+    recent_hours: float = DEFAULTS["sync.recent_hours"]  # type: ignore[assignment]
     roster: tuple[str, ...] = ()
     former_bots: tuple[str, ...] = ()  # earlier gl-cs users (after a token change): their work is gl-cs's
     bots: tuple[str, ...] = ()  # the accounts gl-cs runs as (its token's user is always one too)
-    intake_applies_to: object = "all"  # "all" | ("label", name) | ("marker", text)
+    intake_applies_to: object = DEFAULTS["intake.applies_to"]  # "all" | ("label", name) | ("marker", text)
     intake_states: tuple[str, ...] = ()
     intake_fields: tuple[FieldSpec, ...] = ()
-    intake_placeholders: tuple[str, ...] = ()
+    intake_placeholders: tuple[str, ...] = DEFAULT_PLACEHOLDERS
     intake_template_checkboxes: tuple[str, ...] | None = None
-    day_first: bool = False
-    fiscal_start_month: int = 2
-    fiscal_label_format: str = "FY{fy2}-Q{q}"
+    #: "ask": a field answered only by "see above", "same as last time" or a link
+    #: alone is asked for; "accept": it counts as answered
+    intake_unsure: str = DEFAULTS["intake.unsure"]  # type: ignore[assignment]
+    day_first: bool = DEFAULTS["expedite.date_order"] == "day_first"
+    fiscal_start_month: int = DEFAULTS["fiscal_quarter.start_month"]  # type: ignore[assignment]
+    fiscal_label_format: str = DEFAULTS["fiscal_quarter.label_format"]  # type: ignore[assignment]
     services_phrases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

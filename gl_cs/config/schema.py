@@ -101,6 +101,7 @@ SCHEMA: dict = {
                 "fields": {"type": "object", "minProperties": 1, "additionalProperties": FIELD},
                 "placeholders": {"type": "array", "items": {"type": "string"}},
                 "template_checkboxes": {"type": "array", "items": {"type": "string"}},
+                "unsure": {"enum": ["ask", "accept"]},
             },
         },
         "expedite": {

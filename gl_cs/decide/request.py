@@ -19,14 +19,14 @@ ALL_KINDS = (REQUEST, OPENED, ACTION_ITEMS, OTHER)
 
 
 @lru_cache(maxsize=256)
-def _parse(description: str, fields: tuple, placeholders: tuple, boxes: tuple | None) -> ParsedRequest:
+def _parse(description: str, fields: tuple, placeholders: tuple, boxes: tuple | None, unsure: str) -> ParsedRequest:
     defs = [FieldDef(key=f.key, title=f.title, synonyms=tuple(f.synonyms)) for f in fields]
-    return parse_request(description, defs, list(placeholders), boxes)
+    return parse_request(description, defs, list(placeholders), boxes, unsure=unsure)
 
 
 def read_request(issue: Issue, config: Config) -> ParsedRequest:
     return _parse(issue.description or "", config.intake_fields, config.intake_placeholders,
-                  config.intake_template_checkboxes)
+                  config.intake_template_checkboxes, config.intake_unsure)
 
 
 def created_key(issue: Issue) -> str | None:

@@ -23,6 +23,17 @@ month name                  ``Tue Nov 24``, ``November 24th, 2026``,
 relative                    ``today``, ``tomorrow`` (``tmrw``)
 ==========================  ===============================================
 
+*Languages.*  Before reading, :func:`gl_cs.parse.date_words.rewrite` turns
+dates and times written in German, French, Spanish, Portuguese, Dutch, Italian
+and Japanese into these shapes (``26. November``, ``26 de noviembre``,
+``26.11.``, ``9 Uhr``, ``17h``, ``a las 10:00``, ``às 10h``, ``15時``), keeping a
+map back, so ``source`` and ``time_source`` are always the exact text written.
+
+*A time is never dropped.*  A date read without a time whose line holds a time
+that could not be attached to it (``Nov 26 - earliest 10:00 CET``, ``Nov 24 or
+25, 10am``) carries that text in ``unread_time``: the caller must not read it
+as a whole day (ask instead).
+
 *Day/month order.*  ISO is always year-month-day.  Slash dates follow
 ``day_first``; when one part is above 12 the only valid reading is used
 (``24/11`` is 24 November even with ``day_first=False``).  Dotted dates
@@ -87,7 +98,6 @@ keeps long texts fast.  ``find_dates`` never raises on odd text; it raises
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
@@ -95,6 +105,7 @@ from zoneinfo import ZoneInfo
 from dateutil import parser as _du
 
 from ..text.coerce import as_text
+from .date_words import Rewritten, rewrite
 
 __all__ = [
     "MAX_DATES",
@@ -117,6 +128,12 @@ class ReadDate:
     zone_name: str  # the zone used, e.g. "America/Los_Angeles" or "UTC+01:00"
     assumed_zone: bool  # True when the text had no zone and the team zone was used
     date_only: bool  # True when no time of day was written
+    #: the exact text the time of day was read from ("17h", "a las 10:00"), '' when date-only
+    time_source: str = ""
+    #: a date-only date with a time written next to it that could not be attached
+    #: ("Nov 26 - earliest 10:00 CET"): that text. The time is not guessed: a
+    #: caller should treat the date as unreadable and ask (never as a whole day).
+    unread_time: str = ""
 
 
 #: Abbreviations -> IANA zone.  The standard/daylight letter is ignored on
@@ -232,6 +249,27 @@ ZONE_NAMES: dict[str, str] = {
     "san francisco": "America/Los_Angeles",
     "chicago": "America/Chicago",
     "denver": "America/Denver",
+    "madrid": "Europe/Madrid",
+    "rome": "Europe/Rome",
+    "roma": "Europe/Rome",
+    "lisbon": "Europe/Lisbon",
+    "lisboa": "Europe/Lisbon",
+    "brasília": "America/Sao_Paulo",
+    "brasilia": "America/Sao_Paulo",
+    "são paulo": "America/Sao_Paulo",
+    "sao paulo": "America/Sao_Paulo",
+    "mexico city": "America/Mexico_City",
+    "ciudad de méxico": "America/Mexico_City",
+    "méxico": "America/Mexico_City",
+    "buenos aires": "America/Argentina/Buenos_Aires",
+    "bogotá": "America/Bogota",
+    "bogota": "America/Bogota",
+    "zurich": "Europe/Zurich",
+    "vienna": "Europe/Vienna",
+    "wien": "Europe/Vienna",
+    "munich": "Europe/Berlin",
+    "münchen": "Europe/Berlin",
+    "tokyo standard": "Asia/Tokyo",
 }
 
 
@@ -295,7 +333,8 @@ _TIME = (
     + r")?)?"
     r"|(?P<noon>noon|midday)"
 )
-_CONNECT = r"(?:\s*,)?(?:\s*(?:at|@|from|starting(?:\s+at)?|between|around|approx\.?|ca\.|~|-|\u2013|\u2014|,))*\s*"
+_CONNECT = (r"(?:\s*,)?(?:\s*(?:at|@|from|starting(?:\s+at)?|between|around|approx\.?|ca\.|~|-|\u2013|\u2014|,"
+            r"|\(\s*" + _WD + r"\s*\)|\((?=\s*\d)))*\s*")  # "24/11 (Tue) 15:00", "Dec 2 (10-11 AM EST)"
 # a day range after the date ("Nov 24-26 10am") is skipped
 _DAY_RANGE = r"(?:\s*(?:-|\u2013|to)\s*(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|\s*(?:[ap]\.?m|:|h\d)))?"
 _TAIL_RE = re.compile(
@@ -444,6 +483,12 @@ _FREE_ZONE_RE = re.compile(
     r"|[A-Za-z]+(?:_[A-Za-z]+)*/[A-Za-z_]+(?:/[A-Za-z_]+)?"
     r"|[A-Z]{2,5}(?!\w))"
 )
+#: "heure de Paris", "hora de Madrid", "ora di Roma", "horário de Brasília", "Berliner Zeit"
+_FOREIGN_ZONE_RE = re.compile(
+    r"(?:heure|hora|ora|horário|horario)\s+(?:de|di|da)\s+(?P<city>[A-Za-zÀ-ÿ]+(?:\s+[A-Za-zÀ-ÿ]+)?)"
+    r"|(?P<city2>[A-Za-zÀ-ÿ]+)er\s+Zeit(?!\w)",
+    re.IGNORECASE,
+)
 _NAMED_TIME_RE = re.compile(r"((?:[A-Za-z]+\s+){1,4})time(?!\w)", re.IGNORECASE)
 
 
@@ -460,6 +505,11 @@ def _free_zones(text: str) -> set[str]:
         hit = _zone_at(text, m.start(), after_time=False)
         if hit:
             found.add(hit[0].name)
+    for m in _FOREIGN_ZONE_RE.finditer(text):
+        name = " ".join((m.group("city") or m.group("city2") or "").casefold().split())
+        name = {"berlin": "berlin", "wien": "wien", "münchn": "münchen"}.get(name, name)
+        if name in ZONE_NAMES:
+            found.add(ZONE_NAMES[name])
     for m in _NAMED_TIME_RE.finditer(text):
         words = [w.casefold() for w in m.group(1).split()]
         for k in range(len(words), 0, -1):
@@ -591,7 +641,8 @@ def _time_from_match(m: re.Match[str], base: int = 0) -> _Time | None:
     else:
         ap_norm = ""
     txt = f"{hour}:{m1 or '00'}" + (f":{s1}" if s1 else "") + (f" {ap_norm}" if ap_norm else "")
-    return _Time(txt, base + m.start(), base + m.end())
+    end = max(m.end(g) for g in ("h1", "m1", "s1", "ap1", "h2", "m2", "ap2") if m.group(g) is not None)
+    return _Time(txt, base + m.start("h1"), base + end)
 
 
 # --------------------------------------------------------------------------
@@ -621,27 +672,11 @@ def find_dates(text: str, *, now: datetime, default_tz: str, day_first: bool,
     written = written or now
     if written.tzinfo is None:
         written = written.replace(tzinfo=timezone.utc)
-    text = _east_asian_dates(text[:200_000])
     try:
-        return _find(text, now, default_zone, day_first, written_at=written)
+        rw = rewrite(text[:200_000])
+        return _find(rw.text, now, default_zone, day_first, written_at=written, rw=rw)
     except Exception:  # pragma: no cover - never raise on odd text
         return []
-
-
-_CJK_DATE_RE = re.compile(r"(?:(\d{4})\s*[年/]\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*[（(]?[月火水木金土日一二三四五六][曜]?[日]?[)）]?)?")
-
-
-def _east_asian_dates(text: str) -> str:
-    """Japanese / Chinese dates (``2026年11月27日``, fullwidth digits and colons) as ISO."""
-    if "月" not in text and not any("\uff10" <= ch <= "\uff1a" for ch in text):
-        return text
-    text = unicodedata.normalize("NFKC", text)
-
-    def iso(m: re.Match[str]) -> str:
-        year, month, day = m.group(1), int(m.group(2)), int(m.group(3))
-        return f"{year}-{month:02d}-{day:02d} " if year else f"{_MONTHS[month - 1]} {day} "
-
-    return _CJK_DATE_RE.sub(iso, text)
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -654,10 +689,49 @@ class _Found:
     end: int
     time: _Time | None
     zone: _Zone | None
+    unread_time: str = ""
+
+
+#: a time of day anywhere ("10:00", "2:30pm", "10am", "noon"), for times written
+#: near a date but not attached to it
+_LOOSE_TIME_RE = re.compile(
+    r"(?<![\w:.])(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*[ap]\.?m\.?)?|(?:1[0-2]|0?[1-9])\s*[ap]\.?m\.?(?!\w))"
+    r"|(?<!\w)(?:noon|midday)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+_JOINED_RE = re.compile(
+    r"[\s,/&]*(?:or|and|oder|und|ou|et|o|y|e|of|en)?[\s,/&]*(?:" + _WD + r"[.,]?\s*)?", re.IGNORECASE)
+
+
+def _mark_unread_times(text: str, found: list[_Found], rw: Rewritten) -> None:
+    """A date read without a time whose line still holds a time nobody read."""
+    for i, f in enumerate(found):
+        if f.time is not None:
+            continue
+        ls = text.rfind("\n", 0, f.start) + 1
+        le = text.find("\n", f.end)
+        le = len(text) if le < 0 else le
+        lo = max(ls, found[i - 1].end if i else 0)
+        hi = min(le, found[i + 1].start if i + 1 < len(found) else le)
+        for span in ((f.end, hi), (lo, f.start)):
+            m = _LOOSE_TIME_RE.search(text, *span) if span[0] < span[1] else None
+            if m:
+                f.unread_time = rw.source(m.start(), m.end()).strip()
+                break
+        else:
+            # "Tue Dec 1 or Wed Dec 2, 10am PT": the time written after the next date
+            # may be this date's too; it is not guessed either way
+            nxt = found[i + 1] if i + 1 < len(found) else None
+            if nxt is not None and nxt.time is not None and nxt.start < le \
+                    and _JOINED_RE.fullmatch(text, f.end, nxt.start):
+                f.unread_time = rw.source(nxt.time.start, nxt.time.end).strip()
 
 
 def _find(text: str, now: datetime, default_zone: _Zone, day_first: bool,
-          written_at: datetime | None = None) -> list[ReadDate]:
+          written_at: datetime | None = None, rw: Rewritten | None = None) -> list[ReadDate]:
+    rw = rw or Rewritten(text, text, [])
     found: list[_Found] = []
     last_end = 0
     cands = _candidates(text, day_first)[:MAX_DATES]
@@ -709,6 +783,7 @@ def _find(text: str, now: datetime, default_zone: _Zone, day_first: bool,
         found.append(_Found(c, start, end, tm, zone))
         last_end = end
 
+    _mark_unread_times(text, found, rw)
     # zones for dates written without one
     written: dict[int, set[str]] = {}  # line start -> zones attached to dates on that line
     for g in found:
@@ -737,7 +812,7 @@ def _find(text: str, now: datetime, default_zone: _Zone, day_first: bool,
                     zone = _zone_named(next(iter(text_zones)))
             if zone is None:
                 zone, assumed = default_zone, True
-        rd = _resolve(text, f, zone, assumed, now, written_at or now)
+        rd = _resolve(rw, f, zone, assumed, now, written_at or now)
         if rd is not None:
             results.append(rd)
     return results
@@ -753,7 +828,7 @@ def _zone_named(name: str) -> _Zone:
     return _zone_from_name(name)
 
 
-def _resolve(text: str, f: _Found, zone: _Zone, assumed: bool, now: datetime,
+def _resolve(rw: Rewritten, f: _Found, zone: _Zone, assumed: bool, now: datetime,
              written: datetime) -> ReadDate | None:
     c = f.cand
     now_local = now.astimezone(zone.tz)
@@ -783,10 +858,12 @@ def _resolve(text: str, f: _Found, zone: _Zone, assumed: bool, now: datetime,
     when = when.astimezone(timezone.utc).astimezone(zone.tz)
     return ReadDate(
         when=when,
-        source=text[f.start : f.end].strip(),
+        source=rw.source(f.start, f.end).strip(),
         zone_name=zone.name,
         assumed_zone=assumed,
         date_only=f.time is None,
+        time_source=rw.source(f.time.start, f.time.end).strip() if f.time else "",
+        unread_time=f.unread_time,
     )
 
 
@@ -795,10 +872,14 @@ def _pick_year(c: _Cand, time_text: str, today: date) -> datetime | None:
     months ago and eight months ahead (a request is about the coming months, or is
     stale), unless only another year matches the weekday written next to it."""
     options = []
+    base = _parse_date_time(c, time_text, 2000)  # read once, in a leap year (Feb 29 parses)
+    if base is None:
+        return None
     for year in range(today.year - 1, today.year + 9):
-        p = _parse_date_time(c, time_text, year)
-        if p is not None and (p.year == year or c.kind == "num"):
-            options.append(p)
+        try:
+            options.append(base.replace(year=year))
+        except ValueError:  # Feb 29 in a year that has none
+            continue
     if not options:
         return None
     window_start, window_end = today - timedelta(days=122), today + timedelta(days=243)

@@ -47,6 +47,9 @@ class Event:
 
 
 def _events(issue: Issue, ctx: Context) -> tuple[list[Event], str]:
+    """The requested events, and the Preferred Date Options text. A date whose time gl-cs
+    could not attach (``Nov 26 - earliest 10:00 CET``) is never read as the whole day:
+    then no event is returned, so the AE is asked for a date gl-cs can read."""
     cfg = ctx.config
     tz = zoneinfo.ZoneInfo(cfg.timezone)
     events: list[Event] = []
@@ -57,8 +60,11 @@ def _events(issue: Issue, ctx: Context) -> tuple[list[Event], str]:
     # "today"/"tomorrow" mean the day the AE wrote them: the issue's creation (stable,
     # unlike updated_at, which every comment and label change moves).
     written = min(issue.created_at or ctx.now, ctx.now)
-    for found in find_dates(text, now=ctx.now, default_tz=cfg.timezone, day_first=cfg.day_first,
-                            written=written):
+    found_dates = find_dates(text, now=ctx.now, default_tz=cfg.timezone, day_first=cfg.day_first,
+                             written=written)
+    if any(getattr(found, "unread_time", "") for found in found_dates):
+        return [], text
+    for found in found_dates:
         end = found.when + DAY if found.date_only else found.when
         events.append(Event(found.when, end, found.source, found.zone_name))
     return events, text
@@ -108,8 +114,10 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
         return []
     hours = left.total_seconds() / 3600
     why = f"the event ({event.describe()}) is {hours:.0f} hours away; EXPEDITE is for under 24 hours"
+    source = (f" (from {neutralize(event.source, max_len=80)})" if event.source
+              and not event.source.startswith("due date") else " (the due date)")
     body = (f"{addressing(issue.author)}gl-cs removed **{label_name(label)}**: it is only for requests whose event is less "
-            f"than 24 hours away, and the earliest date it read is **{event.describe()}**, about "
+            f"than 24 hours away, and the earliest date it read is **{event.describe()}**{source}, about "
             f"{hours:.0f} hours from now. If that is wrong, correct the Preferred Date Options or the due date.")
     return [RemoveLabel(NAME, why, label=label),
             Comment(NAME, why, key=f"removed-{event.start.astimezone(dt.timezone.utc):%Y%m%dT%H%M}", body=body,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 
 from ...read.snapshot import Issue
-from ...text.safe import addressing, label_name
+from ...text.safe import addressing, label_name, neutralize
 from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from ..context import Context
 from ...markers import latest_key
@@ -74,6 +74,30 @@ def _person_took_it_out(events, waiting_label: str, ctx: Context) -> str | None:
     return None
 
 
+def _answer(source: str) -> str:
+    """The answer part of a field's source text: without its heading or label line, or
+    after the label of a one-line ``Label: answer``."""
+    lines = [l for l in source.strip().splitlines() if l.strip()]
+    if len(lines) > 1:
+        return "\n".join(lines[1:])
+    return lines[0].split(":", 1)[1] if lines and ":" in lines[0] else ""
+
+
+def _what_was_read(parsed, key: str) -> str:
+    """Why gl-cs counts the field as missing, quoting (inertly) what it read, so the AE
+    sees at once why."""
+    reason = getattr(parsed, "reasons", {}).get(key, "absent")
+    source = " ".join(_answer(getattr(parsed, "sources", {}).get(key) or "").split())
+    quoted = neutralize(source, max_len=80) if source else ""
+    if reason == "unsure" and quoted:
+        return f" (it says {quoted}, which gl-cs cannot check here: please write it in this request)"
+    if reason in ("placeholder", "deferred") and quoted:
+        return f" (it says {quoted}: still to be filled in)"
+    if reason == "empty" and quoted:
+        return f" (found {quoted}, with nothing under it)"
+    return ""
+
+
 def decide(issue: Issue, ctx: Context) -> list[Action]:
     cfg = ctx.config
     waiting = _waiting_key(ctx)
@@ -101,7 +125,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
             actions += [RemoveLabel(NAME, why, label=present[0]), AddLabel(NAME, why, label=waiting_label)]
         who = addressing(issue.author)
         lines = "\n".join(f"- **{label_name(titles[k])}**: {HINTS.get(k, 'see the SA Activity template')}"
-                          for k in parsed.missing)
+                          f"{_what_was_read(parsed, k)}" for k in parsed.missing)
         body = (f"{who}thanks for the request! Before an SA can pick it up, the SA Activity template "
                 f"needs these fields filled in:\n\n{lines}\n\nEdit the description to add them; "
                 f"gl-cs moves the request on once they are there.")

@@ -1,0 +1,223 @@
+"""Dates and times as written in the team's languages, as data, and the pass
+that rewrites them into the English shapes :mod:`gl_cs.parse.dates` reads.
+
+Languages: English (native to the reader), German, French, Spanish, Portuguese,
+Dutch, Italian, Japanese.  The rewrite keeps a map back to the original text,
+so every date read still quotes exactly what the AE wrote.
+
+==============================  =========================================
+written                          read as
+==============================  =========================================
+``26. November 2026``            ``26 Nov 2026``
+``26 de noviembre de 2026``      ``26 Nov 2026``
+``le 26 nov.``, ``26 ott``       ``26 Nov``, ``26 Oct``
+``26.11.`` (no year)             ``Nov 26`` (day first, as in Europe)
+``9 Uhr``, ``9.30 Uhr``          ``at 9:00``, ``at 9:30``
+``17h``, ``17h30``, ``10hs``     ``17:00``, ``17:30``, ``10:00``
+``a las 10``, ``às 10h``         ``at 10:00``
+``alle 10``, ``om 10 uur``       ``at 10:00``
+``3 de la tarde``                ``at 15:00``
+``15時``, ``午後3時半``           ``15:00``, ``15:30``
+fullwidth ``１５：００``          ``15:00``
+==============================  =========================================
+
+``17h`` is a time, but ``2h session`` / ``within 48h`` are durations: an
+``h`` time is not read when a duration word follows or precedes it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+#: month names and abbreviations in the team's languages -> English abbreviation
+MONTHS: dict[str, str] = {}
+for _en, _names in {
+    "Jan": "januar jänner janvier janv enero ene janeiro jan januari gennaio genn gen",
+    "Feb": "februar feber février févr fév fevrier febrero feb fevereiro fev februari febbraio",
+    "Mar": "märz maerz mär mars marzo março marco maart mrt",
+    "Apr": "april avril avr abril abr aprile",
+    "May": "mai mayo maio mei maggio mag",
+    "Jun": "juni juin junio jun junho giugno giu",
+    "Jul": "juli juillet juil julio jul julho luglio lug",
+    "Aug": "august août aout agosto ago augustus",
+    "Sep": "september septembre sept septiembre setiembre setembro set settembre sett",
+    "Oct": "oktober okt octobre octubre oct outubro out ottobre ott",
+    "Nov": "november novembre noviembre novembro nov",
+    "Dec": "dezember dez décembre déc decembre diciembre dic dezembro december dicembre",
+}.items():
+    for _n in _names.split():
+        MONTHS[_n] = _en
+
+#: month abbreviations that are also words ("out", "set", "ago", "mag"): read
+#: only with a year or after "de"
+AMBIGUOUS_MONTHS = frozenset({"out", "set", "ago", "mag", "gen", "dic", "ene", "mei", "van"})
+
+#: words joining a date and its time ("Nov 26 um 9", "a las 10") -> "at"
+TIME_CONNECTORS = (
+    "a las", "a la", "às", "as", "alle ore", "alle", "dalle", "ore", "om", "um", "à", "vers", "ab",
+    "gegen", "de", "desde", "van", "von", "dès", "from", "at", "@",
+)
+#: connectors strong enough that a bare hour after them is a time ("a las 10")
+BARE_HOUR_CONNECTORS = ("a las", "a la", "às", "alle ore", "alle", "ore", "om", "um")
+#: "in the afternoon/evening" after a bare hour: +12 h
+AFTERNOON = ("de la tarde", "de la noche", "da tarde", "da noite", "du soir", "de l'après-midi",
+             "del pomeriggio", "di sera", "'s middags", "'s avonds", "nachmittags", "abends", "pm")
+#: words that make "2h" a duration, not a time
+DURATION_AFTER = ("min", "mins", "minutes", "hour", "hours", "hrs", "heures", "horas", "uur", "ore", "stunden",
+                  "session", "sessions", "demo", "call", "meeting", "workshop", "long", "block", "slot", "max",
+                  "de duración", "de durée", "dauer")
+DURATION_BEFORE = ("within", "in", "for", "next", "last", "every", "over", "under", "about", "~", "ca", "approx",
+                   "durée", "duración", "duração", "dauer", "innerhalb", "binnen", "entro", "en", "per", "x")
+
+_FULLWIDTH = {ord(c): ord(a) for c, a in zip("０１２３４５６７８９：", "0123456789:")}
+_MON_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+_CONN_ALT = "|".join(sorted((re.escape(c) for c in TIME_CONNECTORS), key=len, reverse=True))
+_BARE_ALT = "|".join(sorted((re.escape(c) for c in BARE_HOUR_CONNECTORS), key=len, reverse=True))
+_PM_ALT = "|".join(sorted((re.escape(c) for c in AFTERNOON), key=len, reverse=True))
+_DUR_AFTER = "|".join(sorted((re.escape(c) for c in DURATION_AFTER), key=len, reverse=True))
+_DUR_BEFORE = re.compile(r"(?:^|\W)(?:" + "|".join(re.escape(c) for c in DURATION_BEFORE) + r")\.?\s*$", re.I)
+
+#: One pattern per shape, with a cheap gate: a shape's pattern joins the scan only
+#: when its gate is found in the text, so a 100 KB text of English dates is not
+#: scanned for "Uhr" at every digit.
+_SHAPES: tuple[tuple[str, str, str], ...] = (
+    # 2026年11月27日(金) / 11月27日
+    ("cjk_date", r"月",
+     r"(?:(?P<cy>\d{4})\s*[年/]\s*)?(?P<cm>1[0-2]|0?[1-9])\s*月\s*(?P<cd>3[01]|[12]\d|0?[1-9])\s*日"
+     r"(?:\s*[（(]?[月火水木金土日][曜]?[日]?[)）]?)?"),
+    # 9 Uhr / 9.30 Uhr / 15 Uhr 30 / 10 uur / 10.00 uur (with an optional connector)
+    ("uhr", r"(?i)uhr|uur",
+     r"(?P<uc>(?<!\w)(?:" + _CONN_ALT + r")\s+)?(?P<uh>[01]?\d|2[0-3])(?:[:.](?P<um>[0-5]\d))?\s*(?:Uhr|uur)(?!\w)"
+     r"(?:\s+(?P<um2>[0-5]\d)(?!\d))?"),
+    # 15時 / 15時30分 / 午後3時半
+    ("ji", r"時", r"(?P<jap>午前|午後)?(?P<jh>[01]?\d|2[0-3])\s*時(?:\s*(?P<jm>[0-5]?\d)\s*分|(?P<jhalf>半))?"),
+    # 17h / 17h30 / 10hs / à 17h (a duration is not read)
+    ("h", r"(?i)\d\s?h",
+     r"(?P<hc>(?<!\w)(?:" + _CONN_ALT + r")\s+)?(?<![\w:.])(?P<hh>[01]?\d|2[0-3])\s?h(?:rs?|s)?(?P<hm>[0-5]\d)?(?![\w])"
+     r"(?!\s*(?:" + _DUR_AFTER + r")(?!\w))"),
+    # a las 10 / às 10:30 / alle 10 / om 10 (+ de la tarde)
+    ("bare", r"(?i)(?<!\w)(?:" + _BARE_ALT + r")\s+\d",
+     r"(?P<bc>(?<!\w)(?:" + _BARE_ALT + r"))\s+(?P<bh>[01]?\d|2[0-3])(?:[:.](?P<bm>[0-5]\d))?(?![\d:.\w])"
+     r"(?P<bpm>\s+(?:" + _PM_ALT + r"))?"),
+    # 26.11. (no year): day first
+    ("dotted", r"\d\.\d{1,2}\.(?!\d)",
+     r"(?<![\w.,/])(?P<dd>3[01]|[12]\d|0?[1-9])\.(?P<dm>1[0-2]|0?[1-9])\.(?![\d.]|\w)"),
+    # 26. November 2026 / 26 de noviembre de 2026 / le 26 nov.
+    ("month", r"(?i)\d(?:\.|º|er|e)?\s*(?:de\s+)?(?:" + _MON_ALT + r")(?!\w)",
+     r"(?<![\w.,/])(?P<fd>3[01]|[12]\d|0?[1-9])(?:\.|º|er|e)?\s*(?:de\s+)?(?P<fmon>" + _MON_ALT + r")(?!\w)\.?"
+     r"(?:,?\s*(?:de\s+)?(?P<fy>(?:19|20)\d{2})(?!\d))?"),
+)
+_GATES = tuple((name, re.compile(gate)) for name, gate, _ in _SHAPES)
+#: words one of which must be in the (lower-case) text before a shape's gate is searched
+_LITERALS: dict[str, tuple[str, ...]] = {
+    "cjk_date": ("月",), "uhr": ("uhr", "uur"), "ji": ("時",), "bare": BARE_HOUR_CONNECTORS,
+}
+
+
+@lru_cache(maxsize=64)
+def _scanner(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(p for n, _, p in _SHAPES if n in names), re.IGNORECASE)
+
+
+_FULLWIDTH_RE = re.compile("[\uff10-\uff1a]")
+#: the reader reads at most 100 dates (dates.MAX_DATES); rewriting stops after
+#: this many foreign shapes, which keeps a 100 KB calendar paste fast
+MAX_REWRITES = 400
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class Rewritten:
+    """The rewritten text and a map from its offsets back to the original."""
+
+    def __init__(self, original: str, text: str, pieces: list[tuple[int, int, int, int]]):
+        self.original = original
+        self.text = text
+        # (new_start, new_end, orig_start, orig_end) of each replaced piece, in order
+        self._pieces = pieces
+        self._starts = [p[0] for p in pieces]
+
+    def orig(self, pos: int, *, end: bool = False) -> int:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return pos
+        ns, ne, os_, oe = self._pieces[i]
+        if pos < ne or (end and pos == ne):
+            return oe if end and pos > ns else os_
+        return oe + (pos - ne)
+
+    def source(self, start: int, end: int) -> str:
+        return self.original[self.orig(start): self.orig(end, end=True)]
+
+
+def rewrite(text: str) -> Rewritten:
+    """Foreign dates/times -> the English shapes the reader knows, with a map back."""
+    if _FULLWIDTH_RE.search(text):
+        text_fw = text.translate(_FULLWIDTH)  # same length: offsets unchanged
+    else:
+        text_fw = text
+    low = text_fw.lower()
+    present = tuple(name for name, gate in _GATES
+                    if any(w in low for w in _LITERALS.get(name, ("",))) and gate.search(text_fw))
+    if not present:
+        return Rewritten(text, text_fw, [])
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, int]] = []
+    pos = 0
+    new_len = 0
+    for m in _scanner(present).finditer(text_fw):
+        if len(pieces) >= MAX_REWRITES:
+            break
+        repl = _replacement(m, text_fw)
+        if repl is None:
+            continue
+        chunk = text_fw[pos:m.start()]
+        out.append(chunk)
+        new_len += len(chunk)
+        out.append(repl)
+        pieces.append((new_len, new_len + len(repl), m.start(), m.end()))
+        new_len += len(repl)
+        pos = m.end()
+    out.append(text_fw[pos:])
+    return Rewritten(text, "".join(out), pieces)
+
+
+def _replacement(m: re.Match[str], text: str) -> str | None:
+    g = m.groupdict().get  # the scanner holds only the shapes present in the text
+    if g("cm") is not None:
+        month, day = int(g("cm")), int(g("cd"))
+        return f" {g('cy')}-{month:02d}-{day:02d} " if g("cy") else f" {_EN_MONTHS[month - 1]} {day} "
+    if g("uh") is not None:
+        return f"{'at ' if g('uc') else ''}{int(g('uh'))}:{g('um') or g('um2') or '00'}"
+    if g("jh") is not None:
+        h = int(g("jh"))
+        if g("jap") == "午後" and h < 12:
+            h += 12
+        minute = "30" if g("jhalf") else f"{int(g('jm')):02d}" if g("jm") else "00"
+        return f" {h}:{minute} "
+    if g("hh") is not None:
+        if not g("hc") and _DUR_BEFORE.search(text[max(0, m.start() - 16):m.start()]):
+            return None  # "within 48h", "in 2h"
+        h = int(g("hh"))
+        if not g("hc") and not g("hm") and h < 7 and not re.match(r"\s*[A-Z]{2,5}\b", text[m.end():m.end() + 6]):
+            return None  # "2h" alone is more likely a duration; "2h CET" is a time
+        return f"{'at ' if g('hc') else ''}{h}:{g('hm') or '00'}"
+    if g("bh") is not None:
+        h = int(g("bh"))
+        if g("bpm") and h < 12:
+            h += 12
+        return f"at {h}:{g('bm') or '00'}"
+    if g("dd") is not None:
+        return f"{_EN_MONTHS[int(g('dm')) - 1]} {int(g('dd'))}"
+    if g("fd") is not None:
+        word = g("fmon")
+        en = MONTHS.get(word.casefold())
+        if en is None:
+            return None
+        if word.casefold() == en.casefold() and re.fullmatch(r"\d{1,2}\s+\w+\.?", m.group(0)):
+            return None  # English already ("26 Nov"): leave it to the reader
+        if word.casefold() in AMBIGUOUS_MONTHS and not g("fy") and " de " not in f" {m.group(0).lower()} ":
+            return None  # "2 out of 3", "5 set": only with a year or "de" ("5 de set.")
+        return f"{int(g('fd'))} {en}" + (f" {g('fy')}" if g("fy") else "")
+    return None
