@@ -1,0 +1,107 @@
+"""`gl-cs rotate` and `gl-cs summary`: the weekly Triage SA and the triage call summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import Options, _connect, pass_options
+from ..report.text import line, render, write_json
+
+_report_option = click.option("--report", "report_path", type=click.Path(dir_okay=False, writable=True),
+                              help="Also write the report as JSON to FILE.")
+_record_option = click.option("--record", "record_path", envvar="GL_CS_RECORD", default=".gl-cs/record.json",
+                              show_default=True, metavar="FILE",
+                              help="What gl-cs saw last run, to save reads; '' keeps none [env: GL_CS_RECORD].")
+
+
+def _runtime(opts: Options, record_path: str | None = None):
+    from ..app.runtime import Runtime
+
+    config = opts.load()
+    gitlab = _connect(opts, config)
+    return Runtime(gitlab, config, record_path=Path(record_path) if record_path else None)
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Say who is Triage SA and what would be renamed; write nothing.")
+@_report_option
+@pass_options
+def rotate(opts: Options, dry_run: bool, report_path: str | None) -> None:
+    """Rename the SA Triaged label for this week's Triage SA (rules.yml triage.rotation).
+
+    Weeks start on Monday in the team's time zone; a second run in the same week changes
+    nothing. Exit 0: done; 1: the rename failed; 2: usage or configuration error."""
+    from ..app.runtime import SetupError
+    from ..app.triage import run_rotate
+    from ..decide.triage.weeks import week_name
+
+    runtime = _runtime(opts)
+    try:
+        result = run_rotate(None, None, opts.now, dry_run=dry_run, runtime=runtime)
+    except SetupError as exc:
+        click.echo(f"gl-cs: {exc}", err=True)
+        sys.exit(2)
+    turn = result.turn
+    if turn is None:
+        click.echo("gl-cs: no rotation: set triage.rotation.start in rules.yml (the week the first "
+                   "person in triage.rotation.order is Triage SA)", err=True)
+        sys.exit(2 if not result.report.fatal else 1)
+    if turn.username is None:
+        click.echo(f"{week_name(turn.monday)}: everyone in the rotation is out; the label is left as it is")
+    else:
+        out = f" ({', '.join(turn.skipped)} out, keeping their turn)" if turn.skipped else ""
+        click.echo(f"Triage SA of {week_name(turn.monday)} (week of {turn.monday:%a %d %b %Y}): "
+                   f"{turn.username}{out}; label '{result.label}'")
+    for entry in result.report.changes:
+        click.echo(line(entry))
+    render(result.report, click.echo, changes=False)
+    if report_path:
+        write_json(result.report, report_path)
+    sys.exit(result.report.exit_code)
+
+
+@click.command()
+@click.option("--print", "print_only", is_flag=True,
+              help="Print the summary instead of posting it; write nothing (the sync included).")
+@click.option("--dry-run", is_flag=True, help="Sync and summarise without writing; say what would be posted.")
+@_report_option
+@_record_option
+@pass_options
+def summary(opts: Options, print_only: bool, dry_run: bool, report_path: str | None, record_path: str) -> None:
+    """Sync, then post the summary for the next triage call on the week's triage issue.
+
+    The issue is opened when missing; a re-run updates the call's one comment in place.
+    Exit 0: done; 1: something failed; 2: usage or configuration error."""
+    from ..app.runtime import SetupError
+    from ..app.triage import run_summary
+
+    runtime = _runtime(opts, record_path or None)
+    quiet = opts.verbosity < 0 or print_only
+
+    def show(changes):
+        if not quiet:
+            for entry in changes:
+                click.echo(line(entry))
+
+    try:
+        result = run_summary(None, None, opts.now, dry_run=dry_run, print_only=print_only, runtime=runtime,
+                             on_plan=show)
+    except SetupError as exc:
+        click.echo(f"gl-cs: {exc}", err=True)
+        sys.exit(2)
+    if print_only:
+        if result.body is not None:
+            click.echo(result.body, nl=False)
+        else:
+            render(result.report, lambda text: click.echo(text, err=True), changes=False)
+        sys.exit(result.report.exit_code)
+    for entry in result.report.changes:
+        if entry.rule.startswith("triage."):
+            click.echo(line(entry))
+    render(result.report, click.echo, changes=False)
+    if report_path:
+        write_json(result.report, report_path)
+    sys.exit(result.report.exit_code)
