@@ -32,6 +32,7 @@ from ..actions import Action, CreateIssue, UpsertComment
 from ..context import Context
 from ..facts import IssueFact
 from ..request import OPENED, REQUEST
+from ..rules import fiscal_quarter
 from ..triage.markdown import bar_chart, cell, duration, person, quoted, ref, table
 from ..triage.weeks import Turn, monday_of, next_call, triage_sa, week_name
 from . import ProjectRule
@@ -253,7 +254,9 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         assignees: tuple[User, ...] = ()
         if s.triage_sa:
             assignees = tuple(User(id=m.id, username=m.username) for m in ctx.members if m.username == s.triage_sa)
-        labels = (ctx.label_for("action_items"), s.t.issue_label)
+        # The fiscal-quarter rule labels every open issue it sees: born with it, the issue
+        # costs the next sync no write.
+        labels = (ctx.label_for("action_items"), s.t.issue_label, fiscal_quarter.current_label(ctx))
         actions.append(CreateIssue(NAME, f"no triage issue for {week_name(s.monday)} yet", key=key,
                                    title=s.issue_title(), description=s.issue_description(),
                                    labels=labels, assignees=assignees))
