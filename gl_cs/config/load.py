@@ -264,7 +264,7 @@ def _triage_checks(data: dict, at, name: str) -> list[str]:
     if zone is not None:
         try:
             zoneinfo.ZoneInfo(zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Pacific" is a directory of zones
             problems.append(f"{name}:{at(('triage', 'calls', 'timezone'))}: triage.calls.timezone '{zone}' is not "
                             f"a time zone; use an IANA name such as America/Los_Angeles")
     fmt = triage.get("label_format")
