@@ -105,3 +105,54 @@ def summary(opts: Options, print_only: bool, dry_run: bool, report_path: str | N
     if report_path:
         write_json(result.report, report_path)
     sys.exit(result.report.exit_code)
+
+
+def demo_triage(sandbox, gitlab, config, now, *, runtime=None, echo=click.echo) -> int:
+    """The triage part of `gl-cs demo`, on the demo's sandbox (seeded with
+    :func:`gl_cs.sandbox.seed_triage.seed_triage` too): the rotation twice, the summary
+    printed as a person would before the call, posted, and posted again (updated in place).
+    Returns the worst exit code."""
+    from ..app.runtime import Runtime
+    from ..app.triage import run_rotate, run_summary
+    from ..decide.triage.weeks import week_name
+
+    runtime = runtime or Runtime(gitlab, config)
+    codes = []
+
+    def step(title: str) -> None:
+        echo(click.style(title, bold=True))
+        sandbox.requests.reset()
+
+    def cost() -> None:
+        echo(f"   ({sandbox.requests.total()} API requests, {sandbox.requests.writes()} writes)\n")
+
+    for title in ("4. gl-cs rotate  (this week's Triage SA in the SA Triaged label)",
+                  "5. gl-cs rotate  (again the same week: nothing to rename)"):
+        step(title)
+        result = run_rotate(None, None, now, runtime=runtime)
+        turn = result.turn
+        if turn is not None and turn.username:
+            echo(f"Triage SA of {week_name(turn.monday)}: {turn.username}; label '{result.label}'")
+        for entry in result.report.changes:
+            echo(line(entry))
+        codes.append(result.report.exit_code)
+        cost()
+    step("6. gl-cs summary --print  (before the call: the page the Triage SA reads)")
+    printed = run_summary(None, None, now, print_only=True, runtime=runtime)
+    echo(printed.body or "(no summary: the sync failed)")
+    codes.append(printed.report.exit_code)
+    cost()
+    for title in ("7. gl-cs summary  (posted on the week's triage issue)",
+                  "8. gl-cs summary  (a re-run: the same comment, updated in place)"):
+        step(title)
+        posted = run_summary(None, None, now, runtime=runtime)
+        for entry in posted.report.changes:
+            if entry.rule.startswith("triage."):
+                echo(line(entry))
+        if posted.iid:
+            notes = [n for n in sandbox.store.notes(sandbox.store.project(gitlab.project_ref)["id"], posted.iid)
+                     if "gl-cs:triage.summary:" in n["body"]]
+            echo(f"triage issue #{posted.iid}: {len(notes)} summary comment(s)")
+        codes.append(posted.report.exit_code)
+        cost()
+    return max(codes)
