@@ -8,10 +8,9 @@ import datetime as dt
 import re
 import threading
 
-import pytest
 from markdown_it import MarkdownIt
 
-from conftest import COMPLETE, LONG_AGO, NOW, foreign_quick_actions
+from conftest import LONG_AGO, NOW, foreign_quick_actions
 from gl_cs.gitlab.adapter import GitLab
 from gl_cs.text.safe import ZWJ
 from triage_support import add_sas, run, with_dates

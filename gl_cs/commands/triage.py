@@ -1,14 +1,25 @@
-"""`gl-cs rotate` and `gl-cs summary`: the weekly Triage SA and the triage call summary."""
+"""`gl-cs rotate` and `gl-cs summary`: the weekly Triage SA and the triage call summary.
+
+cli.py registers these commands after importing this module, so this module imports
+nothing from ``gl_cs.cli`` when it loads (that would be circular): the group's
+``Options`` reach the commands as the context object (what ``cli.pass_options`` finds too),
+and ``_connect`` is imported when a command runs.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..cli import Options, _connect, pass_options
 from ..report.text import line, render, write_json
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..cli import Options
+
+pass_options = click.pass_obj  # the `Options` the `gl-cs` group put in ctx.obj
 
 _report_option = click.option("--report", "report_path", type=click.Path(dir_okay=False, writable=True),
                               help="Also write the report as JSON to FILE.")
@@ -19,6 +30,7 @@ _record_option = click.option("--record", "record_path", envvar="GL_CS_RECORD", 
 
 def _runtime(opts: Options, record_path: str | None = None):
     from ..app.runtime import Runtime
+    from ..cli import _connect
 
     config = opts.load()
     gitlab = _connect(opts, config)
