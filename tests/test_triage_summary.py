@@ -241,7 +241,8 @@ def test_print_and_dry_run_write_nothing(desk):
     assert desk.sandbox.requests.writes() == 0
     result = run(desk, "summary", "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "open issue 'Triage 2026-W48" in result.output and "post or update comment 'call-2026-11-23'" in result.output
+    assert "open issue 'Triage 2026-W48" in result.output
+    assert "post comment 'call-2026-11-23' on the new triage issue" in result.output
     assert desk.sandbox.requests.writes() == 0
 
 

@@ -24,7 +24,7 @@ from ..decide.project_rules import ProjectRule
 from ..decide.project_rules import rotation, triage_summary
 from ..decide.triage.weeks import Turn
 from ..gitlab.adapter import GitLab, GitLabError
-from ..report.model import SyncReport
+from ..report.model import Entry, SyncReport
 from .runtime import Runtime
 from .sync import run_sync
 
@@ -109,11 +109,15 @@ def run_summary(gitlab: GitLab | None, config: Config | None, now: dt.datetime, 
                     report.add_project_action(action)
             elif isinstance(action, UpsertComment):
                 target = action.iid or iid
-                if target:
-                    action = replace(action, iid=target)
-                    result.note_id = writer.execute(action)
-                report.add_project_action(action)
                 result.iid = target or None
+                if not target:  # a dry run: the issue it would open does not exist yet
+                    entry = Entry(0, action.rule, f"post comment '{action.key}' on the new triage issue", action.why)
+                    report.changes.append(entry)
+                    report.counts[entry.rule] += 1
+                    continue
+                action = replace(action, iid=target)
+                result.note_id = writer.execute(action)
+                report.add_project_action(action)
         except GitLabError as exc:
             report.add_failure(getattr(action, "iid", 0) or 0, f"{action.rule}: {action.describe()}: {exc}")
             break
