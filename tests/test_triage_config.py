@@ -37,8 +37,9 @@ def test_defaults_without_a_triage_section():
 
 
 def test_absences_changes_and_calls_are_read():
-    text = TEXT.replace("    absences: []\n", "    absences:\n      - {user: ben.sa, from: 2026-12-21, to: 2027-01-01}\n"
-                                             "      - {user: ana.sa, from: '2026-12-24'}\n") \
+    absences = ("    absences:\n      - {user: ben.sa, from: 2026-12-21, to: 2027-01-01}\n"
+                "      - {user: ana.sa, from: '2026-12-24'}\n")
+    text = TEXT.replace("    absences: []\n", absences) \
                .replace("    changes: []\n", "    changes:\n      - {from: 2027-02-01, order: [chen.sa, ana.sa]}\n") \
                .replace("days: [Mon, Tue, Thu]", "days: [Wed]").replace('time: "09:30"', 'time: "14:05"')
     t = parse_config(text).triage

@@ -229,7 +229,8 @@ def test_summary_opens_the_triage_issue_once_and_updates_one_comment(desk):
     assert run(desk, "summary", now=tuesday).exit_code == 0
     notes = [n for n in desk.bot_notes(issue["iid"]) if "gl-cs:triage.summary:" in n["body"]]
     assert len(notes) == 2 and "<!-- gl-cs:triage.summary:call-2026-11-24 -->" in notes[1]["body"]
-    assert notes[1]["body"].startswith("## Triage call Tue 24 Nov 2026, 09:30 PST\n\n**Triage SA of 2026-W48: @dara.sa**")
+    assert notes[1]["body"].startswith(
+        "## Triage call Tue 24 Nov 2026, 09:30 PST\n\n**Triage SA of 2026-W48: @dara.sa**")
 
 
 def test_print_and_dry_run_write_nothing(desk):

@@ -155,7 +155,7 @@ def demo_triage(sandbox, gitlab, config, now, *, runtime=None, echo=click.echo) 
     codes.append(printed.report.exit_code)
     cost()
     for title in ("7. gl-cs summary  (posted on the week's triage issue)",
-                  "8. gl-cs summary  (a re-run: the same comment, updated in place)"):
+                  "8. gl-cs summary  (a re-run: the same comment, updated in place when anything changed)"):
         step(title)
         posted = run_summary(None, None, now, runtime=runtime)
         for entry in posted.report.changes:
