@@ -248,6 +248,7 @@ def _triage_checks(data: dict, at, name: str) -> list[str]:
         on_roster(("triage", "rotation", "order", i), user)
     for i, absence in enumerate(rotation.get("absences") or ()):
         base = ("triage", "rotation", "absences", i)
+        on_roster(base + ("user",), absence["user"])
         start = date_at(base + ("from",), absence["from"])
         end = date_at(base + ("to",), absence["to"]) if "to" in absence else start
         if start and end and end < start:
@@ -256,6 +257,8 @@ def _triage_checks(data: dict, at, name: str) -> list[str]:
     for i, change in enumerate(rotation.get("changes") or ()):
         base = ("triage", "rotation", "changes", i)
         start = date_at(base + ("from",), change["from"])
+        for j, user in enumerate(change["order"]):
+            on_roster(base + ("order", j), user)
         if start and previous and start < previous:
             problems.append(f"{name}:{at(base + ('from',))}: {_dotted(base + ('from',))} must come after the "
                             f"rotation's start and the changes before it")
