@@ -398,6 +398,9 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
     now = opts.now
     with Sandbox() as sandbox:
         seeded = seed_service_desk(sandbox.store, now, n_issues=n_issues)
+        from .sandbox.seed_triage import seed_triage
+
+        seed_triage(sandbox.store, seeded["project_id"], now, triaged_label="SA Triaged - @chen.sa")
         project = seeded["project_path"]
         click.echo(f"Sandbox GitLab at {sandbox.url}, project {project}, {n_issues} requests, "
                    f"clock {now.isoformat()}\n")
@@ -417,6 +420,9 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
             codes.append(do_sync(gitlab, config, now, dry_run=dry, quiet=not dry and title.startswith("2"),
                                  by_issue=True, preflight=not dry, runtime=runtime))
             click.echo(f"   ({sandbox.requests.total()} API requests, {sandbox.requests.writes()} writes)\n")
+        from .commands.triage import demo_triage
+
+        codes.append(demo_triage(sandbox, gitlab, config, now, runtime=runtime))
         from .act.writer import is_own_quick_action
 
         foreign = [qa for qa in sandbox.store.executed_quick_actions if not is_own_quick_action(qa[2])]
@@ -448,6 +454,12 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
                 time.sleep(3600)
         except KeyboardInterrupt:
             click.echo("stopped")
+
+
+from .commands.triage import rotate, summary  # noqa: E402  (commands in their own modules)
+
+cli.add_command(rotate)
+cli.add_command(summary)
 
 
 def main() -> None:

@@ -122,6 +122,7 @@ class Writer:
         self.backoff = backoff
         self.sleep = sleep if sleep is not None else (lambda seconds: time.sleep(seconds))
         self.totals = Totals()
+        self.would_write = 0
 
     # -- shared by both writers -------------------------------------------
     def _known_bot_notes(self, issue: Issue) -> list[Note]:
@@ -262,6 +263,12 @@ class Writer:
         return rest
 
     # -- project actions ----------------------------------------------------------
+    @property
+    def writes_so_far(self) -> int:
+        """Writes made so far (the dry writer: that it would make), to tell whether an
+        action changed anything."""
+        return self.totals.writes
+
     def execute(self, action: Action) -> object:
         """Perform one project-level action. Returns what it made (an Issue for
         CreateIssue, a note id for UpsertComment), or None when nothing was needed."""
@@ -375,14 +382,27 @@ class DryWriter(Writer):
         return outcome.posted
 
     def execute(self, action: Action) -> object:
+        """What :meth:`Writer.execute` would return, writing nothing; ``would_write``
+        counts the actions that would write."""
         if isinstance(action, CreateIssue):
             existing = self._issues_with_key(action.key)
+            self.would_write += 0 if existing else 1
             return existing[0] if existing else None
         if isinstance(action, UpsertComment):
-            return None
+            body = with_marker(action.body, action.rule, action.key).strip()
+            mine = [n for n in self._known_bot_notes(_unknown(action.iid)) if has_marker([n.body], action.rule, action.key)]
+            self.would_write += 0 if mine and mine[0].body.strip() == body else 1
+            return mine[0].id if mine else None
         if isinstance(action, CommitFile):
-            return self.gitlab.read_file(action.path, action.branch or None) != action.content
+            differs = self.gitlab.read_file(action.path, action.branch or None) != action.content
+            self.would_write += int(differs)
+            return differs
+        self.would_write += 1
         return None
+
+    @property
+    def writes_so_far(self) -> int:
+        return self.would_write
 
 
 def _said(bodies: list[str], comment: Comment) -> bool:

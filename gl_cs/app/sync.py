@@ -170,7 +170,8 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
         for iid in sorted(set(iids or ()) - seen):
             report.add_failure(iid, "no such issue in the project (or the token cannot see it)")
     if not report.fatal and not iids:
-        _project_pass(project_rules if project_rules is not None else PROJECT_RULES, facts, ctx, writer, report)
+        _project_pass(project_rules if project_rules is not None else PROJECT_RULES, facts, ctx, writer, report,
+                      on_plan)
     if not writer.dry_run:
         record.save()
     report.writes = writer.totals.writes
@@ -188,7 +189,9 @@ def _ensure_labels(runtime: Runtime, writer: Writer) -> list[str]:
 
 
 def _project_pass(rules: Sequence[ProjectRule], facts: list[IssueFact], ctx: Context, writer: Writer,
-                  report: SyncReport) -> None:
+                  report: SyncReport, on_plan: Callable[[list], None] | None = None) -> None:
+    """Each project rule sees every issue's fact and plans project actions; an action is
+    reported when it wrote something (or, in a dry run, would)."""
     for rule in rules:
         try:
             actions = rule.decide(facts, ctx)
@@ -196,12 +199,16 @@ def _project_pass(rules: Sequence[ProjectRule], facts: list[IssueFact], ctx: Con
             report.add_failure(0, f"{rule.name}: needs {need.what}, which the facts do not carry")
             continue
         for action in actions:
+            before = writer.writes_so_far
             try:
                 writer.execute(action)
             except GitLabError as exc:
                 report.add_failure(getattr(action, "iid", 0), f"{rule.name}: {action.describe()}: {exc}")
                 continue
-            report.add_project_action(action)
+            if writer.writes_so_far > before:
+                entry = report.add_project_action(action)
+                if on_plan:
+                    on_plan([entry])
 
 
 def _as_planned(item: _Written, current: Issue | None) -> bool:

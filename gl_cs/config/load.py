@@ -7,6 +7,7 @@ node tree, so an error points at the line a person has to fix.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import zoneinfo
@@ -17,7 +18,8 @@ import jsonschema
 import yaml
 
 from . import yaml_safe
-from .model import DEFAULT_PLACEHOLDERS, DEFAULTS, Config, FieldSpec, WorkflowState
+from .model import (DEFAULT_PLACEHOLDERS, DEFAULTS, Absence, Config, FieldSpec, RotationChange, TriageConfig,
+                    WorkflowState)
 from .schema import SCHEMA
 
 
@@ -201,6 +203,92 @@ def _semantic_checks(data: dict, lines: dict, name: str) -> list[str]:
     if data.get("intake") is not None and "waiting" not in states:
         problems.append(f"{name}:{at(('labels', 'workflow'), False)}: the intake rule needs a workflow state "
                         f"named 'waiting' (the SA Waiting label)")
+    problems += _triage_checks(data, at, name)
+    return problems
+
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _triage_checks(data: dict, at, name: str) -> list[str]:
+    """triage: dates are dates, people are on the roster, the label keeps its state."""
+    triage = data.get("triage")
+    if not triage:
+        return []
+    problems: list[str] = []
+    roster = set((data.get("team") or {}).get("roster") or ())
+    rotation = triage.get("rotation") or {}
+
+    def date_at(path, value) -> dt.date | None:
+        found = _as_date(value)
+        if found is None:
+            problems.append(f"{name}:{at(path)}: {_dotted(path)} is '{value}', not a date; write it as YYYY-MM-DD")
+        return found
+
+    def on_roster(path, user) -> None:
+        if roster and user not in roster:
+            problems.append(f"{name}:{at(path)}: {_dotted(path)} '{user}' is not in team.roster; "
+                            f"roster: {', '.join(sorted(roster))}")
+
+    if "start" in rotation:
+        date_at(("triage", "rotation", "start"), rotation["start"])
+    for i, user in enumerate(rotation.get("order") or ()):
+        on_roster(("triage", "rotation", "order", i), user)
+    for i, absence in enumerate(rotation.get("absences") or ()):
+        base = ("triage", "rotation", "absences", i)
+        on_roster(base + ("user",), absence["user"])
+        start = date_at(base + ("from",), absence["from"])
+        end = date_at(base + ("to",), absence["to"]) if "to" in absence else start
+        if start and end and end < start:
+            problems.append(f"{name}:{at(base + ('to',))}: {_dotted(base + ('to',))} is before its 'from' date")
+    previous = _as_date(rotation.get("start"))
+    for i, change in enumerate(rotation.get("changes") or ()):
+        base = ("triage", "rotation", "changes", i)
+        start = date_at(base + ("from",), change["from"])
+        for j, user in enumerate(change["order"]):
+            on_roster(base + ("order", j), user)
+        if start and previous and start < previous:
+            problems.append(f"{name}:{at(base + ('from',))}: {_dotted(base + ('from',))} must come after the "
+                            f"rotation's start and the changes before it")
+        previous = start or previous
+    zone = (triage.get("calls") or {}).get("timezone")
+    if zone is not None:
+        try:
+            zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Pacific" is a directory of zones
+            problems.append(f"{name}:{at(('triage', 'calls', 'timezone'))}: triage.calls.timezone '{zone}' is not "
+                            f"a time zone; use an IANA name such as America/Los_Angeles")
+    fmt = triage.get("label_format")
+    triaged = (data["labels"]["workflow"].get("triaged") or {})
+    if fmt is not None:
+        where = f"{name}:{at(('triage', 'label_format'))}: triage.label_format '{fmt}'"
+        try:
+            filled = fmt.format(username="ana.sa")
+        except Exception as exc:  # KeyError, ValueError, IndexError ...
+            problems.append(f"{where} cannot be filled ({exc.__class__.__name__}: {exc}); "
+                            f"the one placeholder is {{username}}")
+        else:
+            if "{username}" not in fmt:
+                problems.append(f"{where} must contain {{username}}, so the label shows the Triage SA")
+            elif triaged and not filled.startswith(triaged.get("label", "")):
+                problems.append(f"{where} must start with '{triaged.get('label')}' "
+                                f"(labels.workflow.triaged.label), so the renamed label keeps its state")
+    if triaged and triaged.get("match", "exact") != "prefix" and (rotation or fmt):
+        problems.append(f"{name}:{at(('labels', 'workflow', 'triaged'), False)}: the weekly rotation renames "
+                        f"the triaged label: labels.workflow.triaged needs 'match: prefix'")
     return problems
 
 
@@ -317,4 +405,33 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
         fiscal_start_month=int(_get(data, "fiscal_quarter.start_month")),
         fiscal_label_format=_get(data, "fiscal_quarter.label_format"),
         services_phrases=tuple(_get(data, "services.phrases")),
+        triage=_build_triage(data.get("triage") or {}),
+    )
+
+
+def _build_triage(triage: dict) -> TriageConfig:
+    rotation = triage.get("rotation") or {}
+    calls = triage.get("calls") or {}
+    defaults = TriageConfig()
+    absences = []
+    for absence in rotation.get("absences") or ():
+        start = _as_date(absence["from"])
+        absences.append(Absence(user=absence["user"], start=start,
+                                end=_as_date(absence["to"]) if "to" in absence else start))
+    time_text = calls.get("time")
+    return TriageConfig(
+        start=_as_date(rotation.get("start")) if "start" in rotation else None,
+        order=tuple(rotation.get("order") or ()),
+        absences=tuple(absences),
+        changes=tuple(RotationChange(start=_as_date(c["from"]), order=tuple(c["order"]))
+                      for c in rotation.get("changes") or ()),
+        label_format=triage.get("label_format", defaults.label_format),
+        call_days=tuple(DAYS.index(d) for d in calls["days"]) if "days" in calls else defaults.call_days,
+        call_time=dt.time.fromisoformat(time_text) if time_text else defaults.call_time,
+        call_timezone=calls.get("timezone", defaults.call_timezone),
+        issue_label=triage.get("issue_label", defaults.issue_label),
+        chase_after_days=float(triage.get("chase_after_days", defaults.chase_after_days)),
+        stale_days=float(triage.get("stale_days", defaults.stale_days)),
+        upcoming_days=float(triage.get("upcoming_days", defaults.upcoming_days)),
+        capacity=int(triage.get("capacity", defaults.capacity)),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -74,6 +75,43 @@ DEFAULTS: dict[str, object] = {
 
 
 @dataclass(frozen=True)
+class Absence:
+    """A person out from ``start`` to ``end`` (inclusive): a week in which they would miss
+    a triage call goes to the next person, and they take the following one."""
+
+    user: str
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class RotationChange:
+    """From the week of ``start`` on, the rotation follows ``order`` (a roster change)."""
+
+    start: dt.date
+    order: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TriageConfig:
+    """rules.yml ``triage:``: the weekly Triage SA rotation and the triage call summaries."""
+
+    start: dt.date | None = None  # the week the rotation starts (order[0] is Triage SA then)
+    order: tuple[str, ...] = ()  # empty: team.roster
+    absences: tuple[Absence, ...] = ()
+    changes: tuple[RotationChange, ...] = ()
+    label_format: str = "SA Triaged - @{username}"
+    call_days: tuple[int, ...] = (0, 1, 3)  # Monday = 0
+    call_time: dt.time = dt.time(9, 30)
+    call_timezone: str = "America/Los_Angeles"
+    issue_label: str = "SA Triage"
+    chase_after_days: float = 7
+    stale_days: float = 7
+    upcoming_days: float = 7
+    capacity: int = 5
+
+
+@dataclass(frozen=True)
 class Config:
     source: str
     project: str | int
@@ -103,6 +141,7 @@ class Config:
     fiscal_start_month: int = DEFAULTS["fiscal_quarter.start_month"]  # type: ignore[assignment]
     fiscal_label_format: str = DEFAULTS["fiscal_quarter.label_format"]  # type: ignore[assignment]
     services_phrases: tuple[str, ...] = ()
+    triage: TriageConfig = field(default_factory=TriageConfig)
 
     def __post_init__(self) -> None:
         if not self.intake_fields:

@@ -21,6 +21,49 @@ STATE = {
     },
 }
 
+_username = {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"}
+_user_list = {"type": "array", "items": _username, "uniqueItems": True}
+# YAML reads 2026-11-02 as a date, which JSON Schema has no type for: dates are checked in
+# gl_cs.config.load (a date, or a "YYYY-MM-DD" string).
+_date: dict = {}
+
+TRIAGE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "rotation": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "start": _date,
+                "order": _user_list,
+                "absences": {"type": "array", "items": {
+                    "type": "object", "additionalProperties": False, "required": ["user", "from"],
+                    "properties": {"user": _username, "from": _date, "to": _date}}},
+                "changes": {"type": "array", "items": {
+                    "type": "object", "additionalProperties": False, "required": ["from", "order"],
+                    "properties": {"from": _date, "order": {**_user_list, "minItems": 1}}}},
+            },
+        },
+        "label_format": _str,
+        "calls": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "days": {"type": "array", "minItems": 1, "uniqueItems": True,
+                         "items": {"enum": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}},
+                "time": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
+                "timezone": _str,
+            },
+        },
+        "issue_label": _str,
+        "chase_after_days": {"type": "number", "minimum": 0},
+        "stale_days": {"type": "number", "minimum": 0},
+        "upcoming_days": {"type": "number", "minimum": 0},
+        "capacity": {"type": "integer", "minimum": 0},
+    },
+}
+
 FIELD = {
     "type": "object",
     "additionalProperties": False,
@@ -122,5 +165,6 @@ SCHEMA: dict = {
             "additionalProperties": False,
             "properties": {"phrases": _str_list},
         },
+        "triage": TRIAGE,
     },
 }

@@ -82,10 +82,47 @@ def issue_facts(issue: Issue, plan, ctx):
         event_at = found.start if found else None
     changed = tuple(dict.fromkeys(a.rule for a in plan.actions if a.__class__.__name__ != "Finding"))
     findings = tuple(a.describe() for a in plan.findings)
+    workflow = cfg.state_of(present[0]).key if len(present) == 1 else None
     return IssueFact(
         iid=issue.iid, title=issue.title, state=issue.state, labels=labels,
-        workflow=cfg.state_of(present[0]).key if len(present) == 1 else None,
+        workflow=workflow,
         assignees=tuple(u.username for u in assignees), author=issue.author.username if issue.author else None,
         created_at=issue.created_at, updated_at=issue.updated_at, due_date=issue.due_date, web_url=issue.web_url,
         kind=kind, key=created_key(issue) if kind == OPENED else None, missing=missing, event_at=event_at,
-        changed_by=changed, findings=findings)
+        changed_by=changed, findings=findings, state_since=_state_since(issue, plan, workflow, ctx),
+        did=_did(issue, plan))
+
+
+def _state_since(issue: Issue, plan, workflow: str | None, ctx):
+    """When the issue entered ``workflow``: now when this sync moves it there, else the
+    latest label event that added that state, when the history is known (no request)."""
+    if workflow is None:
+        return None
+    cfg = ctx.config
+    if any(cfg.state_of(l) is not None and cfg.state_of(l).key == workflow for l in plan.add_labels):
+        return ctx.now
+    if issue.label_events is None:
+        return None
+    added = [e for e in issue.label_events if e.action == "add" and cfg.state_of(e.label) is not None
+             and cfg.state_of(e.label).key == workflow]
+    return max((e.created_at for e in added), default=None)
+
+
+def _did(issue: Issue, plan) -> tuple[str, ...]:
+    """What gl-cs changed on the issue this sync, and the comments it had not said before
+    (as far as the comments read so far tell)."""
+    from ..markers import has_marker, latest_key
+    from .actions import Comment, Finding
+
+    bodies = [n.body for n in issue.notes] if issue.notes is not None else []
+    out = []
+    for action in plan.actions:
+        if isinstance(action, Finding):
+            continue
+        if isinstance(action, Comment):
+            said = (latest_key(bodies, action.rule, action.scope) == action.key if action.scope is not None
+                    else has_marker(bodies, action.rule, action.key))
+            if said:
+                continue
+        out.append(f"{action.rule}: {action.describe()}")
+    return tuple(dict.fromkeys(out))

@@ -11,7 +11,8 @@ from .model import Entry, SyncReport
 
 
 def line(entry: Entry) -> str:
-    return f"#{entry.iid:<5} {entry.rule:<22} {entry.what} — {entry.why}"
+    where = f"#{entry.iid:<5}" if entry.iid else "project"  # a project action: no one issue
+    return f"{where:<6} {entry.rule:<22} {entry.what} — {entry.why}"
 
 
 def render(report: SyncReport, echo: Callable[[str], None], *, changes: bool = True) -> None:

@@ -1,0 +1,127 @@
+"""Triage runs: the weekly rotation, and the summary for the next triage call.
+
+``run_rotate``: the project rule ``triage.rotation`` on a sync without the sweep (the
+token's user, the labels, and at most one rename).
+
+``run_summary``: the sweep of a full sync (the same reads and writes as ``gl-cs sync``),
+whose facts the pure ``triage.summary`` rule turns into actions; they are performed here
+in sequence, because the comment goes on the triage issue the first action may open. Its
+own requests: the triage issue's comments (one read) and one write, plus, once a week,
+opening the issue (a search, the POST, a search again) and the project members.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
+from ..config import Config
+from ..decide.actions import Action, CreateIssue, UpsertComment
+from ..decide.context import Context, MissingData
+from ..decide.facts import IssueFact
+from ..decide.project_rules import ProjectRule
+from ..decide.project_rules import rotation, triage_summary
+from ..decide.triage.weeks import Turn
+from ..gitlab.adapter import GitLab, GitLabError
+from ..report.model import Entry, SyncReport
+from .runtime import Runtime
+from .sync import run_sync
+
+
+@dataclass
+class RotateResult:
+    report: SyncReport
+    turn: Turn | None
+    label: str | None  # the label's name for the week
+
+
+def run_rotate(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, dry_run: bool = False,
+               runtime: Runtime | None = None) -> RotateResult:
+    runtime = runtime or Runtime(gitlab, config)
+    seen: dict = {}
+
+    def with_turn(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
+        seen["turn"] = rotation.this_week(ctx)
+        return rotation.decide(facts, ctx)
+
+    report = run_sync(None, None, now, dry_run=dry_run, runtime=runtime, sweep=False,
+                      project_rules=[ProjectRule(rotation.NAME, with_turn, rotation.RULE.doc)])
+    turn = seen.get("turn")
+    label = rotation.label_name_for(turn.username, runtime.context(now)) if turn and turn.username else None
+    return RotateResult(report, turn, label)
+
+
+@dataclass
+class SummaryResult:
+    report: SyncReport
+    body: str | None = None  # the summary's Markdown (None when the sync failed)
+    iid: int | None = None  # the triage issue (None: not opened yet, in a dry run)
+    note_id: int | None = None
+
+
+def decide_summary(facts: Sequence[IssueFact], ctx: Context, runtime: Runtime) -> list[Action]:
+    """The pure rule, given the project members when it asks for them (opening the issue)."""
+    for _ in range(2):
+        try:
+            return triage_summary.decide(facts, ctx)
+        except MissingData as need:
+            if need.what != "members":
+                raise
+            ctx.members_ = runtime.read_members()
+    raise RuntimeError("the summary kept asking for members")  # pragma: no cover
+
+
+def run_summary(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, dry_run: bool = False,
+                print_only: bool = False, runtime: Runtime | None = None,
+                on_plan: Callable[[list], None] | None = None) -> SummaryResult:
+    """Sync, then post (or, with ``print_only``, only compute) the next call's summary.
+    ``print_only`` and ``dry_run`` write nothing at all, the sweep included."""
+    runtime = runtime or Runtime(gitlab, config)
+    captured: dict = {}
+
+    def capture(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
+        captured["facts"], captured["ctx"] = list(facts), ctx
+        return []
+
+    quiet = dry_run or print_only
+    report = run_sync(None, None, now, dry_run=quiet, runtime=runtime, on_plan=on_plan,
+                      project_rules=[ProjectRule("triage.facts", capture)])
+    if report.fatal or "facts" not in captured:
+        return SummaryResult(report)
+    facts, ctx = captured["facts"], captured["ctx"]
+    try:
+        actions = decide_summary(facts, ctx, runtime)
+    except GitLabError as exc:
+        report.add_failure(0, f"{triage_summary.NAME}: reading project members: {exc}")
+        return SummaryResult(report)
+    result = SummaryResult(report, body=next(a.body for a in actions if isinstance(a, UpsertComment)))
+    if print_only:
+        return result
+    writer = runtime.writer(ctx, dry_run=dry_run)
+    iid: int | None = None
+    for action in actions:
+        try:
+            before = writer.writes_so_far
+            if isinstance(action, CreateIssue):
+                created = writer.execute(action)
+                iid = created.iid if created is not None else None
+                if writer.writes_so_far > before:
+                    report.add_project_action(action)
+            elif isinstance(action, UpsertComment):
+                target = action.iid or iid
+                result.iid = target or None
+                if not target:  # a dry run: the issue it would open does not exist yet
+                    entry = Entry(0, action.rule, f"post comment '{action.key}' on the new triage issue", action.why)
+                    report.changes.append(entry)
+                    report.counts[entry.rule] += 1
+                    continue
+                action = replace(action, iid=target)
+                result.note_id = writer.execute(action)
+                if writer.writes_so_far > before:  # a re-run with nothing new writes nothing
+                    report.add_project_action(action)
+        except GitLabError as exc:
+            report.add_failure(getattr(action, "iid", 0) or 0, f"{action.rule}: {action.describe()}: {exc}")
+            break
+    report.writes += writer.totals.writes
+    return result
