@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from dataclasses import replace
 import zoneinfo
 from pathlib import Path
 from typing import Any, Iterable
@@ -16,7 +17,7 @@ from typing import Any, Iterable
 import jsonschema
 import yaml
 
-from .model import Config, FieldSpec, WorkflowState
+from .model import AccountRow, Config, FieldSpec, KindSpec, WorkflowState
 from .schema import SCHEMA
 
 
@@ -247,7 +248,28 @@ def load_config(path: str | os.PathLike, project_override: str | None = None) ->
         raise ConfigError([f"{p}: no such file; pass --config or set GL_CS_CONFIG"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{p}: cannot be read: {exc.__class__.__name__}"]) from None
-    return parse_config(text, name=p.name if p.name else str(p), project_override=project_override)
+    config = parse_config(text, name=p.name if p.name else str(p), project_override=project_override)
+    if config.accounts_file:
+        config = replace(config, accounts=load_accounts(p.parent / config.accounts_file, config.accounts_file))
+    if config.templates_dir:
+        config = replace(config, templates_dir=str((p.parent / config.templates_dir).resolve()))
+    return config
+
+
+def load_accounts(path: Path, shown: str) -> tuple[AccountRow, ...]:
+    """The accounts file (``kinds.accounts_file``, CSV or YAML, relative to rules.yml)."""
+    from ..decide.accounts.crm import parse_accounts
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{shown}: no such file (kinds.accounts_file in rules.yml)"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{shown}: cannot be read: {exc.__class__.__name__}"]) from None
+    rows, problems = parse_accounts(text, shown)
+    if problems:
+        raise ConfigError(problems)
+    return rows
 
 
 def _build(data: dict, name: str, project_override: str | None) -> Config:
@@ -266,6 +288,12 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
         for k, v in (intake.get("fields") or {}).items()
     )
     fq = data.get("fiscal_quarter") or {}
+    kinds_data = data.get("kinds") or {}
+    kinds = tuple(
+        KindSpec(key=key, label=kinds_data[key]["label"], fields=tuple(
+            FieldSpec(key=k, title=v["title"], synonyms=tuple(v.get("synonyms") or ()))
+            for k, v in (kinds_data[key].get("fields") or {}).items()))
+        for key in ("onboarding", "live_optimization") if key in kinds_data)
     project = project_override if project_override not in (None, "") else data["project"]
     return Config(
         source=name,
@@ -294,4 +322,9 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
         fiscal_start_month=int(fq.get("start_month", 2)),
         fiscal_label_format=fq.get("label_format", "FY{fy2}-Q{q}"),
         services_phrases=tuple((data.get("services") or {}).get("phrases") or ()),
+        kinds=kinds,
+        sa_capacity=int(kinds_data.get("capacity_limit", 5)),
+        renewal_label=(kinds_data.get("renewals") or {}).get("label"),
+        accounts_file=kinds_data.get("accounts_file"),
+        templates_dir=kinds_data.get("templates_dir"),
     )
