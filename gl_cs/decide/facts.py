@@ -30,3 +30,17 @@ class IssueFact:
     event_at: dt.datetime | None = None  # the earliest upcoming requested event
     changed_by: tuple[str, ...] = ()  # rules that changed or said something this sync
     findings: tuple[str, ...] = ()  # what rules found for a person to look at
+    # Kinds (rules.yml ``kinds``): (name, value) pairs, e.g. ("role", "request" | "checklist" |
+    # "session" | "renewal" | "sa_activity"), ("customer", ...), ("start", ISO date),
+    # ("segment", ...), ("next_due", ISO date), ("overdue", "ISO date|step"), see
+    # ``gl_cs.decide.request._kind_fields`` and ``gl_cs.parse.kinds.pairs``.
+    kind_fields: tuple[tuple[str, str], ...] = ()
+    mentions: tuple[int, ...] = ()  # issue numbers (#IID) its description mentions
+    links: tuple[int, ...] = ()  # issues linked to it, when the sync read them (not yet)
+
+    def field(self, name: str, default: str = "") -> str:
+        """The first value of a kind field."""
+        return next((v for k, v in self.kind_fields if k == name), default)
+
+    def fields(self, name: str) -> tuple[str, ...]:
+        return tuple(v for k, v in self.kind_fields if k == name)

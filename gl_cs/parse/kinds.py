@@ -193,3 +193,22 @@ def read_kind(description: str | None, kind: str, config, now: dt.datetime) -> K
     day = now.astimezone(dt.timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
     return _read(description or "", kind, defs, placeholders, day.isoformat(),
                  config.timezone if config is not None else "UTC", bool(config and config.day_first))
+
+
+def pairs(read: KindRequest) -> tuple[tuple[str, str], ...]:
+    """A request's fields as (name, value) pairs for :class:`gl_cs.decide.facts.IssueFact`."""
+    out: list[tuple[str, str]] = [("kind", read.kind)]
+    for name, value in (("customer", read.customer), ("salesforce", read.salesforce),
+                        ("start", read.start.isoformat() if read.start else ""),
+                        ("renewal", read.renewal.isoformat() if read.renewal else ""),
+                        ("employees", str(read.employees) if read.employees is not None else ""),
+                        ("segment", read.segment or ""), ("tier", read.tier), ("ae", read.ae or ""),
+                        ("sa", read.sa or ""), ("csm", read.csm), ("partner", read.partner), ("ps", read.ps),
+                        ("ultimate", "yes" if read.ultimate else ""),
+                        ("asm_approval", "yes" if read.asm_approval else "")):
+        if value:
+            out.append((name, value))
+    out += [("milestone", m) for m in read.milestones]
+    out += [("proposed", d.isoformat()) for d in read.proposed]
+    out += [("missing", k) for k in read.missing]
+    return tuple(out)
