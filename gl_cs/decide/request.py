@@ -179,10 +179,13 @@ def _kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, str], .
 
 
 def _title_customer(title: str) -> str:
-    """"Onboarding checklist: Acme Robotics" / "Live Optimization session - Acme" -> the customer."""
+    """"Onboarding checklist: Acme Robotics", "Acme Robotics onboarding checklist",
+    "Live Optimization session for Acme" -> the customer (what is left without the kind's words)."""
     import re
 
     from .accounts.identity import customer_name
 
-    m = re.search(r"(?:[:\-–—|]|\bfor\b)\s*(.+)$", title or "", re.I)
-    return customer_name(m.group(1)) if m else ""
+    rest = re.sub(r"(?i)\b(?:customer\s+)?on[\s-]*boarding\b|\bcheck[\s-]*list\b|\blive\s+optimi[sz]ation\b|"
+                  r"\bsession\b|\bfor\b|\bissue\b", " ", title or "")
+    rest = re.sub(r"^[\s:\-–—|]+|[\s:\-–—|]+$", "", rest)
+    return customer_name(rest)
