@@ -147,6 +147,9 @@ def _read(description: str, kind: str, defs: tuple, placeholders: tuple, now_key
           day_first: bool) -> KindRequest:
     now = dt.datetime.fromisoformat(now_key)
     parsed = parse_request(description, list(defs), list(placeholders), None)
+    # the free-text fallbacks never read the template's own hints (HTML comments) or quick actions
+    description = re.sub(r"<!--.*?(?:-->|$)", " ", description, flags=re.S)
+    description = "\n".join(l for l in description.splitlines() if not l.lstrip().startswith("/"))
     f = parsed.fields
     def whole(k: str) -> str:
         return f.get(k, "") if k not in parsed.missing else ""
