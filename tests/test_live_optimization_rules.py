@@ -177,3 +177,14 @@ def test_incomplete_requests_are_left_to_kind_intake():
 def test_hidden_key_marker_is_what_the_writer_adds():
     issue = only(decide([lo_request(3)], ctx()), CreateIssue)
     assert marker("create", issue.key) == "<!-- gl-cs:create:live-optimization:acme-robotics:session -->"
+
+
+def test_a_decline_already_said_in_these_words_is_not_planned_again():
+    comment = only(decide([lo_request(3, segment="Large")], ctx()), UpsertComment)
+    said = tuple(f"{r}:{k}" for r, k in __import__("gl_cs.markers", fromlist=["markers_in"]).markers_in(comment.body))
+    assert said and said[0].startswith("live_optimization:declined-")
+    from dataclasses import replace
+    assert decide([replace(lo_request(3, segment="Large"), said=said)], ctx()) == []
+    # other words (another reason now): said again, in place (same key)
+    again = only(decide([replace(lo_request(3, segment="Large", csm="Jo"), said=said)], ctx()), UpsertComment)
+    assert again.key == "declined"

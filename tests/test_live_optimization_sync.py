@@ -10,7 +10,7 @@ from gl_cs.config import load_config
 from gl_cs.decide.engine import decide_issue
 from gl_cs.decide.project_rules import live_optimization, onboarding, renewals
 from gl_cs.decide.rules import RULES as ISSUE_RULES
-from gl_cs.decide.rules import kind_intake
+from gl_cs.decide.rules import checklist_progress, kind_intake
 from gl_cs.gitlab.adapter import GitLab
 from gl_cs.sandbox.seed_onboarding import seed_onboarding
 
@@ -32,7 +32,7 @@ def by_title(desk):
 
 
 def test_the_seeded_scenarios(desk, monkeypatch):
-    rules = tuple(ISSUE_RULES) + (kind_intake.RULE,)
+    rules = tuple(ISSUE_RULES) + (kind_intake.RULE, checklist_progress.RULE)
     monkeypatch.setattr(sync_module, "decide_issue", lambda issue, ctx: decide_issue(issue, ctx, rules))
     seeded = seed_onboarding(desk.store, desk.project_id, NOW)
 
@@ -79,6 +79,6 @@ def test_the_seeded_scenarios(desk, monkeypatch):
 
     again = sync(desk)
     assert again.writes == 0 and not again.failures
-    assert [e for e in again.changes if e.rule not in ("live_optimization",)] == []
+    assert again.changes == []
     assert len(by_title(desk)) == len(made)
     assert all(len(desk.bot_notes(iid)) == len(notes[k]) for k, iid in seeded.items())

@@ -17,7 +17,7 @@ from gl_cs.config import load_config
 from gl_cs.decide.engine import decide_issue
 from gl_cs.decide.project_rules import onboarding
 from gl_cs.decide.rules import RULES as ISSUE_RULES
-from gl_cs.decide.rules import kind_intake
+from gl_cs.decide.rules import checklist_progress, kind_intake
 from gl_cs.gitlab.adapter import GitLab
 from gl_cs.markers import marker
 
@@ -179,7 +179,7 @@ def test_two_concurrent_syncs_end_with_exactly_one_issue_per_key(onboarding_desk
     assert sync(desk).writes == 0 and len(opened_by_bot(desk)) == before
 
 
-def test_a_step_that_becomes_overdue_is_commented_on_once(onboarding_desk):
+def test_a_step_that_becomes_overdue_is_commented_on_once(onboarding_desk, with_kind_intake):
     desk = onboarding_desk
     desk.store.clock = lambda: NOW
     desk.issue("Onboarding", request(start="22 Nov 2026"), labels=("Onboarding", "SA Backlog", "FY27-Q4"))
@@ -192,8 +192,8 @@ def test_a_step_that_becomes_overdue_is_commented_on_once(onboarding_desk):
     [note] = desk.bot_notes(made["iid"])
     assert "Personal introduction" in note["body"] and "2026-11-27" in note["body"] and "@ana.sa" in note["body"]
     # step 1 (due 2026-11-22) was already past when the checklist was opened: no comment for it
-    sync(desk, now=later)
-    assert len(desk.bot_notes(made["iid"])) == 1
+    again = sync(desk, now=later)
+    assert len(desk.bot_notes(made["iid"])) == 1 and again.writes == 0 and again.changes == []
 
 
 def test_the_next_unticked_step_is_in_the_facts(onboarding_desk):
@@ -219,7 +219,8 @@ def test_the_next_unticked_step_is_in_the_facts(onboarding_desk):
 
 @pytest.fixture
 def with_kind_intake(monkeypatch):
-    rules = tuple(ISSUE_RULES) + (kind_intake.RULE,)
+    """The issue rules as registered after the merge: kind_intake and checklist_progress too."""
+    rules = tuple(ISSUE_RULES) + (kind_intake.RULE, checklist_progress.RULE)
     monkeypatch.setattr(sync_module, "decide_issue", lambda issue, ctx: decide_issue(issue, ctx, rules))
 
 

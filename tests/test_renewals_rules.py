@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from conftest import NOW
 from gl_cs.config.model import AccountRow
 from gl_cs.decide.actions import CreateIssue
 from gl_cs.decide.project_rules.renewals import decide

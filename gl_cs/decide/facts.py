@@ -37,6 +37,9 @@ class IssueFact:
     kind_fields: tuple[tuple[str, str], ...] = ()
     mentions: tuple[int, ...] = ()  # issue numbers (#IID) its description mentions
     links: tuple[int, ...] = ()  # issues linked to it, when the sync read them (not yet)
+    # "rule:key" of the hidden markers in gl-cs's own comments on it, when the sync knew its
+    # comments (read, from the record, or none at all); None when it did not.
+    said: tuple[str, ...] | None = None
 
     def field(self, name: str, default: str = "") -> str:
         """The first value of a kind field."""

@@ -109,6 +109,9 @@ def issue_facts(issue: Issue, plan, ctx):
         found = next_event(issue, ctx)
         event_at = found.start if found else None
     kind_fields, mentions = _kind_fields(issue, kind, ctx)
+    said = None
+    if issue.notes is not None or issue.user_notes_count == 0:
+        said = tuple(f"{r}:{k}" for n in ctx.bot_notes(issue) for r, k in markers_in(n.body))
     changed = tuple(dict.fromkeys(a.rule for a in plan.actions if a.__class__.__name__ != "Finding"))
     findings = tuple(a.describe() for a in plan.findings)
     return IssueFact(
@@ -117,7 +120,7 @@ def issue_facts(issue: Issue, plan, ctx):
         assignees=tuple(u.username for u in assignees), author=issue.author.username if issue.author else None,
         created_at=issue.created_at, updated_at=issue.updated_at, due_date=issue.due_date, web_url=issue.web_url,
         kind=kind, key=created_key(issue) if kind == OPENED else None, missing=missing, event_at=event_at,
-        changed_by=changed, findings=findings, kind_fields=kind_fields, mentions=mentions)
+        changed_by=changed, findings=findings, kind_fields=kind_fields, mentions=mentions, said=said)
 
 
 _REF = __import__("re").compile(r"(?<![\w/&!])#(\d+)\b")

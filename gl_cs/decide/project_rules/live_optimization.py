@@ -15,15 +15,19 @@ after signing (outside it the comment says when the window opens, or that it clo
 request waiting for its window is opened by the sync once it opens); no CSM/CSE named; no
 PS or partner engagement named; no earlier session for the account (open or closed, by
 anyone; cited by number) unless the request names both an Ultimate opportunity and the
-ASM's approval. The session is assigned to the SA the AE named, else the SA who worked with
+ASM's approval. The comment is one per request, updated in place when the reasons change
+(``kind_intake`` has the request's comments read, so a sync knows what was said). The
+session is assigned to the SA the AE named, else the SA who worked with
 the account most recently, when that SA has fewer open SA Triaged + SA Doing issues than
 ``kinds.capacity_limit``; otherwise it waits for the Triage SA (and says why).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Sequence
 
+from ...markers import marker
 from ...render import Trusted, plain_title, render
 from ..accounts import desk
 from ..accounts.segment import SMB
@@ -152,8 +156,11 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
             body = render("live_optimization_declined.md.j2", {
                 "who": _who(request.author), "customer": request.field("customer"), "reasons": found},
                 ctx.config.templates_dir)
+            digest = "declined-" + hashlib.sha1(body.encode()).hexdigest()[:10]
+            if request.said is not None and f"{NAME}:{digest}" in request.said:
+                continue  # said already, in these words
             actions.append(UpsertComment(NAME, "; ".join(str(r["why"]) for r in found), iid=request.iid,
-                                         key="declined", body=body))
+                                         key="declined", body=body + "\n" + marker(NAME, digest)))
             continue
         sa, waits = _sa(request, account, facts, accounts, ctx, taken)
         if sa:

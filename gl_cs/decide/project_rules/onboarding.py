@@ -12,32 +12,25 @@ Template should be created." (DOMAIN.md section 2.)
 * The checklist: the 11 steps (step 11 only for Strategic accounts), each due counted from
   the start date; assigned to the SA the request names (SA Triaged), else left in the
   Triage SA's queue (the default state); due on its first step; linked to the request.
-* While a checklist is open: each sync moves its due date to the next unticked step (once
-  the writer can set a due date: ``SetDueDate``), and comments once on each step that
-  becomes overdue while the checklist is open (looked at during the week after the step's
-  due date, so a sync does not re-read old comments).
+* While a checklist is open, the issue rule ``checklist_progress`` keeps its due date on the
+  next unticked step and comments once on each step that becomes overdue.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Sequence
 
 from ...render import Trusted, plain_title, render
 from ...text.safe import mention
-from .. import actions as _actions
 from ..accounts import desk
 from ..accounts.checklist import schedule
-from ..actions import Action, CreateIssue, UpsertComment
+from ..actions import Action, CreateIssue
 from ..context import Context
 from ..facts import IssueFact
 from . import ProjectRule
 
 NAME = "onboarding"
 KIND = "onboarding"
-# An overdue step is commented on during the week after its due date (each comment once,
-# by its key); older ones were said already, so their comments are not read again.
-RECENT = dt.timedelta(days=7)
 
 
 def _mention(username: str | None) -> Trusted | None:
@@ -93,27 +86,6 @@ def checklist_issue(request: IssueFact, account: str, ctx: Context) -> CreateIss
                        due_date=due.isoformat(), links=(request.iid,))
 
 
-def _keep_due(checklist: IssueFact, ctx: Context) -> list[Action]:
-    actions: list[Action] = []
-    nxt = desk.iso(checklist.field("next_due"))
-    set_due = getattr(_actions, "SetDueDate", None)  # the per-issue action the writer is gaining
-    if nxt is not None and nxt != checklist.due_date and set_due is not None:
-        actions.append(set_due(NAME, f"the next unticked step, {checklist.field('next_step')}, is due {nxt}",
-                               iid=checklist.iid, due_date=nxt.isoformat()))
-    opened = checklist.created_at.date() if checklist.created_at else None
-    for entry in checklist.fields("overdue"):
-        due_text, _, step = entry.partition("|")
-        due = desk.iso(due_text)
-        if due is None or (opened is not None and due < opened) or due < desk.today(ctx) - RECENT:
-            continue  # already past when the checklist was opened, or said a while ago
-        who = checklist.assignees[0] if checklist.assignees else None
-        body = render("checklist_overdue.md.j2", {"who": _who(who), "step": step, "due": due},
-                      ctx.config.templates_dir)
-        actions.append(UpsertComment(NAME, f"step {step} was due {due}", iid=checklist.iid,
-                                     key=f"overdue-{due.isoformat()}-{step}", body=body))
-    return actions
-
-
 def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
     if ctx.config.kind(KIND) is None:
         return []
@@ -128,9 +100,6 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
             continue
         planned.add(account)
         actions.append(checklist_issue(request, account, ctx))
-    for checklist in facts:
-        if checklist.state == "opened" and checklist.field("role") == "checklist":
-            actions += _keep_due(checklist, ctx)
     return actions
 
 

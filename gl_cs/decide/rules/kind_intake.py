@@ -13,6 +13,10 @@ SA Waiting with one comment to its author naming exactly what is missing (a new 
 when that list changes); once the AE adds them, a request gl-cs itself put in SA Waiting
 goes back to the state it had before, with one short comment. A person's own SA Waiting is
 left alone, and only requests in ``intake.states`` are moved.
+
+A complete Live Optimization request has its comments read (from the record when nothing
+changed), so the ``live_optimization`` project rule knows whether it already explained why
+the request does not qualify.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ WHAT = {ONBOARDING: ("Customer Onboarding", "on-boarding checklist"),
 def decide(issue: Issue, ctx: Context) -> list[Action]:
     cfg = ctx.config
     kind = {ONBOARDING_REQUEST: ONBOARDING, LIVE_OPTIMIZATION_REQUEST: LIVE_OPTIMIZATION}.get(issue_kind(issue, ctx))
+    if kind == LIVE_OPTIMIZATION and not read_kind(issue.description, kind, cfg, ctx.now).missing:
+        ctx.bot_notes(issue)  # so the project rule knows what it said about eligibility (facts.said)
     waiting = next((s.key for s in cfg.states if s.key == "waiting"), None)
     present = cfg.workflow_labels(issue.labels)
     if kind is None or waiting is None or len(present) != 1:
