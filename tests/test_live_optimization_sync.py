@@ -82,3 +82,18 @@ def test_the_seeded_scenarios(desk, monkeypatch):
     assert again.changes == []
     assert len(by_title(desk)) == len(made)
     assert all(len(desk.bot_notes(iid)) == len(notes[k]) for k, iid in seeded.items())
+
+
+def test_a_live_optimization_request_is_asked_only_for_its_own_fields(desk, monkeypatch):
+    rules = tuple(ISSUE_RULES) + (kind_intake.RULE, checklist_progress.RULE)
+    monkeypatch.setattr(sync_module, "decide_issue", lambda issue, ctx: decide_issue(issue, ctx, rules))
+    desk.store.add_label(desk.project_id, "Live Optimization")
+    req = desk.issue("Live Optimization for Hooli", "Customer: Hooli\nWe would love a session soon.",
+                     labels=("Live Optimization", "SA Backlog", "FY27-Q4"))
+    report = sync(desk)
+    assert not report.failures
+    [note] = desk.bot_notes(req)
+    assert "**Signing Date**" in note["body"] and "**Segment**" in note["body"]
+    for other in ("Customer", "Milestones", "Outcome", "Challenges", "SA Tasks", "Preferred Date", "Infrastructure"):
+        assert f"**{other}" not in note["body"]
+    assert "SA Waiting" in desk.labels(req) and by_title(desk) == {}

@@ -147,3 +147,22 @@ def test_accounts_file_is_loaded_relative_to_rules_yml(tmp_path):
     config = load_config(tmp_path / "rules.yml")
     assert config.accounts[0].customer == "Acme" and config.kind("onboarding").label == "Onboarding"
     assert config.sa_capacity == 5 and config.renewal_label == "Renewal Review"
+
+
+def test_kinds_config_mistakes_point_at_the_line(rules_with):
+    path = rules_with({"  capacity_limit: 5": "  capacity_limit: 0\n  color: red"})
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    text = str(err.value)
+    assert "rules.yml:" in text and "capacity_limit" in text and "color" in text
+
+
+def test_kind_field_names_can_be_renamed(rules_with):
+    from gl_cs.parse.kinds import read_kind
+
+    path = rules_with({"    label: Onboarding\n": "    label: Onboarding\n    fields:\n      start_date:\n"
+                                                  "        title: Kick-off\n        synonyms: [Go-live]\n"})
+    config = load_config(path)
+    read = read_kind("Customer: Acme\nGo-live: 2026-11-02\n", "onboarding", config,
+                     dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc))
+    assert read.start == D(2026, 11, 2) and read.titles["start_date"] == "Kick-off"

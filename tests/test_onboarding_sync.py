@@ -248,3 +248,14 @@ def test_kind_intake_asks_once_for_what_the_checklist_needs(onboarding_desk, wit
     [made] = opened_by_bot(desk)
     assert "| **Segment** | not given |" in made["description"]
     assert foreign_quick_actions(desk.store) == []
+
+
+def test_a_502_after_creating_the_checklist_still_ends_with_one(onboarding_desk):
+    desk = onboarding_desk
+    desk.issue("Onboarding", request(), labels=("Onboarding", "SA Backlog", "FY27-Q4"))
+    desk.sandbox.faults.apply_then_fail_rate = 1.0  # every write lands, then GitLab answers 502
+    report = sync(desk)
+    desk.sandbox.faults.apply_then_fail_rate = 0.0
+    assert not report.fatal
+    assert len(opened_by_bot(desk)) == 1
+    assert sync(desk).writes == 0 and len(opened_by_bot(desk)) == 1
