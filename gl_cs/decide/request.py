@@ -127,6 +127,18 @@ _REF = __import__("re").compile(r"(?<![\w/&!])#(\d+)\b")
 
 
 def _kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
+    """See :func:`_read_kind_fields`; never raises (a fact without them costs one decision,
+    never the sync)."""
+    try:
+        return _read_kind_fields(issue, kind, ctx)
+    except Exception:  # pragma: no cover - a reader bug
+        import logging
+
+        logging.getLogger(__name__).exception("reading the kind fields of #%s failed", issue.iid)
+        return (), ()
+
+
+def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
     """What the project rules for kinds need to know about an issue, as (name, value) pairs:
     a kind request's fields (``role`` request), a checklist's / session's account and
     steps (``role`` checklist / session), an SA Activity request's customer."""

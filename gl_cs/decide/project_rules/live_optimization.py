@@ -119,9 +119,10 @@ def session_issue(request: IssueFact, account: str, key: str, sa: str | None, wa
         "signed": desk.iso(request.field("start")), "segment": request.field("segment"),
         "ae": _mention(request.field("ae") or request.author), "sa": _mention(sa),
         "proposed": proposed[0] if proposed else None,
-        "steps": [{"title": t, "what": w} for t, w in STEPS],
-        "milestones": list(request.fields("milestone")), "questions": list(MILESTONE_QUESTIONS),
-        "agenda": list(AGENDA), "outcomes": list(OUTCOMES),
+        # gl-cs's own words are Trusted; what the AE wrote (milestones, customer) is made inert
+        "steps": [{"title": Trusted(t), "what": Trusted(w)} for t, w in STEPS],
+        "milestones": list(request.fields("milestone")), "questions": [Trusted(q) for q in MILESTONE_QUESTIONS],
+        "agenda": [(m, Trusted(w)) for m, w in AGENDA], "outcomes": [Trusted(o) for o in OUTCOMES],
         "assignment": Trusted("Waiting for the Triage SA: ") + (waits or "") if waits else "",
     }
     description = render("live_optimization.md.j2", values, cfg.templates_dir)

@@ -71,7 +71,8 @@ def checklist_issue(request: IssueFact, account: str, ctx: Context) -> CreateIss
         "renewal": desk.iso(request.field("renewal")), "ae": _mention(request.field("ae") or request.author),
         "sa": _mention(sa), "csm": request.field("csm") or None,
         "partner": request.field("partner") or None,
-        "steps": [{"number": i + 1, "title": d.step.title, "span": d.step.span, "what": d.step.what, "due": d.due}
+        "steps": [{"number": i + 1, "title": Trusted(d.step.title), "span": Trusted(d.step.span),
+                   "what": Trusted(d.step.what), "due": d.due}
                   for i, d in enumerate(steps)],
         "assignment": "" if sa else "No SA was named in the request: the Triage SA assigns one.",
     }
