@@ -97,3 +97,21 @@ def test_a_live_optimization_request_is_asked_only_for_its_own_fields(desk, monk
     for other in ("Customer", "Milestones", "Outcome", "Challenges", "SA Tasks", "Preferred Date", "Infrastructure"):
         assert f"**{other}" not in note["body"]
     assert "SA Waiting" in desk.labels(req) and by_title(desk) == {}
+
+
+def test_cli_dry_run_report_lists_every_issue_it_would_open(desk, monkeypatch):
+    monkeypatch.setattr(sync_module, "PROJECT_RULES", tuple(KIND_RULES))
+    seed_onboarding(desk.store, desk.project_id, NOW)
+    code, output, report = desk.sync("--dry-run")
+    assert code == 0, output
+    assert by_title(desk) == {}
+    opened = sorted(c["what"] for c in report["changes"] if c["what"].startswith("open issue"))
+    assert opened == sorted([
+        "open issue 'Onboarding checklist: Northwind Traders', due 2026-11-17",
+        "open issue 'Onboarding checklist: Globex Corporation', due 2026-04-17",
+        "open issue 'Onboarding checklist: Soylent Foods', due 2026-11-20",
+        "open issue 'Live Optimization session: Hooli', due 2026-12-02",
+        "open issue 'Live Optimization session: Acme {\u200d{ 7*7 }} @\u200dall'",
+        "open issue 'Renewal review (5 months before): Globex Corporation renews 2027-03-23', due 2026-11-23",
+        "open issue 'Renewal review (3 months before): Globex Corporation renews 2027-03-23', due 2026-12-23",
+    ])
