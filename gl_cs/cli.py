@@ -372,6 +372,13 @@ def validate(opts: Options, sub_verbose: int, sub_quiet: int) -> None:
     """Check rules.yml; each mistake is printed as FILE:LINE: problem."""
     _apply_verbosity(opts, sub_verbose, sub_quiet)
     config = opts.load()
+    from .render import check_templates
+
+    problems = check_templates(config.templates_dir)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        raise SystemExit(2)
     click.echo(f"{opts.config_path}: OK — project {config.project}, {len(config.states)} workflow states, "
                f"{len(config.intake_fields)} intake fields")
 
@@ -401,6 +408,9 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
         from .sandbox.seed_triage import seed_triage
 
         seed_triage(sandbox.store, seeded["project_id"], now, triaged_label="SA Triaged - @chen.sa")
+        from .sandbox.seed_onboarding import seed_onboarding
+
+        seed_onboarding(sandbox.store, seeded["project_id"], now)
         project = seeded["project_path"]
         click.echo(f"Sandbox GitLab at {sandbox.url}, project {project}, {n_issues} requests, "
                    f"clock {now.isoformat()}\n")
@@ -456,10 +466,12 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
             click.echo("stopped")
 
 
-from .commands.triage import rotate, summary  # noqa: E402  (commands in their own modules)
+from .commands.templates import templates as _templates  # noqa: E402  (commands in their own modules)
+from .commands.triage import rotate, summary  # noqa: E402
 
 cli.add_command(rotate)
 cli.add_command(summary)
+cli.add_command(_templates)
 
 
 def main() -> None:

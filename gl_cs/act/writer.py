@@ -77,7 +77,8 @@ class Outcome:
 
 # The only quick actions gl-cs writes: its own label and assignee changes, appended to its
 # own comment with quoted label names. Anything else GitLab runs came from a person's text.
-OWN_QUICK_ACTION = re.compile(r'/(?:un)?label(?: ~"[^"\n]+")+|/(?:re)?assign(?: @[\w.\-]+)+|/unassign')
+OWN_QUICK_ACTION = re.compile(r'/(?:un)?label(?: ~"[^"\n]+")+|/(?:re)?assign(?: @[\w.\-]+)+|/unassign'
+                              r'|/due \d{4}-\d{2}-\d{2}|/remove_due_date')
 
 
 def is_own_quick_action(line: str) -> bool:
@@ -99,6 +100,8 @@ def quick_actions(plan: Plan, current_assignees: tuple[User, ...]) -> str | None
         lines.append("/label " + " ".join(f'~"{l}"' for l in plan.add_labels))
     if plan.remove_labels:
         lines.append("/unlabel " + " ".join(f'~"{l}"' for l in plan.remove_labels))
+    if plan.due_date is not False:
+        lines.append(f"/due {plan.due_date.isoformat()}" if plan.due_date else "/remove_due_date")
     if plan.assignees is not None:
         names = " ".join(f"@{u.username}" for u in plan.assignees)
         if not plan.assignees:
@@ -156,7 +159,7 @@ class Writer:
         was written, :class:`PartialApply` when an edit landed without its comment."""
         pending, notes = self.pending(plan, issue)
         seen = frozenset(n.id for n in notes)
-        has_edit = bool(plan.add_labels or plan.remove_labels or plan.assignees is not None)
+        has_edit = plan.has_edit
         if not pending and not has_edit:
             return Outcome(seen_note_ids=seen)
         if not pending:
@@ -184,7 +187,8 @@ class Writer:
         try:
             after = self.gitlab.edit_issue(
                 plan.iid, add_labels=plan.add_labels, remove_labels=plan.remove_labels,
-                assignee_ids=None if plan.assignees is None else [u.id for u in plan.assignees])
+                assignee_ids=None if plan.assignees is None else [u.id for u in plan.assignees],
+                due_date=plan.due_date)
         except GitLabError as exc:
             # GitLab may have applied the edit and still answered 5xx: if the issue now looks
             # as planned, carry on (the retried PUT is idempotent anyway).
@@ -204,7 +208,8 @@ class Writer:
             return None
         labels = set(now.labels)
         assignees_ok = plan.assignees is None or {u.id for u in now.assignees} == {u.id for u in plan.assignees}
-        ok = set(plan.add_labels) <= labels and not (set(plan.remove_labels) & labels) and assignees_ok
+        due_ok = plan.due_date is False or now.due_date == plan.due_date
+        ok = set(plan.add_labels) <= labels and not (set(plan.remove_labels) & labels) and assignees_ok and due_ok
         return now if ok else None
 
     def _post_once(self, iid: int, body: str, last: Comment, seen: frozenset[int]) -> int | None:
@@ -375,8 +380,7 @@ class DryWriter(Writer):
 
     def apply(self, plan: Plan, issue: Issue) -> Outcome:
         pending, notes = self.pending(plan, issue)
-        return Outcome(posted=pending, edited=bool(plan.add_labels or plan.remove_labels
-                                                   or plan.assignees is not None))
+        return Outcome(posted=pending, edited=plan.has_edit)
 
     def settle(self, iid: int, outcome: Outcome) -> list[Comment]:
         return outcome.posted

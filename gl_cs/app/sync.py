@@ -171,7 +171,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
             report.add_failure(iid, "no such issue in the project (or the token cannot see it)")
     if not report.fatal and not iids:
         _project_pass(project_rules if project_rules is not None else PROJECT_RULES, facts, ctx, writer, report,
-                      on_plan)
+                      on_plan, runtime)
     if not writer.dry_run:
         record.save()
     report.writes = writer.totals.writes
@@ -188,15 +188,31 @@ def _ensure_labels(runtime: Runtime, writer: Writer) -> list[str]:
     return created
 
 
+def _decide_project(rule: ProjectRule, facts: list[IssueFact], ctx: Context, runtime: Runtime):
+    """A project rule may ask for the project members (read once, kept by the runtime)."""
+    for _ in range(2):
+        try:
+            return rule.decide(facts, ctx)
+        except MissingData as need:
+            if need.what != "members":
+                raise
+            ctx.members_ = runtime.read_members()
+    raise MissingData("members")  # pragma: no cover
+
+
 def _project_pass(rules: Sequence[ProjectRule], facts: list[IssueFact], ctx: Context, writer: Writer,
-                  report: SyncReport, on_plan: Callable[[list], None] | None = None) -> None:
+                  report: SyncReport, on_plan: Callable[[list], None] | None = None,
+                  runtime: Runtime | None = None) -> None:
     """Each project rule sees every issue's fact and plans project actions; an action is
     reported when it wrote something (or, in a dry run, would)."""
     for rule in rules:
         try:
-            actions = rule.decide(facts, ctx)
+            actions = _decide_project(rule, facts, ctx, runtime)
         except MissingData as need:  # project rules get their data through the facts
             report.add_failure(0, f"{rule.name}: needs {need.what}, which the facts do not carry")
+            continue
+        except GitLabError as exc:
+            report.add_failure(0, f"{rule.name}: {exc}")
             continue
         for action in actions:
             before = writer.writes_so_far
@@ -219,7 +235,8 @@ def _as_planned(item: _Written, current: Issue | None) -> bool:
     labels = (set(before.labels) | set(plan.add_labels)) - set(plan.remove_labels)
     assignees = {u.id for u in (plan.assignees if plan.assignees is not None else before.assignees)}
     notes_ok = item.outcome.expected_notes is None or current.user_notes_count == item.outcome.expected_notes
-    return (set(current.labels) == labels and {u.id for u in current.assignees} == assignees and notes_ok
+    due_ok = plan.due_date is False or current.due_date == plan.due_date
+    return (set(current.labels) == labels and {u.id for u in current.assignees} == assignees and notes_ok and due_ok
             and current.description == before.description and current.title == before.title)
 
 

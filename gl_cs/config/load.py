@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+from dataclasses import replace
 import zoneinfo
 from pathlib import Path
 from typing import Any, Iterable
@@ -18,8 +19,8 @@ import jsonschema
 import yaml
 
 from . import yaml_safe
-from .model import (DEFAULT_PLACEHOLDERS, DEFAULTS, Absence, Config, FieldSpec, RotationChange, TriageConfig,
-                    WorkflowState)
+from .model import (DEFAULT_PLACEHOLDERS, DEFAULTS, Absence, AccountRow, Config, FieldSpec, KindSpec, RotationChange,
+                    TriageConfig, WorkflowState)
 from .schema import SCHEMA
 
 
@@ -337,7 +338,28 @@ def load_config(path: str | os.PathLike, project_override: str | None = None) ->
         raise ConfigError([f"{p}: no such file; pass --config or set GL_CS_CONFIG"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{p}: cannot be read: {exc.__class__.__name__}"]) from None
-    return parse_config(text, name=p.name if p.name else str(p), project_override=project_override)
+    config = parse_config(text, name=p.name if p.name else str(p), project_override=project_override)
+    if config.accounts_file:
+        config = replace(config, accounts=load_accounts(p.parent / config.accounts_file, config.accounts_file))
+    if config.templates_dir:
+        config = replace(config, templates_dir=str((p.parent / config.templates_dir).resolve()))
+    return config
+
+
+def load_accounts(path: Path, shown: str) -> tuple[AccountRow, ...]:
+    """The accounts file (``kinds.accounts_file``, CSV or YAML, relative to rules.yml)."""
+    from ..decide.accounts.crm import parse_accounts
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{shown}: no such file (kinds.accounts_file in rules.yml)"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{shown}: cannot be read: {exc.__class__.__name__}"]) from None
+    rows, problems = parse_accounts(text, shown)
+    if problems:
+        raise ConfigError(problems)
+    return rows
 
 
 def _get(data: dict, dotted: str):
@@ -376,6 +398,12 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
         for k, v in (intake.get("fields") or {}).items()
     )
     boxes = _get(data, "intake.template_checkboxes")
+    kinds_data = data.get("kinds") or {}
+    kinds = tuple(
+        KindSpec(key=key, label=kinds_data[key]["label"], fields=tuple(
+            FieldSpec(key=k, title=v["title"], synonyms=tuple(v.get("synonyms") or ()))
+            for k, v in (kinds_data[key].get("fields") or {}).items()))
+        for key in ("onboarding", "live_optimization") if key in kinds_data)
     project = project_override if project_override not in (None, "") else data["project"]
     return Config(
         source=name,
@@ -405,6 +433,11 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
         fiscal_start_month=int(_get(data, "fiscal_quarter.start_month")),
         fiscal_label_format=_get(data, "fiscal_quarter.label_format"),
         services_phrases=tuple(_get(data, "services.phrases")),
+        kinds=kinds,
+        sa_capacity=int(kinds_data.get("capacity_limit", 5)),
+        renewal_label=(kinds_data.get("renewals") or {}).get("label"),
+        accounts_file=kinds_data.get("accounts_file"),
+        templates_dir=kinds_data.get("templates_dir"),
         triage=_build_triage(data.get("triage") or {}),
     )
 

@@ -112,6 +112,28 @@ class TriageConfig:
 
 
 @dataclass(frozen=True)
+class KindSpec:
+    """A kind of request with its own template and fields (rules.yml ``kinds``):
+    ``onboarding`` (Customer Onboarding) or ``live_optimization``."""
+
+    key: str
+    label: str
+    fields: tuple[FieldSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One row of the optional accounts file a team exports from its CRM."""
+
+    customer: str
+    renewal_date: str  # ISO date
+    ae: str = ""
+    sa: str = ""
+    salesforce: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Config:
     source: str
     project: str | int
@@ -142,10 +164,25 @@ class Config:
     fiscal_label_format: str = DEFAULTS["fiscal_quarter.label_format"]  # type: ignore[assignment]
     services_phrases: tuple[str, ...] = ()
     triage: TriageConfig = field(default_factory=TriageConfig)
+    # -- kinds of request opened from their own templates (rules.yml ``kinds``) --------
+    kinds: tuple[KindSpec, ...] = ()
+    sa_capacity: int = 5  # open SA Triaged + SA Doing issues an SA may hold before a new one waits
+    renewal_label: str | None = None  # an extra label on renewal review issues
+    accounts_file: str | None = None
+    accounts: tuple[AccountRow, ...] = ()
+    templates_dir: str | None = None  # the team's own Jinja templates (override the built-in ones)
 
     def __post_init__(self) -> None:
         if not self.intake_fields:
             object.__setattr__(self, "intake_fields", DEFAULT_FIELDS)
+
+    # -- kinds ----------------------------------------------------------------
+    def kind(self, key: str) -> KindSpec | None:
+        return next((k for k in self.kinds if k.key == key), None)
+
+    def kind_of_labels(self, labels) -> KindSpec | None:
+        """The kind whose label an issue carries (the first configured one wins)."""
+        return next((k for k in self.kinds if k.label in labels), None)
 
     # -- workflow helpers -------------------------------------------------
     def state(self, key: str) -> WorkflowState:

@@ -71,6 +71,13 @@ FIELD = {
     "properties": {"title": _str, "synonyms": _str_list},
 }
 
+KIND = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["label"],
+    "properties": {"label": _str, "fields": {"type": "object", "additionalProperties": FIELD}},
+}
+
 SCHEMA: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
@@ -166,5 +173,17 @@ SCHEMA: dict = {
             "properties": {"phrases": _str_list},
         },
         "triage": TRIAGE,
+        "kinds": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "onboarding": KIND,
+                "live_optimization": KIND,
+                "renewals": {"type": "object", "additionalProperties": False, "properties": {"label": _str}},
+                "capacity_limit": {"type": "integer", "minimum": 1},
+                "accounts_file": _str,
+                "templates_dir": _str,
+            },
+        },
     },
 }

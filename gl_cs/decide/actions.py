@@ -41,6 +41,14 @@ class SetAssignees(Action):
 
 
 @dataclass(frozen=True)
+class SetDueDate(Action):
+    due_date: object = None  # a datetime.date, or None to clear it
+
+    def describe(self) -> str:
+        return f"set the due date to {self.due_date}" if self.due_date else "clear the due date"
+
+
+@dataclass(frozen=True)
 class Comment(Action):
     """A bot comment. ``key`` makes it unique per issue: the applier never posts the
     same (rule, key) twice, thanks to a hidden marker in the body (or, with a
@@ -82,6 +90,7 @@ class Plan:
     remove_labels: tuple[str, ...] = ()
     assignees: tuple[User, ...] | None = None  # None: leave assignees alone
     notes: tuple | None = None  # the issue's comments, when a rule already had them read
+    due_date: object = False  # False: leave it alone; a date, or None to clear it
 
     @property
     def comments(self) -> list[Comment]:
@@ -93,7 +102,12 @@ class Plan:
 
     @property
     def has_writes(self) -> bool:
-        return bool(self.add_labels or self.remove_labels or self.assignees is not None or self.comments)
+        return bool(self.has_edit or self.comments)
+
+    @property
+    def has_edit(self) -> bool:
+        """Labels, assignees or the due date change."""
+        return bool(self.add_labels or self.remove_labels or self.assignees is not None or self.due_date is not False)
 
 
 # -- project-level actions: planned by project rules after the issue sweep ---------------

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ..read.snapshot import Issue
-from .actions import Action, AddLabel, Plan, RemoveLabel, SetAssignees
+from .actions import Action, AddLabel, Plan, RemoveLabel, SetAssignees, SetDueDate
 from .context import Context
 from .request import issue_kind
 from .rules import RULES, Rule
@@ -24,6 +24,8 @@ def _project(issue: Issue, action: Action) -> Issue:
         return issue.with_labels(tuple(l for l in issue.labels if l != action.label))
     if isinstance(action, SetAssignees):
         return issue.with_assignees(action.assignees)
+    if isinstance(action, SetDueDate):
+        return replace(issue, due_date=action.due_date)
     return issue
 
 
@@ -51,6 +53,8 @@ def decide_issue(issue: Issue, ctx: Context, rules: Sequence[Rule] = RULES) -> P
     shown = [a for a in actions
              if not (isinstance(a, AddLabel) and a.label not in added)
              and not (isinstance(a, RemoveLabel) and a.label not in removed)
-             and not (isinstance(a, SetAssignees) and before == after)]
+             and not (isinstance(a, SetAssignees) and before == after)
+             and not (isinstance(a, SetDueDate) and projected.due_date == issue.due_date)]
     return Plan(iid=issue.iid, web_url=issue.web_url, actions=shown, add_labels=added, remove_labels=removed,
-                assignees=projected.assignees if before != after else None, notes=issue.notes)
+                assignees=projected.assignees if before != after else None, notes=issue.notes,
+                due_date=projected.due_date if projected.due_date != issue.due_date else False)

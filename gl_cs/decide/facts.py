@@ -34,3 +34,20 @@ class IssueFact:
     # already had (read for a rule, or kept in the record); None when it was not read.
     state_since: dt.datetime | None = None
     did: tuple[str, ...] = ()  # what gl-cs changed or said on it this sync ("rule: what")
+    # Kinds (rules.yml ``kinds``): (name, value) pairs, e.g. ("role", "request" | "checklist" |
+    # "session" | "renewal" | "sa_activity"), ("customer", ...), ("start", ISO date),
+    # ("segment", ...), ("next_due", ISO date), ("overdue", "ISO date|step"), see
+    # ``gl_cs.decide.request._kind_fields`` and ``gl_cs.parse.kinds.pairs``.
+    kind_fields: tuple[tuple[str, str], ...] = ()
+    mentions: tuple[int, ...] = ()  # issue numbers (#IID) its description mentions
+    links: tuple[int, ...] = ()  # issues linked to it, when the sync read them (not yet)
+    # "rule:key" of the hidden markers in gl-cs's own comments on it, when the sync knew its
+    # comments (read, from the record, or none at all); None when it did not.
+    said: tuple[str, ...] | None = None
+
+    def field(self, name: str, default: str = "") -> str:
+        """The first value of a kind field."""
+        return next((v for k, v in self.kind_fields if k == name), default)
+
+    def fields(self, name: str) -> tuple[str, ...]:
+        return tuple(v for k, v in self.kind_fields if k == name)

@@ -15,7 +15,11 @@ REQUEST = "request"  # an SA Activity request written by a person
 OPENED = "opened"  # an issue gl-cs opened itself (a checklist, a triage issue): hidden key
 ACTION_ITEMS = "action_items"  # the team's own to-do issues
 OTHER = "other"  # anything else in the desk (rules.yml narrowed what a request is)
-ALL_KINDS = (REQUEST, OPENED, ACTION_ITEMS, OTHER)
+# Requests with their own template and label (rules.yml ``kinds``), never asked SA Activity fields.
+ONBOARDING_REQUEST = "onboarding_request"
+LIVE_OPTIMIZATION_REQUEST = "live_optimization_request"
+ALL_KINDS = (REQUEST, OPENED, ACTION_ITEMS, OTHER, ONBOARDING_REQUEST, LIVE_OPTIMIZATION_REQUEST)
+KIND_REQUESTS = {"onboarding": ONBOARDING_REQUEST, "live_optimization": LIVE_OPTIMIZATION_REQUEST}
 
 
 @lru_cache(maxsize=256)
@@ -47,6 +51,11 @@ def issue_kind(issue: Issue, ctx) -> str:
         return OPENED
     if any(cfg.state_of(l) is not None and cfg.state_of(l).key == "action_items" for l in issue.labels):
         return ACTION_ITEMS
+    spec = cfg.kind_of_labels(issue.labels) if cfg.kinds else None
+    if spec is not None:
+        # The team puts the kind label on requests and on checklists / sessions a person
+        # made: a made one (its shape) is neither kind of request.
+        return OTHER if made_by_hand(issue, spec.key, ctx) else KIND_REQUESTS[spec.key]
     applies = cfg.intake_applies_to
     if applies == "all":
         return REQUEST
@@ -54,6 +63,25 @@ def issue_kind(issue: Issue, ctx) -> str:
     if kind == "label":
         return REQUEST if value in issue.labels else OTHER
     return REQUEST if value in (issue.description or "") else OTHER
+
+
+def made_by_hand(issue: Issue, kind: str, ctx) -> bool:
+    """Is this kind-labelled issue a checklist / session a person made (not a request)?
+    A task list of at least three of its steps says so; a title saying "checklist" /
+    "session" (without "request") does when the text holds none of the request's
+    required fields."""
+    from ..parse.kinds import read_kind
+    from .accounts.checklist import _STEP_WORDS, looks_like_checklist, tasks
+    from .accounts.session import _WORDS, looks_like_session
+
+    steps = _STEP_WORDS if kind == "onboarding" else _WORDS
+    if sum(1 for t in tasks(issue.description or "") if steps.search(t.title)) >= 3:
+        return True
+    shaped = (looks_like_checklist if kind == "onboarding" else looks_like_session)(issue.title, "")
+    if not shaped:
+        return False
+    read = read_kind(issue.description, kind, ctx.config, ctx.now)
+    return len(read.missing) >= 2
 
 
 def is_request(issue: Issue, ctx) -> bool:
@@ -80,6 +108,10 @@ def issue_facts(issue: Issue, plan, ctx):
 
         found = next_event(issue, ctx)
         event_at = found.start if found else None
+    kind_fields, mentions = _kind_fields(issue, kind, ctx)
+    said = None
+    if issue.notes is not None or issue.user_notes_count == 0:
+        said = tuple(f"{r}:{k}" for n in ctx.bot_notes(issue) for r, k in markers_in(n.body))
     changed = tuple(dict.fromkeys(a.rule for a in plan.actions if a.__class__.__name__ != "Finding"))
     findings = tuple(a.describe() for a in plan.findings)
     workflow = cfg.state_of(present[0]).key if len(present) == 1 else None
@@ -90,7 +122,7 @@ def issue_facts(issue: Issue, plan, ctx):
         created_at=issue.created_at, updated_at=issue.updated_at, due_date=issue.due_date, web_url=issue.web_url,
         kind=kind, key=created_key(issue) if kind == OPENED else None, missing=missing, event_at=event_at,
         changed_by=changed, findings=findings, state_since=_state_since(issue, plan, workflow, ctx),
-        did=_did(issue, plan))
+        did=_did(issue, plan), kind_fields=kind_fields, mentions=mentions, said=said)
 
 
 def _state_since(issue: Issue, plan, workflow: str | None, ctx):
@@ -126,3 +158,86 @@ def _did(issue: Issue, plan) -> tuple[str, ...]:
                 continue
         out.append(f"{action.rule}: {action.describe()}")
     return tuple(dict.fromkeys(out))
+
+
+_REF = __import__("re").compile(r"(?<![\w/&!])#(\d+)\b")
+
+
+def _kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
+    """See :func:`_read_kind_fields`; never raises (a fact without them costs one decision,
+    never the sync)."""
+    try:
+        return _read_kind_fields(issue, kind, ctx)
+    except Exception:  # pragma: no cover - a reader bug
+        import logging
+
+        logging.getLogger(__name__).exception("reading the kind fields of #%s failed", issue.iid)
+        return (), ()
+
+
+def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
+    """What the project rules for kinds need to know about an issue, as (name, value) pairs:
+    a kind request's fields (``role`` request), a checklist's / session's account and
+    steps (``role`` checklist / session), an SA Activity request's customer."""
+    cfg = ctx.config
+    if not cfg.kinds:
+        return (), ()
+    from ..parse.kinds import pairs, read_kind
+    from ..text.coerce import as_text
+
+    description = as_text(issue.description)
+    mentions = tuple(dict.fromkeys(int(m) for m in _REF.findall(description)))
+    if kind in (ONBOARDING_REQUEST, LIVE_OPTIMIZATION_REQUEST):
+        key = "onboarding" if kind == ONBOARDING_REQUEST else "live_optimization"
+        return (("role", "request"),) + pairs(read_kind(description, key, cfg, ctx.now)), mentions
+    if kind == REQUEST:
+        from .accounts.identity import customer_name, salesforce_id
+
+        field = read_request(issue, cfg).text("customer_information")
+        out = (("role", "sa_activity"), ("customer", customer_name(field)))
+        sf = salesforce_id(field) or salesforce_id(description)
+        return out + ((("salesforce", sf),) if sf else ()), mentions
+    made = None
+    key = created_key(issue) if kind == OPENED else None
+    if key and key.startswith(("onboarding:", "live-optimization:", "renewal:")):
+        made = {"onboarding": "checklist", "live-optimization": "session", "renewal": "renewal"}[key.split(":")[0]]
+    spec = cfg.kind_of_labels(issue.labels)
+    if made is None and spec is not None and kind == OTHER:
+        made = "checklist" if spec.key == "onboarding" else "session"
+    if made is None:
+        return (), mentions
+    out: tuple[tuple[str, str], ...] = (("role", made),)
+    if key:
+        out += (("account", key.split(":")[1]),)
+    if made in ("checklist", "session"):
+        read = read_kind(description.replace("\u200d", "").replace("`", ""),
+                         "onboarding" if made == "checklist" else "live_optimization", cfg, ctx.now)
+        customer = read.customer or _title_customer(issue.title)
+        out += tuple((k, v) for k, v in (("customer", customer), ("salesforce", read.salesforce)) if v)
+        if made == "checklist":
+            from .accounts.checklist import next_open, tasks
+
+            found = tasks(description)
+            nxt = next_open(found)
+            if nxt is not None:
+                out += (("next_due", nxt.due.isoformat()), ("next_step", nxt.title))
+            out += tuple(("overdue", f"{t.due.isoformat()}|{t.title}") for t in found
+                         if not t.done and t.due is not None and t.due < ctx.now.date())
+            if read.renewal:
+                out += (("renewal", read.renewal.isoformat()),)
+            if read.start:
+                out += (("start", read.start.isoformat()),)
+    return out, mentions
+
+
+def _title_customer(title: str) -> str:
+    """"Onboarding checklist: Acme Robotics", "Acme Robotics onboarding checklist",
+    "Live Optimization session for Acme" -> the customer (what is left without the kind's words)."""
+    import re
+
+    from .accounts.identity import customer_name
+
+    rest = re.sub(r"(?i)\b(?:customer\s+)?on[\s-]*boarding\b|\bcheck[\s-]*list\b|\blive\s+optimi[sz]ation\b|"
+                  r"\bsession\b|\bfor\b|\bissue\b", " ", title or "")
+    rest = re.sub(r"^[\s:\-–—|]+|[\s:\-–—|]+$", "", rest)
+    return customer_name(rest)

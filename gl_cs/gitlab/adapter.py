@@ -499,7 +499,7 @@ class GitLab:
             raise self._error(exc, f"creating label '{name}'") from None
 
     def edit_issue(self, iid: int, *, add_labels: Sequence[str] = (), remove_labels: Sequence[str] = (),
-                   assignee_ids: Sequence[int] | None = None) -> Issue | None:
+                   assignee_ids: Sequence[int] | None = None, due_date: object = False) -> Issue | None:
         """One PUT: label deltas (never a full ``labels=`` overwrite) and assignees. Idempotent.
         Returns the issue as GitLab answered (its ``updated_at`` after the edit)."""
         data: dict[str, Any] = {}
@@ -509,6 +509,8 @@ class GitLab:
             data["remove_labels"] = ",".join(remove_labels)
         if assignee_ids is not None:
             data["assignee_ids"] = list(assignee_ids)
+        if due_date is not False:  # a date, or None to clear it
+            data["due_date"] = due_date.isoformat() if due_date else ""
         if not data:
             return None
         self._before_write()

@@ -12,7 +12,8 @@ import pytest
 
 from gl_cs.decide.actions import AddLabel, Comment, Finding, RemoveLabel, SetAssignees
 from gl_cs.decide.engine import UnmanagedLabelError, decide_issue
-from gl_cs.decide.request import ACTION_ITEMS, OPENED, OTHER, REQUEST, issue_facts, issue_kind
+from gl_cs.decide.request import (ACTION_ITEMS, LIVE_OPTIMIZATION_REQUEST, ONBOARDING_REQUEST, OPENED, OTHER, REQUEST,
+                                  issue_facts, issue_kind)
 from gl_cs.decide.rules import RULES, Rule
 
 from .builders import (COMPLETE, LONG_AGO, NOW, RECENT, UTC, H, M, added, bot_said, ctx, issue, missing_key, moved,
@@ -32,7 +33,8 @@ EVERYTHING = request(drop=("Outcome",), SA_Tasks="Needs professional services.",
 
 def test_rules_run_in_this_order():
     assert [r.name for r in RULES] == ["workflow.closed", "workflow.state", "workflow.assignee",
-                                       "workflow.transitions", "intake", "expedite", "fiscal_quarter", "services"]
+                                       "workflow.transitions", "intake", "kind_intake", "expedite", "fiscal_quarter",
+                                       "services", "checklist_progress"]
 
 
 def test_rules_declare_the_issues_they_apply_to():
@@ -45,6 +47,8 @@ def test_rules_declare_the_issues_they_apply_to():
         "expedite": (("opened",), (REQUEST,)),
         "fiscal_quarter": (("opened",), None),
         "services": (("opened",), (REQUEST,)),
+        "kind_intake": (("opened",), (ONBOARDING_REQUEST, LIVE_OPTIMIZATION_REQUEST)),
+        "checklist_progress": (("opened",), (OPENED, OTHER)),
     }
 
 

@@ -26,4 +26,11 @@ class ProjectRule:
 
 PROJECT_RULES: tuple[ProjectRule, ...] = ()
 
+# The registry, in the order the rules run after the sweep (their modules import
+# ProjectRule from here). The triage summary and the rotation are run by their own
+# commands (`gl-cs summary`, `gl-cs rotate`), not by every sync.
+from . import live_optimization, onboarding, renewals  # noqa: E402
+
+PROJECT_RULES = (onboarding.RULE, live_optimization.RULE, renewals.RULE)
+
 __all__ = ["PROJECT_RULES", "ProjectRule"]

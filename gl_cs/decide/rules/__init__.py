@@ -4,8 +4,8 @@ Each later rule sees the issue as the earlier ones left it (projected labels and
 assignees), so the result of one sync is already the converged state.
 """
 
-from . import (expedite, fiscal_quarter, intake, services, workflow_assignee, workflow_closed, workflow_state,
-               workflow_transitions)
+from . import (checklist_progress, expedite, fiscal_quarter, intake, kind_intake, services, workflow_assignee,
+               workflow_closed, workflow_state, workflow_transitions)
 from .base import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -14,9 +14,11 @@ RULES: tuple[Rule, ...] = (
     workflow_assignee.RULE,
     workflow_transitions.RULE,
     intake.RULE,
+    kind_intake.RULE,
     expedite.RULE,
     fiscal_quarter.RULE,
     services.RULE,
+    checklist_progress.RULE,
 )
 
 __all__ = ["RULES", "Rule"]

@@ -1,0 +1,110 @@
+"""Pure helpers the kind rules share, over the facts of one sync: which account each
+issue is about, who worked with it, SA capacity, the labels and assignee of an issue to
+open."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Sequence
+
+from ...read.snapshot import User
+from ...text.safe import safe_username
+from ..context import Context, MissingData
+from ..facts import IssueFact
+from .identity import AccountBook
+
+
+def today(ctx: Context) -> dt.date:
+    return ctx.now.astimezone(zoneinfo.ZoneInfo(ctx.config.timezone)).date()
+
+
+def iso(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def book(facts: Sequence[IssueFact], config) -> AccountBook:
+    """Every account mentioned in the desk (and the accounts file), grouped; issues in
+    number order so an account's key is stable."""
+    accounts = AccountBook()
+    for row in config.accounts:
+        accounts.add(row.customer, row.salesforce, order=-1_000_000 + row.line)
+    for fact in sorted(facts, key=lambda f: f.iid):
+        if fact.field("account") and fact.field("customer"):
+            # an issue gl-cs opened: its key names the account; join the two
+            accounts.add(fact.field("customer"), fact.field("salesforce"), order=fact.iid)
+        elif fact.field("customer") or fact.field("salesforce"):
+            accounts.add(fact.field("customer"), fact.field("salesforce"), order=fact.iid)
+    return accounts
+
+
+def account_of(fact: IssueFact, accounts: AccountBook) -> str | None:
+    return fact.field("account") or accounts.key(fact.field("customer"), fact.field("salesforce"))
+
+
+def requests(facts: Sequence[IssueFact], kind: str) -> list[IssueFact]:
+    """Open, complete requests of ``kind``, oldest first."""
+    return sorted((f for f in facts if f.state == "opened" and f.field("role") == "request"
+                   and f.field("kind") == kind and not f.fields("missing")), key=lambda f: f.iid)
+
+
+def made(facts: Sequence[IssueFact], role: str, account: str, accounts: AccountBook) -> list[IssueFact]:
+    """Checklists / sessions for ``account`` (open or closed, by anyone), oldest first."""
+    return sorted((f for f in facts if f.field("role") == role and account_of(f, accounts) == account),
+                  key=lambda f: f.iid)
+
+
+def roster_sa(name: str, config) -> str | None:
+    """A username that may be assigned: valid, and on the roster when there is one."""
+    user = safe_username(name)
+    if user is None or (config.roster and user not in config.roster):
+        return None
+    return user
+
+
+def load(facts: Sequence[IssueFact], sa: str) -> int:
+    """The SA's open SA Triaged + SA Doing issues."""
+    return sum(1 for f in facts if f.state == "opened" and f.workflow in ("triaged", "doing") and sa in f.assignees)
+
+
+def worked_with(facts: Sequence[IssueFact], account: str, accounts: AccountBook, config) -> str | None:
+    """The SA who worked with the account most recently (earlier issues for that customer)."""
+    best = None
+    for f in facts:
+        if account_of(f, accounts) != account:
+            continue
+        for user in f.assignees:
+            if roster_sa(user, config):
+                when = f.updated_at or f.created_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+                if best is None or (when, f.iid) > best[0]:
+                    best = ((when, f.iid), user)
+    return best[1] if best else None
+
+
+def assignee(username: str | None, ctx: Context) -> tuple[tuple[User, ...], str]:
+    """The issue's assignees, and a quick action to put in its description when gl-cs
+    does not know the user's id (members not read this sync): ``/assign @user``."""
+    if not username:
+        return (), ""
+    try:
+        found = next((m for m in ctx.members if m.username == username), None)
+    except MissingData:
+        found = None
+    if found is not None:
+        return (User(id=found.id, username=found.username, name=getattr(found, "name", "")),), ""
+    return (), f"/assign @{username}"
+
+
+def labels(kind_label: str | None, assigned: bool, ctx: Context) -> tuple[str, ...]:
+    """The kind's label, one workflow label (SA Triaged when an SA is assigned, else the
+    default state: the Triage SA's queue) and the fiscal-quarter label, so the next sync
+    has nothing to add."""
+    from ..rules.fiscal_quarter import current_label
+
+    cfg = ctx.config
+    state = "triaged" if assigned and any(s.key == "triaged" for s in cfg.states) else cfg.default_state
+    out = [l for l in (kind_label, ctx.label_for(state), current_label(ctx)) if l]
+    return tuple(dict.fromkeys(out))

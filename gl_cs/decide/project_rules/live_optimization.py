@@ -1,0 +1,175 @@
+"""live_optimization: a Live Optimization request opens a session issue when the account
+is eligible; otherwise one comment to the AE with the reason and what to use instead.
+
+Handbook 000, "Live Optimization": "a one-time post-sales session, conducted 1-2 months
+after a customer signed"; "targeted towards accounts which don't qualify for a CSM/CSE";
+"It must not compete with a longer term engagement of a CSE, PS or partner"; "For accounts
+sold via partners, consider utilizing partner's expertise"; "limit Live Optimizations to a
+one-time engagement, although exceptions can be made for Ultimate opportunities ... The
+exceptions are handled and confirmed by ASM"; "It's preferred that Live Optimization
+sessions are delivered by the same Solutions Architect who already engaged with the
+account"; "AE will make sure that Solutions Architecture has capacity". (DOMAIN.md 3.)
+
+Eligible: SMB (segment from employees, or as written); today within 1-2 calendar months
+after signing (outside it the comment says when the window opens, or that it closed; a
+request waiting for its window is opened by the sync once it opens); no CSM/CSE named; no
+PS or partner engagement named; no earlier session for the account (open or closed, by
+anyone; cited by number) unless the request names both an Ultimate opportunity and the
+ASM's approval. The comment is one per request, updated in place when the reasons change
+(``kind_intake`` has the request's comments read, so a sync knows what was said). The
+session is assigned to the SA the AE named, else the SA who worked with
+the account most recently, when that SA has fewer open SA Triaged + SA Doing issues than
+``kinds.capacity_limit``; otherwise it waits for the Triage SA (and says why).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Sequence
+
+from ...markers import marker
+from ...render import Trusted, plain_title, render
+from ..accounts import desk
+from ..accounts.segment import SMB
+from ..accounts.session import AGENDA, MILESTONE_QUESTIONS, OUTCOMES, STEPS, window
+from ..actions import Action, CreateIssue, UpsertComment
+from ..context import Context
+from ..facts import IssueFact
+from . import ProjectRule
+from .onboarding import _mention, _who
+
+NAME = "live_optimization"
+KIND = "live_optimization"
+
+WEBINARS = ("the monthly Onboarding Cohort sessions, the CSM webinars or the self-paced courses and "
+            "certifications")
+
+
+def reasons(request: IssueFact, earlier: list[IssueFact], ctx: Context) -> list[dict]:
+    """Why the request does not qualify (empty when it does), each with what to use instead."""
+    out = []
+    segment = request.field("segment")
+    today = desk.today(ctx)
+    if segment != SMB:
+        out.append({"why": f"Live Optimization is for SMB accounts (under 100 employees); the request reads as "
+                           f"{segment}.",
+                    "instead": "For a larger account, ask for an SA with an SA Activity request, or work with "
+                               "the account's CSM."})
+    if request.field("csm"):
+        out.append({"why": "The account has a CSM/CSE, and Live Optimization is for accounts without one.",
+                    "instead": "Work with the CSM/CSE on the best plan of activities (or request Scale CSE help)."})
+    if request.field("partner"):
+        out.append({"why": "The account was sold through a partner.",
+                    "instead": "Use the partner's expertise and customer knowledge first."})
+    if request.field("ps"):
+        out.append({"why": "The request names a Professional Services engagement, and a session must not "
+                           "compete with it.",
+                    "instead": "Plan the adoption work with the PS engagement instead."})
+    signed = desk.iso(request.field("start"))
+    if signed is not None:
+        opens, closes = window(signed)
+        if today < opens:
+            out.append({"why": Trusted(f"Sessions are held 1-2 months after signing: for an account signed on "
+                                       f"{signed}, the window opens on {opens}."),
+                        "instead": Trusted(f"Nothing to do meanwhile: gl-cs opens the session on {opens} if the "
+                                           f"request still qualifies then.")})
+        elif today > closes:
+            out.append({"why": Trusted(f"Sessions are held 1-2 months after signing: for an account signed on "
+                                       f"{signed}, the window closed on {closes}."),
+                        "instead": f"Point the customer to {WEBINARS}."})
+    exception = request.field("ultimate") and request.field("asm_approval")
+    if earlier and not exception:
+        refs = ", ".join(f"#{f.iid}" for f in earlier)
+        missing = ("the ASM's approval" if request.field("ultimate") else
+                   "an Ultimate opportunity" if request.field("asm_approval") else
+                   "an Ultimate opportunity and the ASM's approval")
+        out.append({"why": Trusted(f"The account already had its Live Optimization session ({refs}); it is a "
+                                   f"one-time engagement."),
+                    "instead": Trusted(f"An exception needs both an Ultimate opportunity and the ASM's approval "
+                                       f"written in the request; this one lacks {missing}. Otherwise point the "
+                                       f"customer to {WEBINARS}.")})
+    return out
+
+
+def _sa(request: IssueFact, account: str, facts, accounts, ctx: Context, taken: dict[str, int]) \
+        -> tuple[str | None, str]:
+    cfg = ctx.config
+    named = desk.roster_sa(request.field("sa"), cfg)
+    candidate = named or desk.worked_with(facts, account, accounts, cfg)
+    if candidate is None:
+        return None, "no SA was named and none has worked with the account yet."
+    held = desk.load(facts, candidate) + taken.get(candidate, 0)
+    if held >= cfg.sa_capacity:
+        how = "named in the request" if named else "who worked with the account"
+        return None, (f"{candidate}, {how}, has {held} open SA Triaged / SA Doing issues "
+                      f"(the limit is {cfg.sa_capacity}).")
+    return candidate, ""
+
+
+def session_issue(request: IssueFact, account: str, key: str, sa: str | None, waits: str,
+                  ctx: Context) -> CreateIssue:
+    cfg = ctx.config
+    spec = cfg.kind(KIND)
+    users, quick = desk.assignee(sa, ctx)
+    proposed = sorted(desk.iso(d) for d in request.fields("proposed") if desk.iso(d))
+    proposed = [d for d in proposed if d >= desk.today(ctx)] or proposed
+    customer = request.field("customer")
+    values = {
+        "customer": customer, "request_ref": Trusted(f"#{request.iid}"),
+        "signed": desk.iso(request.field("start")), "segment": request.field("segment"),
+        "ae": _mention(request.field("ae") or request.author), "sa": _mention(sa),
+        "proposed": proposed[0] if proposed else None,
+        # gl-cs's own words are Trusted; what the AE wrote (milestones, customer) is made inert
+        "steps": [{"title": Trusted(t), "what": Trusted(w)} for t, w in STEPS],
+        "milestones": list(request.fields("milestone")), "questions": [Trusted(q) for q in MILESTONE_QUESTIONS],
+        "agenda": [(m, Trusted(w)) for m, w in AGENDA], "outcomes": [Trusted(o) for o in OUTCOMES],
+        "assignment": Trusted("Waiting for the Triage SA: ") + (waits or "") if waits else "",
+    }
+    description = render("live_optimization.md.j2", values, cfg.templates_dir)
+    if quick:
+        description += "\n" + quick + "\n"
+    return CreateIssue(NAME, f"the request #{request.iid} qualifies for a Live Optimization session", key=key,
+                       title=f"Live Optimization session: {plain_title(customer)}", description=description,
+                       labels=desk.labels(spec.label if spec else None, bool(sa), ctx), assignees=users,
+                       due_date=proposed[0].isoformat() if proposed else None, links=(request.iid,))
+
+
+def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
+    if ctx.config.kind(KIND) is None:
+        return []
+    accounts = desk.book(facts, ctx.config)
+    actions: list[Action] = []
+    taken: dict[str, int] = {}
+    planned: set[str] = set()
+    for request in desk.requests(facts, KIND):
+        account = desk.account_of(request, accounts)
+        if account is None:
+            continue
+        sessions = desk.made(facts, "session", account, accounts)
+        if any(request.iid in s.mentions or request.iid in s.links or s.iid in request.mentions
+               for s in sessions):
+            continue  # this request has its session
+        exception = bool(request.field("ultimate") and request.field("asm_approval"))
+        if account in planned and not exception:
+            continue  # a second request for an account whose session this sync opens: the next sync cites it
+        found = reasons(request, sessions, ctx)
+        if found:
+            body = render("live_optimization_declined.md.j2", {
+                "who": _who(request.author), "customer": request.field("customer"), "reasons": found},
+                ctx.config.templates_dir)
+            digest = "declined-" + hashlib.sha1(body.encode()).hexdigest()[:10]
+            if request.said is not None and f"{NAME}:{digest}" in request.said:
+                continue  # said already, in these words
+            actions.append(UpsertComment(NAME, "; ".join(str(r["why"]) for r in found), iid=request.iid,
+                                         key="declined", body=body + "\n" + marker(NAME, digest)))
+            continue
+        sa, waits = _sa(request, account, facts, accounts, ctx, taken)
+        if sa:
+            taken[sa] = taken.get(sa, 0) + 1
+        key = f"live-optimization:{account}:session" + (f"-r{request.iid}" if sessions or account in planned else "")
+        planned.add(account)
+        actions.append(session_issue(request, account, key, sa, waits, ctx))
+    return actions
+
+
+RULE = ProjectRule(NAME, decide, doc=__doc__ or "")

@@ -1,0 +1,107 @@
+"""onboarding: a Customer Onboarding request opens one on-boarding checklist issue, and
+an open checklist keeps its due date on the next unticked step.
+
+Handbook 001, "Customer On-boarding Checklist": "1. Welcome! ... 2. Personal
+introduction — (2-5 days) ... 11. Expansion — For Strategic Deals, an Account Expansion
+Template should be created." (DOMAIN.md section 2.)
+
+* One checklist per account: none is opened when one is linked to the request, mentioned
+  in it (``#IID``), or any issue with the checklist's shape exists for the same customer
+  (open or closed, made by a person, an earlier tool or gl-cs). gl-cs's own carries the
+  hidden key ``onboarding:<account>:checklist``.
+* The checklist: the 11 steps (step 11 only for Strategic accounts), each due counted from
+  the start date; assigned to the SA the request names (SA Triaged), else left in the
+  Triage SA's queue (the default state); due on its first step; linked to the request.
+* While a checklist is open, the issue rule ``checklist_progress`` keeps its due date on the
+  next unticked step and comments once on each step that becomes overdue.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ...render import Trusted, plain_title, render
+from ...text.safe import mention
+from ..accounts import desk
+from ..accounts.checklist import schedule
+from ..actions import Action, CreateIssue
+from ..context import Context
+from ..facts import IssueFact
+from . import ProjectRule
+
+NAME = "onboarding"
+KIND = "onboarding"
+
+
+def _mention(username: str | None) -> Trusted | None:
+    try:
+        return Trusted(mention(username)) if username else None
+    except ValueError:
+        return None
+
+
+def _who(username: str | None) -> Trusted:
+    try:
+        return Trusted(mention(username) + " ") if username else Trusted("")
+    except ValueError:
+        return Trusted("")
+
+
+def _has_checklist(request: IssueFact, account: str, facts: Sequence[IssueFact], accounts) -> IssueFact | None:
+    checklists = {f.iid: f for f in facts if f.field("role") == "checklist"}
+    for iid in tuple(request.links) + tuple(request.mentions):
+        if iid in checklists:
+            return checklists[iid]
+    same = desk.made(facts, "checklist", account, accounts)
+    return same[0] if same else None
+
+
+def checklist_issue(request: IssueFact, account: str, ctx: Context) -> CreateIssue:
+    cfg = ctx.config
+    spec = cfg.kind(KIND)
+    start = desk.iso(request.field("start"))
+    segment = request.field("segment") or None
+    steps = schedule(start, segment)
+    sa = desk.roster_sa(request.field("sa"), cfg)
+    users, quick = desk.assignee(sa, ctx)
+    customer = request.field("customer")
+    values = {
+        "customer": customer, "request_ref": Trusted(f"#{request.iid}"),
+        "start": start, "segment": segment, "tier": request.field("tier") or None,
+        "renewal": desk.iso(request.field("renewal")), "ae": _mention(request.field("ae") or request.author),
+        "sa": _mention(sa), "csm": request.field("csm") or None,
+        "partner": request.field("partner") or None,
+        "steps": [{"number": i + 1, "title": Trusted(d.step.title), "span": Trusted(d.step.span),
+                   "what": Trusted(d.step.what), "due": d.due}
+                  for i, d in enumerate(steps)],
+        "assignment": "" if sa else "No SA was named in the request: the Triage SA assigns one.",
+    }
+    description = render("onboarding_checklist.md.j2", values, cfg.templates_dir)
+    if quick:
+        description += "\n" + quick + "\n"
+    due = min(d.due for d in steps)
+    return CreateIssue(NAME, f"the onboarding request #{request.iid} has no checklist yet",
+                       key=f"onboarding:{account}:checklist",
+                       title=f"Onboarding checklist: {plain_title(customer)}", description=description,
+                       labels=desk.labels(spec.label if spec else None, bool(sa), ctx), assignees=users,
+                       due_date=due.isoformat(), links=(request.iid,))
+
+
+def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
+    if ctx.config.kind(KIND) is None:
+        return []
+    accounts = desk.book(facts, ctx.config)
+    actions: list[Action] = []
+    planned: set[str] = set()
+    for request in desk.requests(facts, KIND):
+        account = desk.account_of(request, accounts)
+        if account is None or account in planned or desk.iso(request.field("start")) is None:
+            continue
+        if _has_checklist(request, account, facts, accounts) is not None:
+            continue
+        planned.add(account)
+        actions.append(checklist_issue(request, account, ctx))
+    return actions
+
+
+RULE = ProjectRule(NAME, decide, doc=__doc__ or "")
