@@ -1,0 +1,1 @@
+"""Command groups kept outside cli.py; each module offers ``register(cli)``."""
