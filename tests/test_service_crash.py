@@ -54,6 +54,13 @@ def post_to(url: str, body: dict) -> int:
     return requests.post(url + "/webhook", data=json.dumps(body), headers=headers(), timeout=10).status_code
 
 
+def _state(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "Z"
+
+
 def pending(journal: Path) -> dict:
     j = SQLiteJournal(journal)
     try:
@@ -73,8 +80,12 @@ def test_kill_9_mid_processing_then_restart_finishes_the_work_once(desk, tmp_pat
             assert post_to(url, issue_event(desk, iid)) == 200  # durable before the 200
         # the first comment is on its way (GitLab applies it; the worker never hears back)
         wait_for(lambda: desk.sandbox.requests.get("POST", "/projects/:id/issues/:iid/notes") >= 1)
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        assert children, "the worker runs in a child process"
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
+        # the worker process dies with it (it must not finish the run and tell the journal)
+        wait_for(lambda: all(not Path(f"/proc/{c}").exists() or "Z" in _state(c) for c in children), limit=10)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -68,8 +68,9 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
         click.echo("gl-cs serve: WARNING: --insecure: any caller can post events", err=True)
 
     from ..gitlab.adapter import GitLab
+    from ..service.process import WorkerSpec
     from ..service.server import Service
-    from ..service.worker import utc_now
+    from ..service.worker import Backoff, utc_now
 
     config = opts.load()
     _connect(opts, config)  # says clearly what is missing before anything starts
@@ -79,8 +80,11 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
     def make_gitlab() -> GitLab:  # few in-call retries: the journal retries with back-off
         return GitLab(opts.gitlab_url, opts.token, config.project, max_retries=2, timeout=10)
 
+    spec = WorkerSpec(gitlab_url=opts.gitlab_url, token=opts.token, config=config, journal_path=journal_path,
+                      shards=workers, pinned_now=pinned, backoff=Backoff(), poll=1.0, labels_ttl=300.0,
+                      log_level=logging.getLogger("gl_cs").getEffectiveLevel())
     service = Service(config, make_gitlab, journal=_journal(journal_path), secret=secret, host=host, port=port,
-                      shards=workers, now=now)
+                      shards=workers, now=now, worker_process=spec)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

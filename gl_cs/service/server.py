@@ -20,6 +20,7 @@ from ..gitlab.adapter import GitLab
 from .app import MAX_BODY, Project, WebhookApp
 from .journal import Journal, SQLiteJournal
 from .metrics import Metrics
+from .process import RemoteWorker, WorkerSpec
 from .worker import Backoff, Worker, utc_now
 
 log = logging.getLogger(__name__)
@@ -28,16 +29,19 @@ log = logging.getLogger(__name__)
 class Service:
     def __init__(self, config: Config, make_gitlab: Callable[[], GitLab], *, journal: Journal | str | Path,
                  secret: str | None, host: str = "127.0.0.1", port: int = 8080, shards: int = 4,
-                 threads: int = 8, now: Callable[[], dt.datetime] = utc_now, backoff: Backoff = Backoff(),
+                 threads: int = 16, now: Callable[[], dt.datetime] = utc_now, backoff: Backoff = Backoff(),
                  max_body: int = MAX_BODY, stuck_after: float = 900.0, health_ttl: float = 15.0,
-                 labels_ttl: float = 300.0, poll: float = 1.0):
+                 labels_ttl: float = 300.0, poll: float = 1.0, worker_process: "WorkerSpec | None" = None):
         self.config = config
         self.make_gitlab = make_gitlab
         self.journal = journal if not isinstance(journal, (str, Path)) else SQLiteJournal(journal)
         self.metrics = Metrics()
         self.metrics.watch_journal(self.journal.stats)
-        self.worker = Worker(self.journal, lambda: Runtime(make_gitlab(), config, labels_ttl=labels_ttl),
-                             self.metrics, shards=shards, now=now, backoff=backoff, poll=poll)
+        if worker_process is not None:  # gl-cs serve: the rules run in a child process
+            self.worker = RemoteWorker(worker_process, self.metrics, self.journal)
+        else:  # tests, embedding: worker threads in this process
+            self.worker = Worker(self.journal, lambda: Runtime(make_gitlab(), config, labels_ttl=labels_ttl),
+                                 self.metrics, shards=shards, now=now, backoff=backoff, poll=poll)
         self.app = WebhookApp(self.journal, self.metrics, Project(str(config.project)), secret=secret,
                               max_body=max_body, on_accepted=lambda e: self.worker.wake(e.iid),
                               bot_id=lambda: self.worker.bot_id, health=self.health)
@@ -56,6 +60,7 @@ class Service:
     def start(self) -> "Service":
         from waitress.server import create_server
 
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth is N" under bursts
         self.worker.start()
         self._server = create_server(
             self.app, host=self.host, port=self.port, threads=self.threads, ident="gl-cs",
@@ -68,6 +73,8 @@ class Service:
         return self
 
     def stop(self, timeout: float = 15.0) -> None:
+        """Stop answering first (GitLab retries nothing we did not acknowledge), then let
+        the runs in progress finish; what is left stays in the journal."""
         server, thread = self._server, self._thread
         if server is not None:
             from waitress import wasyncore
