@@ -119,3 +119,34 @@ def test_serve_refuses_to_start_without_the_secret(desk, tmp_path):
     assert proc.returncode == 2
     assert "GL_CS_WEBHOOK_SECRET is not set" in err
     assert not (tmp_path / "j.db").exists()
+
+
+def test_worker_process_reports_back_to_the_receiver(desk, tmp_path):
+    """gl-cs serve's layout in one test: the rules run in a child process; /metrics and
+    /healthz (served by the receiver) still see what it did."""
+    import requests
+
+    from gl_cs.config import load_config
+    from gl_cs.service.process import WorkerSpec
+    from service_helpers import FAST, make_service, post, wait_idle
+
+    journal = tmp_path / "j.db"
+    config = load_config(str(RULES), project_override=PROJECT)
+    spec = WorkerSpec(gitlab_url=desk.sandbox.url, token=TOKEN, config=config, journal_path=str(journal), shards=2,
+                      pinned_now=NOW, backoff=FAST, poll=0.05, labels_ttl=300.0)
+    svc = make_service(desk, journal, worker_process=spec).start()
+    try:
+        iid = desk.issue(description="", labels=("FY27-Q4",))
+        assert post(svc, issue_event(desk, iid)).status_code == 200
+        wait_for(lambda: svc.metrics.value("gl_cs_webhook_processed_total") == 1)
+        wait_idle(svc)
+        assert len(desk.bot_notes(iid)) == 1
+        assert svc.worker.bot_id == desk.store.user("gl-cs-bot")["id"]
+        health = requests.get(svc.url + "/healthz", timeout=10)
+        assert health.status_code == 200, health.text
+        assert "gl_cs_webhook_runs_total 1.0" in requests.get(svc.url + "/metrics", timeout=10).text
+        # the bot's own events are now refused at the door
+        assert post(svc, issue_event(desk, iid, user="gl-cs-bot")).json()["reason"] == "own_event"
+    finally:
+        svc.stop()
+    assert not svc.worker.alive
