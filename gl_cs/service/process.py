@@ -50,6 +50,7 @@ class WorkerSpec:
     max_retries: int = 2
     timeout: float = 10.0
     log_level: int = logging.WARNING
+    nice: int = 10  # the rules yield the CPU to the acknowledgements
 
 
 class _RemoteMetric:
@@ -101,6 +102,11 @@ def _die_with_parent(parent_pid: int) -> None:
 def child_main(spec: WorkerSpec, conn, parent_pid: int) -> None:
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group; the parent decides
+    if spec.nice:
+        try:
+            os.nice(spec.nice)
+        except OSError:
+            pass
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("gl_cs").setLevel(spec.log_level)
 

@@ -8,6 +8,7 @@ processed stay in the journal for the next start.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
 import time
@@ -67,6 +68,7 @@ class Service:
             max_request_body_size=self.max_body + 65536,  # the app answers 413 itself, counted
             channel_timeout=30, connection_limit=200, clear_untrusted_proxy_headers=True)
         self.port = self._server.effective_port
+        gc.freeze()  # what start-up built lives as long as the service: keep it out of full collections
         self._thread = threading.Thread(target=self._server.run, name="gl-cs-http", daemon=True)
         self._thread.start()
         log.info("gl-cs webhook service on %s (POST /webhook, GET /healthz, /metrics)", self.url)
