@@ -291,6 +291,8 @@ def main() -> None:
         out = parent.recv()
         counts = service.journal.counts()
         worker_rss = getattr(service.worker, "max_rss_kb", 0)
+        worker_cpu = getattr(service.worker, "_state", {}).get("cpu_seconds", 0.0)
+        receiver_cpu = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
         m = service.metrics
     finally:
         service.stop()
@@ -332,7 +334,9 @@ def main() -> None:
     print(f"  GitLab requests: {out['requests']} = {out['requests'] / max(accepted, 1):.2f} per accepted event, "
           f"{out['requests'] / max(runs, 1):.2f} per run; top: {out['by_route']}")
     print(f"  peak memory (max RSS): receiver process {peak_mb:.0f} MB, worker process {worker_mb:.0f} MB; "
-          f"sandbox errors: {out['errors']}; "
+          f"sandbox errors: {out['errors']}; ")
+    print(f"  CPU: receiver {receiver_cpu:.1f} s ({receiver_cpu / len(results) * 1000:.2f} ms per delivery), "
+          f"worker {worker_cpu:.1f} s ({worker_cpu / max(runs, 1) * 1000:.1f} ms per run); "
           f"wall {wall:.1f} s")
     print(f"  answers: {dict(statuses)}")
 

@@ -88,7 +88,7 @@ class Journal(Protocol):
 
     def complete(self, claim: Claim, *, ignored: bool = False, now: float | None = None) -> None: ...
 
-    def fail(self, claim: Claim, error: str, *, retry_at: float, park: bool) -> None: ...
+    def fail(self, claim: Claim, error: str, *, retry_at: float, park: bool, count: bool = True) -> None: ...
 
     def next_due(self, shard: tuple[int, int] = (0, 1)) -> float | None: ...
 
@@ -293,10 +293,12 @@ class SQLiteJournal:
         if now - self._pruned_at > 600:
             self.prune(now)
 
-    def fail(self, claim: Claim, error: str, *, retry_at: float, park: bool) -> None:
+    def fail(self, claim: Claim, error: str, *, retry_at: float, park: bool, count: bool = True) -> None:
+        """Retry at ``retry_at`` (or park). ``count`` False: the failure was not the
+        event's (GitLab as a whole was down), so it does not bring parking closer."""
         self._write(lambda db: db.executemany(
-            "UPDATE events SET attempts=attempts+1, next_at=?, last_error=?, state=? WHERE id=? AND state=0",
-            [(retry_at, error[:500], PARKED if park else PENDING, i) for i in claim.ids]))
+            "UPDATE events SET attempts=attempts+?, next_at=?, last_error=?, state=? WHERE id=? AND state=0",
+            [(1 if count else 0, retry_at, error[:500], PARKED if park else PENDING, i) for i in claim.ids]))
 
     def next_due(self, shard: tuple[int, int] = (0, 1)) -> float | None:
         k, n = shard

@@ -131,7 +131,8 @@ def child_main(spec: WorkerSpec, conn, parent_pid: int) -> None:
             state = {"bot_id": worker.bot_id, "gitlab_ok_at": worker.gitlab_ok_at,
                      "gitlab_failed_at": worker.gitlab_failed_at, "last_error": worker.last_error,
                      "longest_run": worker.longest_run(), "alive": worker.alive, "busy": bool(worker._busy),
-                     "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+                     "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                     "cpu_seconds": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1)}
             if state != last:
                 sink.send(("s", state))
                 last = state

@@ -40,7 +40,7 @@ class Backoff:
     base: float = 2.0
     factor: float = 2.0
     cap: float = 300.0
-    max_attempts: int = 10  # about 17 minutes of trying before an event is parked
+    max_attempts: int = 10  # 2+4+...+256+300 s: about 14 minutes of trying before an event is parked
     jitter: float = 0.2
 
     def delay(self, attempts: int) -> float:
@@ -72,6 +72,7 @@ class Worker:
         self.gitlab_ok_at: float | None = None  # time.time() of the last run GitLab answered
         self.gitlab_failed_at: float | None = None
         self.last_error = ""
+        self._outages = 0  # failed runs in a row while GitLab did not answer at all
 
     # -- life ----------------------------------------------------------------
     def start(self) -> None:
@@ -141,7 +142,7 @@ class Worker:
                 runtime.setup(refresh_labels=False)
             self.bot_id = runtime.bot.id
         except Exception as exc:  # GitLabError, SetupError (401/403/404), network
-            self._failed(claim, f"setting up: {exc}")
+            self._failed(claim, f"setting up: {exc}", runtime)
             return
         if all(u is not None and u == runtime.bot.id for u in claim.user_ids):
             self.journal.complete(claim, ignored=True)
@@ -152,19 +153,20 @@ class Worker:
             report = run_sync(None, None, self.now(), iids=[claim.iid], runtime=runtime)
         except Exception as exc:  # SetupError, a bug: the event stays and is retried
             log.exception("#%s: the run failed", claim.iid)
-            self._failed(claim, f"{exc.__class__.__name__}: {exc}")
+            self._failed(claim, f"{exc.__class__.__name__}: {exc}", runtime)
             return
         finally:
             m.run_seconds.observe(time.perf_counter() - started)
             m.runs.inc()
         if report.fatal:
-            self._failed(claim, report.fatal)
+            self._failed(claim, report.fatal, runtime)
             return
         failures = [f.why for f in report.failures if not f.why.startswith(GONE)]
         if failures:
-            self._failed(claim, "; ".join(failures))
+            self._failed(claim, "; ".join(failures), runtime)
             return
         self.gitlab_ok_at = time.time()
+        self._outages = 0
         done = time.time()
         if report.failures:  # the issue is gone (deleted, moved) or the token cannot see it
             self.journal.complete(claim, ignored=True, now=done)
@@ -178,13 +180,30 @@ class Worker:
         if report.changes:
             log.info("#%s: %d event(s), %d change(s)", claim.iid, n, len(report.changes))
 
-    def _failed(self, claim: Claim, error: str) -> None:
-        attempts = claim.attempts + 1
-        park = attempts >= self.backoff.max_attempts
+    def _gitlab_down(self, runtime: Runtime) -> bool:
+        """After a failed run: does GitLab answer at all (``GET /user``)? An outage is
+        nobody's event: retried with back-off, but it does not count towards parking, so
+        a long outage does not park every event that arrived during it."""
+        try:
+            runtime.gitlab.current_user()
+            return False
+        except Exception:
+            return True
+
+    def _failed(self, claim: Claim, error: str, runtime: Runtime) -> None:
         self.gitlab_failed_at = time.time()
         self.last_error = error[:300]
-        self.journal.fail(claim, error, retry_at=time.time() + self.backoff.delay(attempts), park=park)
         self.metrics.failed.inc()
+        if self._gitlab_down(runtime):
+            self._outages += 1
+            self.journal.fail(claim, error, retry_at=time.time() + self.backoff.delay(self._outages), park=False,
+                              count=False)
+            log.warning("#%s: GitLab does not answer (%s); retrying later", claim.iid, error)
+            return
+        self._outages = 0
+        attempts = claim.attempts + 1
+        park = attempts >= self.backoff.max_attempts
+        self.journal.fail(claim, error, retry_at=time.time() + self.backoff.delay(attempts), park=park)
         if park:
             self.metrics.parked.inc(len(claim.ids))
             log.error("#%s: parked %d event(s) after %d attempts: %s", claim.iid, len(claim.ids), attempts, error)
