@@ -18,6 +18,7 @@ from gl_cs.cli import cli
 from gl_cs.commands.service import register
 from gl_cs.config import load_config
 from gl_cs.gitlab.adapter import GitLab
+from gl_cs.markers import markers_in
 from gl_cs.service.worker import Worker
 from service_helpers import SECRET, headers, issue_event, make_service, note_event, post, wait_for, wait_idle
 
@@ -176,3 +177,7 @@ def test_a_race_with_gl_cs_sync_still_ends_with_one_comment(service, desk):
     code, out, report = desk.sync()
     assert report["changes"] == []
     assert service.metrics.value("gl_cs_webhook_processed_total") == 12
+    # and one created issue per key: only the sync's project pass creates issues (the webhook
+    # runs `sync --issue`, which has none), and no key is on two issues
+    keys = [m for issue in desk.store.issues(desk.project_id) for m in markers_in(issue.get("description") or "")]
+    assert len(keys) == len(set(keys))
