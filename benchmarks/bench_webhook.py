@@ -1,16 +1,17 @@
 """Load benchmark of `gl-cs serve` on 127.0.0.1 (bounded in time; stops itself).
 
-Two processes, as in production:
+Processes, as in production:
 
-* the **GitLab side** (a child process): the sandbox GitLab (``--latency`` per API
-  request) and a webhook sender. At ``--rate`` deliveries a second for ``--duration``
-  seconds it makes a real change in the sandbox and delivers its GitLab-shaped event
-  (GitLab's reference payloads, GitLab's headers): a person removes the fiscal-quarter
-  label (``--change`` of the new events; gl-cs must put it back) or comments (the rest).
-  On top: ``--dup`` of the deliveries are redeliveries of an earlier one (same body, same
+* the **GitLab side**: the sandbox GitLab (``--latency`` per API request) and the people
+  using it. At ``--rate`` deliveries a second for ``--duration`` seconds it makes a real
+  change in the sandbox and hands its GitLab-shaped event (GitLab's reference payloads,
+  GitLab's headers) to the senders: a person removes the fiscal-quarter label
+  (``--change`` of the new events; gl-cs must put it back) or comments (the rest). On
+  top: ``--dup`` of the deliveries are redeliveries of an earlier one (same body, same
   Idempotency-Key), ``--forged`` carry a wrong token.
-* **gl-cs** (this process): the service exactly as ``gl-cs serve`` builds it (waitress,
-  SQLite journal in a temporary folder, worker threads on kept runtimes).
+* **GitLab's senders** (Sidekiq): ``--senders`` concurrent deliveries, timing each answer.
+* **gl-cs**: the service exactly as ``gl-cs serve`` builds it (this process receives, a
+  worker process runs the rules; SQLite journal in a temporary folder).
 
 Reported: events lost (accepted but not processed, or a change never answered), duplicate
 actions (gl-cs putting a label back more often than people removed it, or the same
@@ -59,9 +60,7 @@ def pct(values: list[float], p: float) -> float:
 # --------------------------------------------------------------------------- GitLab side
 
 
-def gitlab_side(args, conn) -> None:
-    import requests
-
+def gitlab_side(args, conn, outbox) -> None:
     from gl_cs.sandbox import Sandbox, Store
     from gl_cs.sandbox.seed import COMPLETE_REQUEST, SA_USERS, seed_users_and_labels
 
@@ -88,13 +87,12 @@ def gitlab_side(args, conn) -> None:
     def spy(issue, label, action, user_id, when):
         original(issue, label, action, user_id, when)
         if label.get("name") == FY and action == "add" and user_id == bot_id:
-            restored[int(issue["iid"])].append(time.perf_counter())
+            restored[int(issue["iid"])].append(time.monotonic())
 
     store._record_label_event = spy
     sandbox = Sandbox(store=store).start()
     sandbox.faults.latency = args.latency
     conn.send({"url": sandbox.url, "token": "sandbox-token", "project": "sa-team/sa-service-desk"})
-    service_url = conn.recv()
 
     issue_tpl = json.loads((REFERENCE / "webhook_issue_event.json").read_text())
     note_tpl = json.loads((REFERENCE / "webhook_note_issue_event.json").read_text())
@@ -135,77 +133,35 @@ def gitlab_side(args, conn) -> None:
         return kind, headers, body, iid
 
     total = int(args.rate * args.duration)
-    plan = []  # (kind, headers, data, iid)
-    sent_new: list[int] = []
-    lock = threading.Lock()
-    results: list[tuple[str, int, float, str]] = []  # kind, status, ack seconds, answer status
-    start = time.perf_counter() + 0.5
-    next_k = iter(range(total))
-    pending_removals: dict[int, list[float]] = defaultdict(list)
-    sessions = threading.local()
-
-    def sender() -> None:
-        s = getattr(sessions, "s", None) or requests.Session()
-        sessions.s = s
-        while True:
-            with lock:
-                k = next(next_k, None)
-                if k is None:
-                    return
-                due = start + k / args.rate
-            delay = due - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            with lock:
-                roll = rng.random()
-                if roll < args.dup and sent_new:
-                    kind, headers, data, iid = plan[rng.choice(sent_new)]
-                    kind = "duplicate"
-                elif roll < args.dup + args.forged and plan:  # a forger replaying a body it saw
-                    _, headers, data, iid = plan[rng.randrange(len(plan))]
-                    headers = dict(headers, **{"X-Gitlab-Token": "forged-" + str(k),
-                                               "Idempotency-Key": str(uuid.uuid4())})
-                    kind = "forged"
-                else:
-                    kind, headers, data, iid = make_event(k)
-                    data = json.dumps(data).encode()
-                    plan.append((kind, headers, data, iid))
-                    idx = len(plan) - 1
-                t0 = time.perf_counter()
-                if kind == "change":
-                    pending_removals[iid].append(t0)
-            try:
-                r = s.post(service_url + "/webhook", data=data, headers=headers, timeout=10)
-                ack = time.perf_counter() - t0
-                status, answer = r.status_code, (r.json().get("status", "") if r.content else "")
-            except Exception as exc:  # a delivery that failed counts as lost if it was new
-                ack, status, answer = time.perf_counter() - t0, 0, exc.__class__.__name__
-            with lock:
-                results.append((kind, status, ack, answer))
-                if kind in ("change", "comment") and status == 200:
-                    sent_new.append(idx)
-
-    threads = [threading.Thread(target=sender, daemon=True) for _ in range(args.senders)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    load_seconds = time.perf_counter() - start
+    plan: list[tuple[str, dict, bytes, int]] = []  # new events: (kind, headers, body, iid)
+    conn.recv()  # go
+    start = time.monotonic() + 0.2
+    for k in range(total):
+        delay = start + k / args.rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        roll = rng.random()
+        old = len(plan) - 50  # redeliver only what went out at least ~0.25 s ago
+        if roll < args.dup and old > 0:
+            kind, headers, data, iid = plan[rng.randrange(old)]
+            kind = "duplicate"
+        elif roll < args.dup + args.forged and plan:  # a forger replaying a body it saw
+            _, headers, data, iid = plan[rng.randrange(len(plan))]
+            headers = dict(headers, **{"X-Gitlab-Token": "forged-" + str(k), "Idempotency-Key": str(uuid.uuid4())})
+            kind = "forged"
+        else:
+            kind, headers, body, iid = make_event(k)
+            data = json.dumps(body).encode()
+            plan.append((kind, headers, data, iid))
+        outbox.send((kind, headers, data, iid))
+    outbox.send(None)
+    load_seconds = time.monotonic() - start
     conn.send({"load_done": True, "load_seconds": load_seconds})
     conn.recv()  # gl-cs has drained its queue (or given up)
     requests_total = sandbox.requests.total()
     by_route = Counter({f"{m} {r}": n for (m, r), n in sandbox.requests.snapshot().items()})
 
-    # event -> label-change latency: each removal is answered by the first restore after it
-    latencies, unanswered, extra_restores = [], 0, 0
-    for iid, times in pending_removals.items():
-        restores = sorted(restored.get(iid, []))
-        for t in sorted(times):
-            later = [r for r in restores if r >= t]
-            if later:
-                latencies.append(later[0] - t)
-        # every person's removal needs one restore; coalesced removals (removed again before
-        # gl-cs put it back) share one
+    unanswered, extra_restores = 0, 0
     for iid in iids:
         issue = store._issue(project, iid)
         adds = sum(1 for e in issue["label_events"] if e["user_id"] == bot_id and e["action"] == "add")
@@ -217,10 +173,57 @@ def gitlab_side(args, conn) -> None:
     for iid in iids:
         bodies = [n["body"] for n in store.notes(pid, iid) if n["author"]["username"] == "gl-cs-bot"]
         notes_dup += len(bodies) - len(set(bodies))
-    conn.send({"results": results, "latencies": latencies, "unanswered": unanswered,
+    conn.send({"restored": dict(restored), "unanswered": unanswered,
                "extra_restores": extra_restores, "notes_dup": notes_dup, "requests": requests_total,
                "by_route": dict(by_route.most_common(8)), "errors": len(sandbox.errors)})
     sandbox.stop()
+
+
+# --------------------------------------------------------------------------- GitLab's senders
+
+
+def sender_side(args, inbox, conn) -> None:
+    """GitLab's Sidekiq: delivers what the GitLab side hands over, ``--senders`` at a time,
+    and times each answer (its own process, so the sandbox's work does not slow the clock)."""
+    import queue
+
+    import requests
+
+    service_url = conn.recv()
+    work: "queue.Queue" = queue.Queue()
+    results: list[tuple] = []
+    lock = threading.Lock()
+
+    def send() -> None:
+        session = requests.Session()
+        while True:
+            item = work.get()
+            if item is None:
+                return
+            kind, headers, data, iid = item
+            t0 = time.monotonic()
+            try:
+                r = session.post(service_url + "/webhook", data=data, headers=headers, timeout=10)
+                ack = time.monotonic() - t0
+                status, answer = r.status_code, (r.json().get("status", "") if r.content else "")
+            except Exception as exc:  # a new delivery that failed counts as lost
+                ack, status, answer = time.monotonic() - t0, 0, exc.__class__.__name__
+            with lock:
+                results.append((kind, status, ack, answer, iid, t0))
+
+    threads = [threading.Thread(target=send, daemon=True) for _ in range(args.senders)]
+    for t in threads:
+        t.start()
+    while True:
+        item = inbox.recv()
+        if item is None:
+            break
+        work.put(item)
+    for _ in threads:
+        work.put(None)
+    for t in threads:
+        t.join()
+    conn.send(results)
 
 
 # --------------------------------------------------------------------------- gl-cs side
@@ -259,8 +262,12 @@ def main() -> None:
         sys.setswitchinterval(args.switch_interval)
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
-    proc = ctx.Process(target=gitlab_side, args=(args, child), daemon=True)
+    to_sender, sender_inbox = ctx.Pipe()
+    sender_main, sender_conn = ctx.Pipe()
+    proc = ctx.Process(target=gitlab_side, args=(args, child, to_sender), daemon=True)
+    senders = ctx.Process(target=sender_side, args=(args, sender_inbox, sender_conn), daemon=True)
     proc.start()
+    senders.start()
     gl = parent.recv()
     config = load_config(str(ROOT / "rules.yml"), project_override=gl["project"])
     tmp = tempfile.TemporaryDirectory(prefix="gl-cs-bench-", dir=args.journal_dir)
@@ -279,9 +286,11 @@ def main() -> None:
     service.metrics.ack_latency.observe = lambda v: (server_acks.append(v), observe(v))
     service.start()
     try:
-        parent.send(service.url)
+        sender_main.send(service.url)
+        parent.send("go")
         started = time.perf_counter()
         load = parent.recv()
+        results = sender_main.recv()
         drain_start = time.perf_counter()
         while time.perf_counter() - drain_start < args.drain and not service.worker.idle():
             time.sleep(0.1)
@@ -297,20 +306,27 @@ def main() -> None:
     finally:
         service.stop()
         proc.join(30)
+        senders.join(30)
         tmp.cleanup()
 
-    results = out["results"]
-    by_kind = Counter(k for k, *_ in results)
-    statuses = Counter((k, s, a) for k, s, _, a in results)
-    accepted = sum(1 for k, s, _, a in results if s == 200 and a == "accepted")
-    new_sent = sum(1 for k, *_ in results if k in ("change", "comment"))
-    new_failed = sum(1 for k, s, _, _ in results if k in ("change", "comment") and s != 200)
-    forged_ok = sum(1 for k, s, _, _ in results if k == "forged" and s != 401)
-    dup_not_dup = sum(1 for k, s, _, a in results if k == "duplicate" and a != "duplicate")
+    # event -> label change: each removal is answered by the first restore after its delivery
+    restored = out["restored"]
+    lat = []
+    for kind, status, _, _, iid, t0 in results:
+        if kind == "change":
+            later = [r for r in restored.get(iid, ()) if r >= t0]
+            if later:
+                lat.append(min(later) - t0)
+    by_kind = Counter(r[0] for r in results)
+    statuses = Counter((r[0], r[1], r[3]) for r in results)
+    accepted = sum(1 for r in results if r[1] == 200 and r[3] == "accepted")
+    new_sent = sum(1 for r in results if r[0] in ("change", "comment"))
+    new_failed = sum(1 for r in results if r[0] in ("change", "comment") and r[1] != 200)
+    forged_ok = sum(1 for r in results if r[0] == "forged" and r[1] != 401)
+    dup_not_dup = sum(1 for r in results if r[0] == "duplicate" and r[3] != "duplicate")
     done = counts.get("done", 0) + counts.get("ignored", 0)
     lost = (accepted - done) + new_failed + out["unanswered"]
-    acks = [a for _, _, a, _ in results]
-    lat = out["latencies"]
+    acks = [r[2] for r in results]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_mb = worker_rss / 1024
 
