@@ -202,3 +202,38 @@ def test_healthz_says_when_gitlab_is_down(service, desk):
     assert h.status_code == 503
     assert h.json()["checks"]["gitlab"]["ok"] is False
     assert "test-bot-token" not in h.text
+
+
+def test_what_the_payload_says_is_kept_with_the_event(service, desk, settled):
+    """The label change and who made it, the last edit: kept to save reads, never to decide."""
+    body = issue_event(desk, settled)
+    body["object_attributes"]["last_edited_at"] = "2026-11-23 16:58:00 UTC"
+    post(service, body)
+    [event] = service.journal.events()
+    assert event["hints"]["labels"] == {"previous": ["API"], "current": ["Platform"]}
+    assert event["hints"]["user"]["username"] == "eve.ae"
+    assert event["hints"]["last_edited_at"] == "2026-11-23 16:58:00 UTC"
+
+
+def test_work_item_hook_is_accepted(service, desk, settled):
+    body = issue_event(desk, settled)
+    body["object_kind"] = body["event_type"] = "work_item"
+    assert post(service, body, headers("Work Item Hook")).json()["status"] == "accepted"
+    assert post(service, body, headers("Confidential Issue Hook")).json()["status"] == "duplicate"
+
+
+def test_a_journal_that_cannot_store_answers_503(service, desk, settled, monkeypatch):
+    def broken(event, timeout=10.0):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(service.journal, "append", broken)
+    r = post(service, issue_event(desk, settled))
+    assert r.status_code == 503 and "disk" not in r.text
+    assert metric(service, "gl_cs_webhook_rejected_total", reason="journal") == 1
+
+
+def test_healthz_says_when_the_workers_are_gone(service):
+    service.worker.stop()
+    h = requests.get(service.url + "/healthz", timeout=10)
+    assert h.status_code == 503
+    assert h.json()["checks"]["queue"]["workers_alive"] is False

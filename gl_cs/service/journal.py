@@ -355,13 +355,13 @@ class SQLiteJournal:
 
     def events(self, iid: int | None = None) -> list[dict[str, Any]]:
         """Every stored event (tests, operators)."""
-        query = "SELECT id, iid, kind, action, user_id, state, attempts, last_error FROM events"
+        query = "SELECT id, iid, kind, action, user_id, state, attempts, last_error, hints FROM events"
         args: tuple = ()
         if iid is not None:
             query, args = query + " WHERE iid=?", (iid,)
         rows = self._db().execute(query + " ORDER BY id", args).fetchall()
         names = ("id", "iid", "kind", "action", "user_id", "state", "attempts", "last_error")
-        return [dict(zip(names, r)) | {"state": STATE_NAMES[r[5]]} for r in rows]
+        return [dict(zip(names, r)) | {"state": STATE_NAMES[r[5]], "hints": json.loads(r[8] or "{}")} for r in rows]
 
     def check_writable(self) -> None:
         """A real write (a heartbeat row), so a full disk or a read-only file shows here."""
