@@ -31,7 +31,6 @@ import json
 import multiprocessing as mp
 import random
 import resource
-import statistics
 import sys
 import tempfile
 import threading
@@ -81,7 +80,6 @@ def gitlab_side(args, conn, outbox) -> None:
 
     # when did gl-cs put the label back? (the store's own label event, timed here)
     restored: dict[int, list[float]] = defaultdict(list)
-    removed: dict[int, list[float]] = defaultdict(list)  # person's removal -> delivery send time
     original = store._record_label_event
 
     def spy(issue, label, action, user_id, when):

@@ -12,18 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from conftest import NOW, PROJECT, RULES, TOKEN
 from gl_cs.service.journal import SQLiteJournal
 from service_helpers import SECRET, issue_event, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-class Served:
-    def __init__(self, proc: subprocess.Popen, url: str):
-        self.proc, self.url = proc, url
 
 
 def start_serve(desk, journal: Path, *extra: str, secret: str | None = SECRET) -> subprocess.Popen:

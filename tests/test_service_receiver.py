@@ -3,7 +3,6 @@ what is ignored, what is a duplicate, /healthz and /metrics."""
 
 from __future__ import annotations
 
-import json
 import logging
 
 import pytest
