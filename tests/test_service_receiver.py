@@ -3,6 +3,7 @@ what is ignored, what is a duplicate, /healthz and /metrics."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -236,3 +237,31 @@ def test_healthz_says_when_the_workers_are_gone(service):
     h = requests.get(service.url + "/healthz", timeout=10)
     assert h.status_code == 503
     assert h.json()["checks"]["queue"]["workers_alive"] is False
+
+
+def test_nothing_a_caller_sends_gets_a_500(service, desk, settled):
+    """Seeded junk in every field of the reference payloads: 200 or 422, never 500."""
+    import random
+
+    rng = random.Random(9)
+    junk = [None, 0, -1, 10**30, "", "x" * 300, [], {}, [1, {"a": None}], True, 1.5, "Issue"]
+    bodies = [issue_event(desk, settled), note_event(desk, settled), reference("merge_request_event")]
+
+    def paths(node, prefix=()):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield prefix + (k,)
+                yield from paths(v, prefix + (k,))
+
+    for n in range(150):
+        body = json.loads(json.dumps(rng.choice(bodies)))
+        for _ in range(rng.randint(1, 3)):
+            path = rng.choice(list(paths(body)))
+            node = body
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = rng.choice(junk)
+        r = post(service, body, headers(rng.choice(["Issue Hook", "Note Hook", "Work Item Hook"])))
+        assert r.status_code in (200, 422), (r.status_code, r.text, path)
+    assert post(service, None, raw=b"[" * 100_000).status_code == 400
+    assert requests.get(service.url + "/healthz", timeout=10).status_code == 200

@@ -60,19 +60,25 @@ class Project:
 
 
 def _int(value: Any) -> int | None:
+    """A positive id as GitLab sends it (a number, or digits), else None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+        value = int(value)
+    if isinstance(value, int) and 0 < value < 2**62:
         return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
     return None
+
+
+def _short(value: Any, limit: int = 100) -> str | None:
+    """A short string from the payload, or None (the journal keeps no long text)."""
+    return value if isinstance(value, str) and len(value) <= limit else None
 
 
 def _titles(labels: Any) -> list[str] | None:
     if not isinstance(labels, list):
         return None
-    return [str(l.get("title")) for l in labels if isinstance(l, dict) and l.get("title") is not None]
+    return [t for t in (_short(l.get("title"), 255) for l in labels[:500] if isinstance(l, dict)) if t is not None]
 
 
 def interpret(event_header: str | None, payload: Any, project: Project, *, uuid: str | None = None,
@@ -92,7 +98,7 @@ def interpret(event_header: str | None, payload: Any, project: Project, *, uuid:
             raise Unprocessable(f"{kind} event without object_attributes")
         iid = _int(attrs.get("iid"))
         if iid is None:
-            raise Unprocessable(f"{kind} event without object_attributes.iid")
+            raise Unprocessable(f"{kind} event without object_attributes.iid (a positive integer)")
         target = attrs
     elif kind == "note":
         if not isinstance(attrs, dict):
@@ -102,7 +108,7 @@ def interpret(event_header: str | None, payload: Any, project: Project, *, uuid:
         issue = payload.get("issue")
         iid = _int(issue.get("iid")) if isinstance(issue, dict) else None
         if iid is None:
-            raise Unprocessable("note event on an issue without issue.iid")
+            raise Unprocessable("note event on an issue without issue.iid (a positive integer)")
         target = attrs
     else:
         return Ignore("other_event")
@@ -116,9 +122,9 @@ def interpret(event_header: str | None, payload: Any, project: Project, *, uuid:
         return Ignore("other_project")
     user = payload.get("user")
     user_id = _int(user.get("id")) if isinstance(user, dict) else None
-    action = str(attrs.get("action") or "")
+    action = _short(attrs.get("action"), 40) or ""
 
-    hints: dict[str, Any] = {"updated_at": target.get("updated_at")}
+    hints: dict[str, Any] = {"updated_at": _short(target.get("updated_at"))}
     changes = payload.get("changes")
     if isinstance(changes, dict):
         labels = changes.get("labels")
@@ -127,17 +133,17 @@ def interpret(event_header: str | None, payload: Any, project: Project, *, uuid:
         if "description" in changes or "last_edited_at" in changes:
             hints["description_edited"] = True
     if kind in ("issue", "work_item"):
-        hints["last_edited_at"] = attrs.get("last_edited_at")
+        hints["last_edited_at"] = _short(attrs.get("last_edited_at"))
     if user_id is not None:
-        hints["user"] = {"id": user_id, "username": user.get("username")}
+        hints["user"] = {"id": user_id, "username": _short(user.get("username"), 255)}
     if kind == "note":
-        hints["note_id"] = attrs.get("id")
+        hints["note_id"] = _int(attrs.get("id"))
 
     keys = []
     if idempotency_key:
         keys.append("idem:" + idempotency_key.strip()[:200])
     if uuid:  # per event, but a recursive chain reuses it: scope it to the object's state
-        scoped = f"{uuid.strip()[:200]}|{kind}|{target.get('id')}|{target.get('updated_at')}|{action}"
+        scoped = f"{uuid.strip()[:200]}|{kind}|{_int(target.get('id'))}|{_short(target.get('updated_at'))}|{action}"
         keys.append("uuid:" + hashlib.sha256(scoped.encode()).hexdigest())
     keys.append("body:" + hashlib.sha256(body).hexdigest())
     return NewEvent(iid=iid, kind=kind, keys=tuple(keys), action=action, user_id=user_id, hints=hints,
@@ -226,7 +232,7 @@ class WebhookApp:
             return _answer(start_response, "413 Content Too Large", {"error": f"body over {self.max_body} bytes"})
         try:
             payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             m.rejected.labels("malformed").inc()
             return _answer(start_response, "400 Bad Request", {"error": "the body is not valid JSON"})
         header = environ.get("HTTP_X_GITLAB_EVENT")

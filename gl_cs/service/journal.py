@@ -23,6 +23,7 @@ Delivery rules the journal enforces:
 from __future__ import annotations
 
 import json
+import logging
 import os
 import queue
 import sqlite3
@@ -31,6 +32,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, Sequence
+
+log = logging.getLogger(__name__)
 
 PENDING, DONE, PARKED, IGNORED = 0, 1, 2, 3
 STATE_NAMES = {PENDING: "pending", DONE: "done", PARKED: "parked", IGNORED: "ignored"}
@@ -252,8 +255,16 @@ class SQLiteJournal:
                 with self._write_lock:
                     self._begin(db)
                     try:
-                        for slot in batch:
-                            slot.result = self._insert(db, slot.event)
+                        for slot in batch:  # one bad event must not cost the others their place
+                            db.execute("SAVEPOINT one")
+                            try:
+                                slot.result = self._insert(db, slot.event)
+                                db.execute("RELEASE one")
+                            except (sqlite3.DataError, sqlite3.IntegrityError, OverflowError, TypeError,
+                                    ValueError) as exc:
+                                db.execute("ROLLBACK TO one")
+                                db.execute("RELEASE one")
+                                slot.error = exc
                         db.execute("COMMIT")
                     except BaseException:
                         db.execute("ROLLBACK")
@@ -261,6 +272,7 @@ class SQLiteJournal:
             except BaseException as exc:  # nothing of the batch was stored: every request hears so
                 for slot in batch:
                     slot.result, slot.error = None, exc
+                log.error("the journal could not store %d event(s): %s", len(batch), exc.__class__.__name__)
             for slot in batch:
                 slot.done.set()
         db.close()
