@@ -1,0 +1,148 @@
+"""``gl-cs serve`` and ``gl-cs hooks install`` (registered on the ``cli`` group in cli.py)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from ..cli import Options, _connect, parse_now, pass_options
+
+DEFAULT_JOURNAL = ".gl-cs/webhook-journal.db"
+SECRET_ENV = "GL_CS_WEBHOOK_SECRET"
+
+log = logging.getLogger("gl_cs.service")
+
+
+def _journal(path: str):
+    from ..service.journal import SQLiteJournal
+
+    return SQLiteJournal(Path(path))
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="GL_CS_HOST",
+              help="Address to listen on (0.0.0.0 for every interface) [env: GL_CS_HOST].")
+@click.option("--port", default=8080, show_default=True, envvar="GL_CS_PORT", type=int,
+              help="Port (0: any free port; the chosen one is printed) [env: GL_CS_PORT].")
+@click.option("--journal", "journal_path", envvar="GL_CS_JOURNAL", default=DEFAULT_JOURNAL, show_default=True,
+              metavar="PATH", help="SQLite journal of accepted events [env: GL_CS_JOURNAL].")
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads; an issue always goes to the same one.")
+@click.option("--insecure", is_flag=True, help=f"Run without {SECRET_ENV} (accept any caller). Tests only.")
+@click.option("--list-parked", is_flag=True, help="Print the events that kept failing (JSON lines) and exit.")
+@click.option("--requeue-parked", is_flag=True, help="Give the parked events another round of attempts and exit.")
+@pass_options
+def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, insecure: bool,
+          list_parked: bool, requeue_parked: bool) -> None:
+    """Run the webhook service: GitLab's issue and comment events, acted on in seconds.
+
+    POST /webhook (Issue Hook, Note Hook, Work Item Hook), GET /healthz, GET /metrics,
+    GET /parked. Every accepted event is stored in the journal before GitLab gets its
+    200 and processed afterwards by the same rules as `gl-cs sync --issue IID`.
+    The secret token comes from GL_CS_WEBHOOK_SECRET (never from the command line)."""
+    if list_parked or requeue_parked:
+        journal = _journal(journal_path)
+        try:
+            if requeue_parked:
+                click.echo(f"requeued {journal.requeue_parked()} parked event(s)")
+            else:
+                for p in journal.parked():
+                    click.echo(json.dumps(p.__dict__))
+        finally:
+            journal.close()
+        return
+
+    secret = os.environ.get(SECRET_ENV) or None
+    if secret is None and not insecure:
+        click.echo(f"gl-cs serve: {SECRET_ENV} is not set; refusing to accept webhooks from anyone "
+                   f"(set it to the hook's secret token, or pass --insecure for a local test)", err=True)
+        sys.exit(2)
+    if secret is None:
+        click.echo("gl-cs serve: WARNING: --insecure: any caller can post events", err=True)
+
+    from ..gitlab.adapter import GitLab
+    from ..service.process import WorkerSpec
+    from ..service.server import Service
+    from ..service.worker import Backoff, utc_now
+
+    config = opts.load()
+    _connect(opts, config)  # says clearly what is missing before anything starts
+    pinned = parse_now(opts.now_text) if opts.now_text else None
+    now = (lambda: pinned) if pinned else utc_now
+
+    def make_gitlab() -> GitLab:  # few in-call retries: the journal retries with back-off
+        return GitLab(opts.gitlab_url, opts.token, config.project, max_retries=2, timeout=10)
+
+    spec = WorkerSpec(gitlab_url=opts.gitlab_url, token=opts.token, config=config, journal_path=journal_path,
+                      shards=workers, pinned_now=pinned, backoff=Backoff(), poll=1.0, labels_ttl=300.0,
+                      log_level=logging.getLogger("gl_cs").getEffectiveLevel())
+    service = Service(config, make_gitlab, journal=_journal(journal_path), secret=secret, host=host, port=port,
+                      shards=workers, now=now, worker_process=spec)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    service.start()
+    click.echo(f"gl-cs serve: listening on {service.url} (project {config.project}, journal {journal_path})",
+               err=True)
+    sys.stderr.flush()
+    try:
+        stop.wait()
+    finally:
+        click.echo("gl-cs serve: stopping (finishing runs in progress; the rest stays in the journal)", err=True)
+        service.stop()
+
+
+@click.group()
+def hooks() -> None:
+    """Manage the project webhook that feeds `gl-cs serve`."""
+
+
+@hooks.command("install")
+@click.option("--url", "hook_url", envvar="GL_CS_WEBHOOK_URL", required=True, metavar="URL",
+              help="Where GitLab reaches `gl-cs serve`, e.g. https://gl-cs.example.com/webhook "
+                   "[env: GL_CS_WEBHOOK_URL].")
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@click.option("--update-secret", is_flag=True,
+              help="Also set the secret token on an existing hook (GitLab never shows it back).")
+@pass_options
+def hooks_install(opts: Options, hook_url: str, dry_run: bool, update_secret: bool) -> None:
+    """Register (or fix) the project webhook: issue and comment events (confidential ones
+    too), nothing else, SSL verification on, secret token from GL_CS_WEBHOOK_SECRET.
+    Does nothing when the hook is already right."""
+    from ..service.hooks import HookError, install
+
+    secret = os.environ.get(SECRET_ENV)
+    if not secret:
+        click.echo(f"gl-cs hooks install: {SECRET_ENV} is not set; a hook without a secret would let anyone "
+                   f"post events", err=True)
+        sys.exit(2)
+    config = opts.load()
+    _connect(opts, config)
+    try:
+        plan = install(opts.gitlab_url, opts.token, config.project, hook_url, secret, dry_run=dry_run,
+                       update_secret=update_secret)
+    except HookError as exc:
+        click.echo(f"gl-cs hooks install: {exc}", err=True)
+        sys.exit(1)
+    prefix = "would " if dry_run and plan.action != "none" else ""
+    click.echo(prefix + plan.describe(hook_url))
+
+
+def register(group: click.Group) -> None:
+    """cli.py: ``from .commands.service import register as _service; _service(cli)``."""
+    group.add_command(serve)
+    group.add_command(hooks)
+
+
+if __name__ == "__main__":  # `python -m gl_cs.commands.service ... serve` until cli.py registers it
+    from ..cli import cli
+
+    register(cli)
+    cli(prog_name="gl-cs")

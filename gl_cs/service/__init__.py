@@ -1,0 +1,2 @@
+"""``gl-cs serve``: the webhook service (receiver, journal, worker, metrics) and
+``gl-cs hooks install``. See docs/webhook.md."""

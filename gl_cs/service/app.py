@@ -1,0 +1,270 @@
+"""The webhook receiver: a small WSGI application (served by waitress, see server.py).
+
+``POST /webhook``: token (constant time) -> size -> JSON -> shape -> project -> journal
+(durable) -> 200. Nothing else happens in the request: the worker acts later. Every
+answer is short (GitLab stores it for inspection) and never echoes the body or a header.
+
+| answer | when |
+|---|---|
+| 401 | ``X-Gitlab-Token`` missing or wrong (nothing else is looked at) |
+| 413 | body over the limit (not read) |
+| 400 | body is not JSON |
+| 422 | JSON, but not an event gl-cs can read (the message says what is missing) |
+| 200 | accepted, a duplicate (no work), or acknowledged and ignored (another event type, another project, gl-cs's own change) |
+| 503 | the journal could not store the event (GitLab shows the failure; nothing is half done) |
+
+``GET /healthz`` (journal writable, GitLab reachable, queue not stuck), ``GET /metrics``
+(Prometheus text), ``GET /parked`` (events that kept failing; needs the token).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from .journal import Journal, NewEvent
+from .metrics import CONTENT_TYPE, Metrics
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 25 * 1024 * 1024  # GitLab.com's own limit for a webhook payload
+ISSUE_HOOKS = {"Issue Hook", "Confidential Issue Hook", "Work Item Hook"}
+NOTE_HOOKS = {"Note Hook", "Confidential Note Hook"}
+
+
+class Unprocessable(Exception):
+    """The body is JSON but not an event gl-cs can read (422)."""
+
+
+@dataclass(frozen=True)
+class Ignore:
+    reason: str  # a bounded label value for the metrics
+
+
+@dataclass(frozen=True)
+class Project:
+    """The one project gl-cs serves: a numeric id or a path (``group/project``)."""
+
+    ref: str
+
+    def matches(self, pid: Any, path: Any) -> bool:
+        ref = self.ref.strip()
+        if ref.isdigit():
+            return str(pid) == ref
+        return isinstance(path, str) and path.lower() == ref.lower().strip("/")
+
+
+def _int(value: Any) -> int | None:
+    """A positive id as GitLab sends it (a number, or digits), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+        value = int(value)
+    if isinstance(value, int) and 0 < value < 2**62:
+        return value
+    return None
+
+
+def _short(value: Any, limit: int = 100) -> str | None:
+    """A short string from the payload, or None (the journal keeps no long text)."""
+    return value if isinstance(value, str) and len(value) <= limit else None
+
+
+def _titles(labels: Any) -> list[str] | None:
+    if not isinstance(labels, list):
+        return None
+    return [t for t in (_short(l.get("title"), 255) for l in labels[:500] if isinstance(l, dict)) if t is not None]
+
+
+def interpret(event_header: str | None, payload: Any, project: Project, *, uuid: str | None = None,
+              idempotency_key: str | None = None, body: bytes = b"", received_at: float = 0.0) -> NewEvent | Ignore:
+    """What a GitLab webhook body means to gl-cs: an event on one issue, or a reason to
+    ignore it. Raises :class:`Unprocessable` for shapes it cannot read."""
+    if not isinstance(payload, dict):
+        raise Unprocessable("the body is JSON but not an object; expected a GitLab webhook payload")
+    kind = payload.get("object_kind")
+    if event_header and event_header not in ISSUE_HOOKS | NOTE_HOOKS:
+        return Ignore("other_event")
+    if not isinstance(kind, str):
+        raise Unprocessable("no object_kind: expected a GitLab Issue Hook or Note Hook payload")
+    attrs = payload.get("object_attributes")
+    if kind in ("issue", "work_item"):
+        if not isinstance(attrs, dict):
+            raise Unprocessable(f"{kind} event without object_attributes")
+        iid = _int(attrs.get("iid"))
+        if iid is None:
+            raise Unprocessable(f"{kind} event without object_attributes.iid (a positive integer)")
+        target = attrs
+    elif kind == "note":
+        if not isinstance(attrs, dict):
+            raise Unprocessable("note event without object_attributes")
+        if attrs.get("noteable_type") != "Issue":
+            return Ignore("note_not_on_issue")
+        issue = payload.get("issue")
+        iid = _int(issue.get("iid")) if isinstance(issue, dict) else None
+        if iid is None:
+            raise Unprocessable("note event on an issue without issue.iid (a positive integer)")
+        target = attrs
+    else:
+        return Ignore("other_event")
+    proj = payload.get("project")
+    pid = (proj.get("id") if isinstance(proj, dict) else None) or payload.get("project_id") \
+        or attrs.get("project_id")
+    path = proj.get("path_with_namespace") if isinstance(proj, dict) else None
+    if pid is None and path is None:
+        raise Unprocessable(f"{kind} event without project (project.id or project_id)")
+    if not project.matches(pid, path):
+        return Ignore("other_project")
+    user = payload.get("user")
+    user_id = _int(user.get("id")) if isinstance(user, dict) else None
+    action = _short(attrs.get("action"), 40) or ""
+
+    hints: dict[str, Any] = {"updated_at": _short(target.get("updated_at"))}
+    changes = payload.get("changes")
+    if isinstance(changes, dict):
+        labels = changes.get("labels")
+        if isinstance(labels, dict):
+            hints["labels"] = {"previous": _titles(labels.get("previous")), "current": _titles(labels.get("current"))}
+        if "description" in changes or "last_edited_at" in changes:
+            hints["description_edited"] = True
+    if kind in ("issue", "work_item"):
+        hints["last_edited_at"] = _short(attrs.get("last_edited_at"))
+    if user_id is not None:
+        hints["user"] = {"id": user_id, "username": _short(user.get("username"), 255)}
+    if kind == "note":
+        hints["note_id"] = _int(attrs.get("id"))
+
+    keys = []
+    if idempotency_key:
+        keys.append("idem:" + idempotency_key.strip()[:200])
+    if uuid:  # per event, but a recursive chain reuses it: scope it to the object's state
+        scoped = f"{uuid.strip()[:200]}|{kind}|{_int(target.get('id'))}|{_short(target.get('updated_at'))}|{action}"
+        keys.append("uuid:" + hashlib.sha256(scoped.encode()).hexdigest())
+    keys.append("body:" + hashlib.sha256(body).hexdigest())
+    return NewEvent(iid=iid, kind=kind, keys=tuple(keys), action=action, user_id=user_id, hints=hints,
+                    received_at=received_at)
+
+
+def _answer(start_response, status: str, body: dict | bytes, content_type: str = "application/json"):
+    data = body if isinstance(body, bytes) else json.dumps(body, separators=(",", ":")).encode()
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(data))),
+                            ("Cache-Control", "no-store")])
+    return [data]
+
+
+class WebhookApp:
+    """The WSGI callable. ``secret`` None runs insecure (only with ``--insecure``)."""
+
+    def __init__(self, journal: Journal, metrics: Metrics, project: Project, *, secret: str | None,
+                 max_body: int = MAX_BODY, on_accepted: Callable[[NewEvent], None] = lambda e: None,
+                 bot_id: Callable[[], int | None] = lambda: None,
+                 health: Callable[[], tuple[bool, dict]] | None = None):
+        self.journal = journal
+        self.metrics = metrics
+        self.project = project
+        # compared as SHA-256 digests: constant time, and the secret's length does not show either
+        self._secret = hashlib.sha256(secret.encode()).digest() if secret else None
+        self.max_body = max_body
+        self.on_accepted = on_accepted
+        self.bot_id = bot_id
+        self.health = health
+
+    def _authorised(self, environ) -> bool:
+        if self._secret is None:
+            return True
+        given = environ.get("HTTP_X_GITLAB_TOKEN")
+        if given is None:
+            auth = environ.get("HTTP_AUTHORIZATION", "")
+            given = auth[7:] if auth.startswith("Bearer ") else None
+        digest = hashlib.sha256((given or "").encode("latin-1", "replace")).digest()
+        return hmac.compare_digest(self._secret, digest) and given is not None
+
+    def __call__(self, environ, start_response) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        try:
+            if path == "/webhook":
+                if method != "POST":
+                    return _answer(start_response, "405 Method Not Allowed", {"error": "POST only"})
+                started = time.perf_counter()
+                try:
+                    return self.webhook(environ, start_response)
+                finally:
+                    self.metrics.ack_latency.observe(time.perf_counter() - started)
+            if method != "GET":
+                return _answer(start_response, "405 Method Not Allowed", {"error": "GET only"})
+            if path == "/healthz":
+                return self.healthz(start_response)
+            if path == "/metrics":
+                return _answer(start_response, "200 OK", self.metrics.render(), CONTENT_TYPE)
+            if path == "/parked":
+                if not self._authorised(environ):
+                    return _answer(start_response, "401 Unauthorized", {"error": "unauthorized"})
+                rows = [p.__dict__ for p in self.journal.parked()]
+                return _answer(start_response, "200 OK", {"parked": rows})
+            return _answer(start_response, "404 Not Found", {"error": "not found; webhooks go to POST /webhook"})
+        except Exception:  # nothing crashes the service; the traceback has no body or header in it
+            log.exception("internal error answering %s %s", method, path)
+            return _answer(start_response, "500 Internal Server Error", {"error": "internal error"})
+
+    def webhook(self, environ, start_response):
+        m = self.metrics
+        received_at = time.time()
+        if not self._authorised(environ):
+            m.rejected.labels("token").inc()
+            return _answer(start_response, "401 Unauthorized", {"error": "unauthorized"})
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length > self.max_body:
+            m.rejected.labels("too_large").inc()
+            return _answer(start_response, "413 Content Too Large", {"error": f"body over {self.max_body} bytes"})
+        stream = environ["wsgi.input"]
+        body = stream.read(length) if length > 0 else stream.read(self.max_body + 1)
+        if len(body) > self.max_body:
+            m.rejected.labels("too_large").inc()
+            return _answer(start_response, "413 Content Too Large", {"error": f"body over {self.max_body} bytes"})
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            m.rejected.labels("malformed").inc()
+            return _answer(start_response, "400 Bad Request", {"error": "the body is not valid JSON"})
+        header = environ.get("HTTP_X_GITLAB_EVENT")
+        m.received.labels(header if header in ISSUE_HOOKS | NOTE_HOOKS else "other").inc()
+        try:
+            event = interpret(header, payload, self.project, uuid=environ.get("HTTP_X_GITLAB_EVENT_UUID"),
+                              idempotency_key=environ.get("HTTP_IDEMPOTENCY_KEY"), body=body,
+                              received_at=received_at)
+        except Unprocessable as exc:
+            m.rejected.labels("unprocessable").inc()
+            return _answer(start_response, "422 Unprocessable Entity", {"error": str(exc)})
+        if isinstance(event, Ignore):
+            m.ignored.labels(event.reason).inc()
+            return _answer(start_response, "200 OK", {"status": "ignored", "reason": event.reason})
+        bot = self.bot_id()
+        if bot is not None and event.user_id == bot:
+            m.ignored.labels("own_event").inc()
+            return _answer(start_response, "200 OK", {"status": "ignored", "reason": "own_event"})
+        try:
+            appended = self.journal.append(event)
+        except Exception as exc:
+            log.error("could not store an event for #%s: %s", event.iid, exc.__class__.__name__)
+            m.rejected.labels("journal").inc()
+            return _answer(start_response, "503 Service Unavailable", {"error": "could not store the event"})
+        if appended.duplicate:
+            m.deduplicated.inc()
+            return _answer(start_response, "200 OK", {"status": "duplicate", "event": appended.event_id})
+        m.accepted.inc()
+        self.on_accepted(event)
+        return _answer(start_response, "200 OK", {"status": "accepted", "event": appended.event_id})
+
+    def healthz(self, start_response):
+        ok, checks = self.health() if self.health else (True, {})
+        return _answer(start_response, "200 OK" if ok else "503 Service Unavailable",
+                       {"status": "ok" if ok else "unhealthy", "checks": checks})
