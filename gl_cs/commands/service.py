@@ -124,10 +124,9 @@ def hooks_install(opts: Options, hook_url: str, dry_run: bool, update_secret: bo
                    f"post events", err=True)
         sys.exit(2)
     config = opts.load()
-    _connect(opts, config)
+    gitlab = _connect(opts, config)
     try:
-        plan = install(opts.gitlab_url, opts.token, config.project, hook_url, secret, dry_run=dry_run,
-                       update_secret=update_secret)
+        plan = install(gitlab, hook_url, secret, dry_run=dry_run, update_secret=update_secret)
     except HookError as exc:
         click.echo(f"gl-cs hooks install: {exc}", err=True)
         sys.exit(1)

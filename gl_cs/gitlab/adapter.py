@@ -617,6 +617,25 @@ class GitLab:
         return self._branch
 
 
+    # -- project webhooks (gl-cs hooks install) ------------------------------
+    def hooks(self) -> list[dict[str, Any]]:
+        """The project's webhooks as GitLab lists them (never with their tokens)."""
+        found = self._call("listing project webhooks", self._project.hooks.list, get_all=True, per_page=PER_PAGE,
+                           retry_transient_errors=True)
+        return [dict(h.attributes) for h in found]
+
+    def create_hook(self, data: dict[str, Any]) -> None:
+        self._before_write()
+        self._call("creating the project webhook", self._project.hooks.create, data, retry_transient_errors=False)
+        self.writes_done += 1
+
+    def update_hook(self, hook_id: int, data: dict[str, Any]) -> None:
+        self._before_write()
+        self._call(f"updating project webhook {hook_id}", self._project.hooks.update, hook_id, data,
+                   retry_transient_errors=True)
+        self.writes_done += 1
+
+
 def _quote(path: str) -> str:
     from urllib.parse import quote
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import gitlab
-import requests
-from gitlab import exceptions as gle
+from ..gitlab.adapter import GitLab, GitLabError
 
 WANTED: dict[str, bool] = {
     "issues_events": True,
@@ -68,26 +66,19 @@ def plan_hook(existing: list[dict[str, Any]], url: str, *, update_secret: bool =
     return Plan("update", hook_id=int(hook["id"]), changes=changes)
 
 
-def install(gitlab_url: str, token: str, project: str | int, url: str, secret: str, *, dry_run: bool = False,
-            update_secret: bool = False) -> Plan:
-    gl = gitlab.Gitlab(gitlab_url.rstrip("/"), private_token=token, timeout=30, retry_transient_errors=True)
-    proj = gl.projects.get(project, lazy=True)
+def install(gitlab: "GitLab", url: str, secret: str, *, dry_run: bool = False, update_secret: bool = False) -> Plan:
+    """Plan against the project's hooks (one read), then create or fix the hook through
+    the adapter (at most one write). Errors name what failed, never the token or secret."""
     try:
-        existing = [dict(h.attributes) for h in proj.hooks.list(get_all=True, per_page=100)]
-        plan = plan_hook(existing, url, update_secret=update_secret)
+        plan = plan_hook(gitlab.hooks(), url, update_secret=update_secret)
         if dry_run or plan.action == "none":
             return plan
         data = dict(plan.changes, url=url, token=secret)
         if plan.action == "create":
-            proj.hooks.create(data)
+            gitlab.create_hook(data)
         else:
-            proj.hooks.update(plan.hook_id, data)
+            gitlab.update_hook(plan.hook_id, data)
         return plan
-    except gle.GitlabAuthenticationError:
-        raise HookError("GitLab rejected the token (401); check --token / GITLAB_TOKEN") from None
-    except gle.GitlabError as exc:
-        hint = " (managing webhooks needs the Maintainer role)" if exc.response_code == 403 else ""
-        detail = str(exc.error_message or "")[:200].replace(token, "[token]").replace(secret, "[secret]")
-        raise HookError(f"GitLab answered {exc.response_code} {detail}{hint}".rstrip()) from None
-    except requests.RequestException as exc:
-        raise HookError(f"cannot reach GitLab ({exc.__class__.__name__})") from None
+    except GitLabError as exc:
+        hint = " (managing webhooks needs the Maintainer role)" if exc.status == 403 else ""
+        raise HookError(f"{str(exc).replace(secret, '[secret]')}{hint}") from None
