@@ -229,3 +229,18 @@ def test_dry_run_then_sync_then_nothing_on_the_seeded_demo_desk(tmp_path):
         code, out, again = _run(sandbox, tmp_path, "again")
         assert code == 0, out
         assert again["writes"] == 0 and again["changes"] == [] and sandbox.requests.writes() == 0
+
+
+def test_the_standalone_sandbox_shows_every_rule_firing_when_synced_a_little_later(tmp_path):
+    """`gl-cs sandbox` seeds with the real clock; a person runs `gl-cs sync` a few minutes
+    later: no seeded move has fallen out of `sync.recent_hours` meanwhile."""
+    seeded_at = NOW - dt.timedelta(minutes=10)
+    store = Store(clock=lambda: seeded_at)
+    info = seed_service_desk(store, seeded_at)
+    store.add_issue(info["project_id"], "Hooli: GitHub migration",
+                    COMPLETE.replace(TASKS, "Scope a professional services engagement."),
+                    author="eve.ae", labels=["SA Backlog", "FY27-Q3"], created_at=seeded_at - 2 * D)
+    with Sandbox(store=store) as sandbox:
+        code, out, dry = _run(sandbox, tmp_path, "later", "--dry-run")  # at NOW: ten minutes on
+    assert code == 0, out
+    assert [r for r in RULES_FIRING if not dry["counts"].get(r)] == []
