@@ -433,6 +433,9 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
         from .commands.triage import demo_triage
 
         codes.append(demo_triage(sandbox, gitlab, config, now, runtime=runtime))
+        from .commands.service import demo_webhook
+
+        codes.append(demo_webhook(sandbox, seeded, config, now))
         from .act.writer import is_own_quick_action
 
         foreign = [qa for qa in sandbox.store.executed_quick_actions if not is_own_quick_action(qa[2])]

@@ -145,3 +145,61 @@ if __name__ == "__main__":  # `python -m gl_cs.commands.service ... serve` until
 
     register(cli)
     cli(prog_name="gl-cs")
+
+
+def demo_webhook(sandbox, seeded: dict, config, now, *, echo=click.echo, limit: float = 20.0) -> int:
+    """The webhook part of `gl-cs demo`: `gl-cs serve` on 127.0.0.1, its hook registered by
+    the team lead (`gl-cs hooks install`), then an AE's edit in the sandbox reaches gl-cs
+    as GitLab's webhook and is handled within seconds. Returns an exit code."""
+    import secrets
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from ..gitlab.adapter import GitLab
+    from ..service.hooks import HookError, install
+    from ..service.server import Service
+
+    project = seeded["project_path"]
+    pid = seeded["project_id"]
+    store = sandbox.store
+    secret = secrets.token_hex(16)  # for this demo only; never printed
+    echo(click.style("9. gl-cs serve  (webhooks: an AE's edit handled within seconds)", bold=True))
+    with tempfile.TemporaryDirectory() as tmp:
+        service = Service(config, lambda: GitLab(sandbox.url, seeded["token"], project),
+                          journal=Path(tmp) / "journal.db", secret=secret, port=0, shards=1, poll=0.05,
+                          now=lambda: now).start()
+        try:
+            lead = seeded["manager_username"]
+            try:
+                plan = install(GitLab(sandbox.url, seeded["tokens"][lead], project), service.url + "/webhook", secret)
+            except HookError as exc:
+                echo(f"   hooks install failed: {exc}")
+                return 1
+            echo(f"   {lead}: gl-cs hooks install -> {plan.describe(service.url + '/webhook')}")
+            target = next((i for i in store.issues(pid) if i["state"] == "opened" and "SA Backlog" in i["labels"]),
+                          None)
+            if target is None:
+                echo("   (no request in SA Backlog to edit)")
+                return 0
+            author = target["author"]["username"]
+            ae = author if author in seeded["tokens"] else seeded["ae_usernames"][0]
+            sandbox.requests.reset()
+            store.api_update_issue(pid, target["iid"], store.user(ae)["id"], {"remove_labels": ["SA Backlog"]})
+            echo(f"   {ae} removes 'SA Backlog' from #{target['iid']}; GitLab sends an Issue Hook to gl-cs ...")
+            deadline = time.monotonic() + limit
+            while time.monotonic() < deadline and "SA Backlog" not in store.issue(pid, target["iid"])["labels"]:
+                time.sleep(0.05)
+            store.deliveries.flush(5)
+            deadline = time.monotonic() + limit
+            while time.monotonic() < deadline and not service.worker.idle():
+                time.sleep(0.05)
+            back = "SA Backlog" in store.issue(pid, target["iid"])["labels"]
+            events = store.deliveries.events()
+            echo(f"   #{target['iid']} is back in 'SA Backlog': {'yes' if back else 'no'}; "
+                 f"{len(events)} webhook(s) delivered (gl-cs's own edit came back and was ignored); "
+                 f"journal {service.journal.counts()}")
+            echo(f"   ({sandbox.requests.total()} API requests, {sandbox.requests.writes()} writes)\n")
+            return 0 if back else 1
+        finally:
+            service.stop()
