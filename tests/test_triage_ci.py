@@ -2,9 +2,8 @@
 from the installed package: no network), and every `gl-cs` line of every job names a
 command and options that exist (the click group, introspected).
 
-Checked: the project's `.gitlab-ci.yml` against `gl-cs` as cli.py registers it, and the
-file proposed in docs/triage.md (scheduled sync, summary and rotate jobs) against `gl-cs`
-with the triage commands.
+Checked: the project's `.gitlab-ci.yml` (tests, dependency bounds, the scheduled sync,
+summary and rotate jobs) against `gl-cs` as cli.py registers it.
 """
 
 from __future__ import annotations

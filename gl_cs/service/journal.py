@@ -4,7 +4,7 @@ The receiver appends an event (durably: the 2xx goes out only after the commit) 
 worker claims the events of one issue at a time, acts, and completes them, or fails them
 (retried with back-off, then parked). :class:`Journal` is the seam: this process uses
 :class:`SQLiteJournal` (one file, WAL mode, ``synchronous=FULL``); several instances would
-put a shared queue behind the same five calls (see docs/webhook.md).
+put a shared queue behind the same five calls (see the README, "Several instances later").
 
 Delivery rules the journal enforces:
 
