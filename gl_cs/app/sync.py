@@ -188,7 +188,7 @@ def _ensure_labels(runtime: Runtime, writer: Writer) -> list[str]:
     return created
 
 
-def _decide_project(rule: ProjectRule, facts: list[IssueFact], ctx: Context, runtime: Runtime):
+def decide_project(rule: ProjectRule, facts: Sequence[IssueFact], ctx: Context, runtime: Runtime):
     """A project rule may ask for the project members (read once, kept by the runtime)."""
     for _ in range(2):
         try:
@@ -207,7 +207,7 @@ def _project_pass(rules: Sequence[ProjectRule], facts: list[IssueFact], ctx: Con
     reported when it wrote something (or, in a dry run, would)."""
     for rule in rules:
         try:
-            actions = _decide_project(rule, facts, ctx, runtime)
+            actions = decide_project(rule, facts, ctx, runtime)
         except MissingData as need:  # project rules get their data through the facts
             report.add_failure(0, f"{rule.name}: needs {need.what}, which the facts do not carry")
             continue

@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 
 from ..config import Config
 from ..decide.actions import Action, CreateIssue, UpsertComment
-from ..decide.context import Context, MissingData
+from ..decide.context import Context
 from ..decide.facts import IssueFact
 from ..decide.project_rules import ProjectRule
 from ..decide.project_rules import rotation, triage_summary
@@ -26,7 +26,7 @@ from ..decide.triage.weeks import Turn
 from ..gitlab.adapter import GitLab, GitLabError
 from ..report.model import Entry, SyncReport
 from .runtime import Runtime
-from .sync import run_sync
+from .sync import decide_project, run_sync
 
 
 @dataclass
@@ -62,14 +62,7 @@ class SummaryResult:
 
 def decide_summary(facts: Sequence[IssueFact], ctx: Context, runtime: Runtime) -> list[Action]:
     """The pure rule, given the project members when it asks for them (opening the issue)."""
-    for _ in range(2):
-        try:
-            return triage_summary.decide(facts, ctx)
-        except MissingData as need:
-            if need.what != "members":
-                raise
-            ctx.members_ = runtime.read_members()
-    raise RuntimeError("the summary kept asking for members")  # pragma: no cover
+    return decide_project(ProjectRule(triage_summary.NAME, triage_summary.decide), facts, ctx, runtime)
 
 
 def run_summary(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, dry_run: bool = False,

@@ -19,15 +19,12 @@ a request an SA is already doing is not pulled back.
 
 from __future__ import annotations
 
-import hashlib
-
 from ...read.snapshot import Issue
 from ...text.safe import addressing, label_name, neutralize
-from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
+from ..actions import Action
 from ..context import Context
-from ...markers import latest_key
-from ..history import going_back, latest_add
 from ..request import REQUEST, read_request
+from ..waiting import ask, back_when_complete, waiting_key
 from .base import Rule
 
 NAME = "intake"
@@ -41,37 +38,6 @@ HINTS = {
     "infrastructure": "the tools the customer uses today",
     "sa_tasks": "what you need from the SA: demo, technical deep-dive, services evaluation, ...",
 }
-
-
-def _waiting_key(ctx: Context) -> str | None:
-    return next((s.key for s in ctx.config.states if s.key == "waiting"), None)
-
-
-# Rules whose comment goes with every move gl-cs makes into SA Waiting.
-_MOVES_INTO_WAITING = (NAME, "workflow.assignee", "workflow.transitions")
-
-
-def _ever_moved_into_waiting(issue: Issue, ctx: Context) -> bool:
-    """Could gl-cs have put this request in SA Waiting? Every such move comes with a
-    comment, so without one of those comments the label history need not be read."""
-    return any(latest_key([n.body], rule) is not None for n in ctx.bot_notes(issue) for rule in _MOVES_INTO_WAITING)
-
-
-def _person_took_it_out(events, waiting_label: str, ctx: Context) -> str | None:
-    """Who moved the request out of SA Waiting after gl-cs last put it there, if a person
-    did: by removing SA Waiting, or by applying another workflow label (the state rule
-    then keeps theirs, as the most recent)."""
-    put = latest_add(events, [waiting_label], ctx, people_only=False)
-    if put is None or not ctx.is_bot(put.user):
-        return None
-    for e in events:
-        if (e.created_at, e.id) <= (put.created_at, put.id) or not ctx.is_person(e.user):
-            continue
-        if e.action == "remove" and e.label == waiting_label:
-            return e.user.username
-        if e.action == "add" and e.label != waiting_label and ctx.config.state_of(e.label) is not None:
-            return e.user.username
-    return None
 
 
 def _answer(source: str) -> str:
@@ -100,56 +66,23 @@ def _what_was_read(parsed, key: str) -> str:
 
 def decide(issue: Issue, ctx: Context) -> list[Action]:
     cfg = ctx.config
-    waiting = _waiting_key(ctx)
     present = cfg.workflow_labels(issue.labels)
-    if waiting is None or len(present) != 1:
-        return []
-    state = cfg.state_of(present[0])
-    if state.key not in cfg.intake_states:
+    if waiting_key(ctx) is None or len(present) != 1 or cfg.state_of(present[0]).key not in cfg.intake_states:
         return []
     parsed = read_request(issue, cfg)
+    if not parsed.missing:
+        return back_when_complete(
+            NAME, issue, ctx, why=lambda back: f"every SA Activity field is filled in now; back to '{back}'",
+            body=lambda back: f"Thanks, the request has everything the SA team needs. gl-cs moved it back to "
+                              f"**{label_name(back)}**.")
     titles = {f.key: f.title for f in cfg.intake_fields}
-    waiting_label = ctx.label_for(waiting)
-
-    if parsed.missing:
-        names = [titles[k] for k in parsed.missing]
-        why = "the request is missing " + ", ".join(names)
-        actions: list[Action] = []
-        if state.key != waiting:
-            overruled = (_person_took_it_out(ctx.events(issue), waiting_label, ctx)
-                         if _ever_moved_into_waiting(issue, ctx) else None)
-            if overruled:
-                return [Finding(NAME, f"{why}, but {overruled} moved it out of '{waiting_label}' after gl-cs "
-                                      f"put it there: left as it is",
-                                text=f"missing {', '.join(names)}; kept out of SA Waiting by {overruled}")]
-            actions += [RemoveLabel(NAME, why, label=present[0]), AddLabel(NAME, why, label=waiting_label)]
-        who = addressing(issue.author)
-        lines = "\n".join(f"- **{label_name(titles[k])}**: {HINTS.get(k, 'see the SA Activity template')}"
-                          f"{_what_was_read(parsed, k)}" for k in parsed.missing)
-        body = (f"{who}thanks for the request! Before an SA can pick it up, the SA Activity template "
-                f"needs these fields filled in:\n\n{lines}\n\nEdit the description to add them; "
-                f"gl-cs moves the request on once they are there.")
-        digest = hashlib.sha1("|".join(sorted(parsed.missing)).encode()).hexdigest()[:10]
-        author = issue.author.username if issue.author else "the author"
-        actions.append(Comment(NAME, why, key=f"missing-{digest}", body=body, scope="",
-                               summary=f"to {author}: asks for " + ", ".join(names)))
-        return actions
-
-    if state.key != waiting:
-        return []
-    said = latest_key([n.body for n in ctx.bot_notes(issue)], NAME)
-    if not (said or "").startswith("missing-"):
-        return []  # gl-cs never asked (or already said thanks): not intake's to undo
-    events = ctx.events(issue)
-    entered = latest_add(events, [present[0]], ctx, people_only=False)
-    if entered is None or not ctx.is_bot(entered.user):
-        return []  # a person put it in SA Waiting: their call
-    back = ctx.label_for(going_back(events, entered, cfg, has_assignee=bool(issue.assignees), avoid=(waiting,)))
-    why = f"every SA Activity field is filled in now; back to '{back}'"
-    body = f"Thanks, the request has everything the SA team needs. gl-cs moved it back to **{label_name(back)}**."
-    return [RemoveLabel(NAME, why, label=present[0]), AddLabel(NAME, why, label=back),
-            Comment(NAME, why, key=f"complete-{said[len('missing-'):]}", body=body, scope="",
-                    summary="thanks the author; request complete")]
+    names = [titles[k] for k in parsed.missing]
+    lines = "\n".join(f"- **{label_name(titles[k])}**: {HINTS.get(k, 'see the SA Activity template')}"
+                      f"{_what_was_read(parsed, k)}" for k in parsed.missing)
+    body = (f"{addressing(issue.author)}thanks for the request! Before an SA can pick it up, the SA Activity "
+            f"template needs these fields filled in:\n\n{lines}\n\nEdit the description to add them; "
+            f"gl-cs moves the request on once they are there.")
+    return ask(NAME, issue, ctx, parsed.missing, names, body)
 
 
 RULE = Rule(NAME, decide, doc=__doc__ or "", kinds=(REQUEST,))
