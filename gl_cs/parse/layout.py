@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text.quick_actions import ALL_COMMANDS
 from .names import Matcher, content_after_colon, first_word, first_words_of, plain_label
 from .normalise import unescape
 from .vocabulary import CHATTY_LINES, CLOSING_LINES
@@ -43,24 +44,9 @@ RANK_PLAIN = 1
 #: and the README's table; each has one function below)
 LAYOUTS = ("fence", "heading", "table", "list", "bold label", "plain label", "inline labels", "quote/html")
 
-#: GitLab quick-action command names (issues + merge requests); a paragraph
-#: line ``/<command>`` is a command, never field content.
-QUICK_ACTION_COMMANDS = frozenset(
-    """
-    add_child add_contacts add_email approve assign assign_reviewer award blocked_by
-    blocks board_move cc clear_health_status clear_weight clone close confidential
-    convert_to_ticket copy_metadata create_merge_request done draft due duplicate
-    epic estimate estimate_time health_status iteration label labels link lock
-    merge milestone move page promote promote_to promote_to_incident publish
-    react ready reassign reassign_reviewer rebase relabel relate remove_child
-    remove_contacts remove_due_date remove_email remove_estimate remove_iteration
-    remove_label remove_milestone remove_parent remove_reviewer
-    remove_time_estimate remove_time_spent remove_zoom reopen request_review
-    reviewer set_parent severity shrug ship spend spend_time status submit_review
-    subscribe tableflip target_branch timeline title todo unapprove unassign
-    unassign_reviewer unlabel unlink unlock unsubscribe weight wip zoom tag
-    """.split()
-)
+#: A paragraph line ``/<command>`` with a command GitLab knows is a quick action, never
+#: field content (the one list: gl_cs.text.quick_actions).
+QUICK_ACTION_COMMANDS = ALL_COMMANDS
 
 #: HTML element names: a tag with one of these names is markup (dropped); any
 #: other ``<...>`` is kept as literal text (``<enter here>``).

@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..text.quick_actions import ISSUE_COMMANDS
 from .timeutil import parse_date
 
 try:  # natural-language dates ("December 31st") when python-dateutil is installed
@@ -36,16 +37,8 @@ EFFECTIVE_COMMANDS = frozenset({
     "unassign", "reassign", "title", "due", "remove_due_date", "confidential", "lock", "unlock",
     "relate",
 })
-#: Commands GitLab knows for issues that the sandbox accepts (consumes) without an effect.
-NOOP_COMMANDS = frozenset({
-    "milestone", "remove_milestone", "estimate", "estimate_time", "remove_estimate",
-    "remove_time_estimate", "spend", "spend_time", "remove_time_spent", "weight", "clear_weight",
-    "health_status", "clear_health_status", "todo", "done", "subscribe", "unsubscribe", "award",
-    "react", "duplicate", "unlink", "blocks", "blocked_by", "move", "clone",
-    "copy_metadata", "epic", "set_parent", "remove_parent", "remove_epic", "iteration",
-    "remove_iteration", "board_move", "promote", "promote_to_incident", "status", "severity",
-    "create_merge_request", "add_contacts", "remove_contacts", "convert_to_ticket",
-})
+#: Commands GitLab runs on issues that the sandbox accepts (consumes) without an effect.
+NOOP_COMMANDS = ISSUE_COMMANDS - EFFECTIVE_COMMANDS
 KNOWN_COMMANDS = EFFECTIVE_COMMANDS | NOOP_COMMANDS
 
 _COMMAND_LINE = re.compile(r"^/(?P<cmd>[A-Za-z_]+)(?:[ \t]+(?P<arg>.*?))?[ \t]*$")
