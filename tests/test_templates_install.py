@@ -5,6 +5,7 @@ variable, values from issues render inert."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 import json
 import re
 
@@ -133,3 +134,23 @@ def test_values_from_issues_render_inert(text):
 
 def test_trusted_values_and_not_given():
     assert inert(None) == "not given" and inert(Trusted("@eve.ae")) == "@eve.ae" and inert("@eve.ae") != "@eve.ae"
+
+
+def test_templates_install_against_the_sandbox_shows_the_diff_then_commits_then_has_nothing_to_do(desk):
+    """The sandbox answers the repository files API as GitLab does: a dry run shows each
+    template's diff and writes nothing; install commits them; a second run changes nothing."""
+    desk.store.add_user("mia.lead")
+    desk.store.add_member(desk.project_id, "mia.lead", 40)
+    dry = desk.run("templates", "install", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert ".gitlab/issue_templates/Customer Onboarding.md: would be created" in dry.stdout
+    assert "+/label ~" in dry.stdout  # the diff, line by line
+    assert desk.store.file(desk.project_id, ".gitlab/issue_templates/Customer Onboarding.md") is None
+    real = desk.run("templates", "install")
+    assert real.exit_code == 0, real.output
+    installed = desk.store.file(desk.project_id, ".gitlab/issue_templates/SA Activity.md")
+    assert installed == (Path(__file__).resolve().parents[1] / "issue_templates" / "SA_Activity.md").read_text()
+    writes = desk.sandbox.requests.writes()
+    again = desk.run("templates", "install")
+    assert again.exit_code == 0 and "all templates are up to date" in again.stdout
+    assert desk.sandbox.requests.writes() == writes

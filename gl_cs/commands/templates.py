@@ -14,7 +14,8 @@ import click
 
 from ..decide.actions import CommitFile
 
-SOURCE = Path(__file__).resolve().parents[2] / "issue_templates"
+# The package's link to the top-level issue_templates/ (shipped with the package).
+SOURCE = Path(__file__).resolve().parents[1] / "issue_templates"
 TARGET = ".gitlab/issue_templates"
 
 
