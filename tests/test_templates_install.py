@@ -26,10 +26,9 @@ FILES = re.compile(re.escape(API) + r"/repository/files/(.+?)(\?.*)?$")
 
 @pytest.fixture
 def command():
-    cli.add_command(templates)
-    yield lambda *args: CliRunner().invoke(cli, ["--gitlab-url", URL, "--token", TOKEN, "--config", str(RULES),
-                                                 "templates", "install", *args], catch_exceptions=False)
-    cli.commands.pop("templates", None)
+    assert cli.commands["templates"] is templates  # registered by gl_cs.cli
+    return lambda *args: CliRunner().invoke(cli, ["--gitlab-url", URL, "--token", TOKEN, "--config", str(RULES),
+                                                  "templates", "install", *args], catch_exceptions=False)
 
 
 class Repo:
