@@ -284,7 +284,7 @@ def _raise_terminated(signum, frame):
 
 @cli.command()
 @click.option("--dry-run", is_flag=True, help="Decide and print everything, write nothing.")
-@click.option("--issue", "iids", type=int, multiple=True, metavar="IID",
+@click.option("--issue", "iids", type=click.IntRange(min=1), multiple=True, metavar="IID",
               help="Only these issues (repeatable); the same rules as a full sync.")
 @click.option("--report", "report_path", type=click.Path(),
               help="Also write the report as JSON to FILE, as the run goes (\"complete\": false until the end).")
@@ -458,10 +458,18 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
     now = opts.now
     with Sandbox(port=port) as sb:
         seeded = seed_service_desk(sb.store, now, n_issues=n_issues)
+        from .sandbox.seed_onboarding import seed_onboarding
+        from .sandbox.seed_triage import seed_triage
+
+        seed_triage(sb.store, seeded["project_id"], now, triaged_label="SA Triaged - @chen.sa")
+        seed_onboarding(sb.store, seeded["project_id"], now)
+        lead = seeded["manager_username"]
         click.echo(f"GitLab sandbox on {sb.url}  (project {seeded['project_path']})")
         click.echo(f"  export GITLAB_URL={sb.url} GITLAB_TOKEN={seeded['token']} "
                    f"GL_CS_PROJECT={seeded['project_path']}")
-        click.echo("  gl-cs sync --dry-run\nCtrl-C stops it.")
+        click.echo("  gl-cs sync --dry-run   (also: gl-cs summary --print, gl-cs rotate --dry-run)")
+        click.echo(f"  {lead}, a Maintainer (for gl-cs hooks install): GITLAB_TOKEN={seeded['tokens'][lead]}")
+        click.echo("Ctrl-C stops it.")
         try:
             while True:
                 time.sleep(3600)
@@ -478,6 +486,32 @@ cli.add_command(rotate)
 cli.add_command(summary)
 cli.add_command(_templates)
 _register_service(cli)
+
+
+def _late_verbosity(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    if value and isinstance(ctx.find_object(Options), Options):
+        opts = ctx.find_object(Options)
+        _apply_verbosity(opts, value if param.name == "late_verbose" else 0, value if param.name == "late_quiet" else 0)
+
+
+def _add_late_verbosity(command: click.Command) -> None:
+    """-v/-q after the subcommand for the commands kept in their own modules too."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _add_late_verbosity(sub)
+        return
+    if any(p.name in ("sub_verbose", "late_verbose") for p in command.params):
+        return
+    command.params += [
+        click.Option(["-v", "--verbose", "late_verbose"], count=True, expose_value=False, callback=_late_verbosity,
+                     help="More logging (-vv for debug)."),
+        click.Option(["-q", "--quiet", "late_quiet"], count=True, expose_value=False, callback=_late_verbosity,
+                     help="Only errors and the summary."),
+    ]
+
+
+for _command in list(cli.commands.values()):
+    _add_late_verbosity(_command)
 
 
 def main() -> None:

@@ -46,7 +46,8 @@ def test_sandbox_command_serves_until_stopped(tmp_path):
         assert user.status_code == 200 and user.json()["username"] == "gl-cs-bot"
         issues = requests.get(f"{url}/api/v4/projects/sa-team%2Fsa-service-desk/issues",
                               headers={"PRIVATE-TOKEN": token}, timeout=10)
-        assert issues.headers["x-total"] == "5"
+        assert issues.headers["x-total"] == str(5 + _extra_scenarios())  # the 5 asked for, and triage's and
+        # onboarding's situations, so every command has something to show
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -91,3 +92,19 @@ def test_verbosity_flags_after_the_subcommand():
     assert quiet.exit_code == 0 and "OK" in quiet.output
     loud = CliRunner().invoke(cli, ["--config", str(RULES), "validate", "-vv"])
     assert loud.exit_code == 0
+
+
+def _extra_scenarios() -> int:
+    """How many issues the sandbox adds to the requests asked for (triage and onboarding)."""
+    import datetime as dt
+
+    from gl_cs.sandbox import Store, seed_service_desk
+    from gl_cs.sandbox.seed_onboarding import seed_onboarding
+    from gl_cs.sandbox.seed_triage import seed_triage
+
+    store = Store()
+    now = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.timezone.utc)
+    seeded = seed_service_desk(store, now, n_issues=0)
+    seed_triage(store, seeded["project_id"], now, triaged_label="SA Triaged - @chen.sa")
+    seed_onboarding(store, seeded["project_id"], now)
+    return len(store.issues(seeded["project_id"]))

@@ -96,7 +96,7 @@ def test_dry_run_writes_nothing(group):
 def test_403_says_which_role_is_needed(group):
     responses.get(HOOKS, json={"message": "403 Forbidden"}, status=403)
     out = run(group)
-    assert out.exit_code == 1
+    assert out.exit_code == 2  # a permission problem, found before any write
     assert "Maintainer" in out.output and "t0ken" not in out.output
 
 

@@ -330,12 +330,14 @@ class Writer:
         copies = self._issues_with_key(action.key)
         if copies and copies[0].iid != created.iid:
             self.gitlab.close_duplicate(created.iid, copies[0].iid)
+            self.totals.other += 2  # its note and the close
             log.info("another run opened #%s for %s first; closed #%s as its duplicate",
                      copies[0].iid, action.key, created.iid)
             return copies[0]
         for target in action.links:
             try:
                 self.gitlab.link_issues(created.iid, target)
+                self.totals.other += 1
             except GitLabError as exc:
                 log.warning("could not link #%s to #%s (%s)", created.iid, target, exc)
         return created

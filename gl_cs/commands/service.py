@@ -88,7 +88,13 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    service.start()
+    try:
+        service.start()
+    except OSError as exc:  # the port is taken (or not ours to use): one line, nothing started
+        service.journal.close()
+        click.echo(f"gl-cs serve: cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port",
+                   err=True)
+        sys.exit(2)
     click.echo(f"gl-cs serve: listening on {service.url} (project {config.project}, journal {journal_path})",
                err=True)
     sys.stderr.flush()
@@ -123,13 +129,20 @@ def hooks_install(opts: Options, hook_url: str, dry_run: bool, update_secret: bo
         click.echo(f"gl-cs hooks install: {SECRET_ENV} is not set; a hook without a secret would let anyone "
                    f"post events", err=True)
         sys.exit(2)
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(hook_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        click.echo(f"gl-cs hooks install: --url '{hook_url}' is not an http(s) URL of gl-cs serve, "
+                   f"e.g. https://gl-cs.example.com/webhook", err=True)
+        sys.exit(2)
     config = opts.load()
     gitlab = _connect(opts, config)
     try:
         plan = install(gitlab, hook_url, secret, dry_run=dry_run, update_secret=update_secret)
-    except HookError as exc:
+    except HookError as exc:  # nothing written: a connection, token or permission problem
         click.echo(f"gl-cs hooks install: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(2)
     prefix = "would " if dry_run and plan.action != "none" else ""
     click.echo(prefix + plan.describe(hook_url))
 

@@ -72,8 +72,8 @@ def install_command(opts, dry_run: bool, branch: str) -> None:
     writer = writer_class(gitlab, is_bot=lambda user: False)
     try:
         changed = install(gitlab, writer, dry_run=dry_run, branch=branch)
-    except GitLabError as exc:
-        click.echo(f"gl-cs: {exc}", err=True)
-        raise SystemExit(1) from None
+    except GitLabError as exc:  # a connection, token or permission problem (an install is all or nothing
+        click.echo(f"gl-cs: {exc}", err=True)  # per file: a file either committed or not)
+        raise SystemExit(2 if exc.status in (None, 401, 403, 404) else 1) from None
     click.echo(f"{changed} template(s) {'would change' if dry_run else 'changed'}" if changed
                else "all templates are up to date")

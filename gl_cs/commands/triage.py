@@ -32,9 +32,17 @@ def _runtime(opts: Options, record_path: str | None = None):
     from ..app.runtime import Runtime
     from ..cli import _connect
 
+    from ..gitlab.adapter import GitLabError
+
     config = opts.load()
     gitlab = _connect(opts, config)
-    return Runtime(gitlab, config, record_path=Path(record_path) if record_path else None)
+    try:
+        gitlab.check_connection()  # reachable, a GitLab API, the token accepted: or one line, exit 2
+    except GitLabError as exc:
+        click.echo(f"gl-cs: {opts.redact(str(exc)) if hasattr(opts, 'redact') else exc}", err=True)
+        sys.exit(2)
+    return Runtime(gitlab, config, record_path=Path(record_path) if record_path else None,
+                   on_notice=lambda message: click.echo(f"gl-cs: note: {message}", err=True))
 
 
 @click.command()
@@ -57,10 +65,13 @@ def rotate(opts: Options, dry_run: bool, report_path: str | None) -> None:
         click.echo(f"gl-cs: {exc}", err=True)
         sys.exit(2)
     turn = result.turn
+    if result.report.fatal:
+        click.echo(f"gl-cs: {result.report.fatal}", err=True)
+        sys.exit(1)
     if turn is None:
         click.echo("gl-cs: no rotation: set triage.rotation.start in rules.yml (the week the first "
                    "person in triage.rotation.order is Triage SA)", err=True)
-        sys.exit(2 if not result.report.fatal else 1)
+        sys.exit(2)
     if turn.username is None:
         click.echo(f"{week_name(turn.monday)}: everyone in the rotation is out; the label is left as it is")
     else:

@@ -269,6 +269,9 @@ def url_problem(url: str) -> str | None:
     scheme, host, _ = _origin(url)
     if scheme not in ("http", "https") or not host:
         return f"'{url}' is not a URL; use the address of GitLab, e.g. https://gitlab.example.com"
+    if url.rstrip("/").endswith("/api/v4"):
+        return (f"'{url}' is GitLab's API path; use the address of GitLab itself, without /api/v4 "
+                f"(gl-cs adds it)")
     return None
 
 

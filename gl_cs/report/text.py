@@ -58,7 +58,7 @@ def render_by_issue(report: SyncReport, echo: Callable[[str], None], *, changes:
     for iid in sorted(set(by_issue) | set(people)):
         entries = by_issue.get(iid, [])
         url = next((e.url for e in entries + people.get(iid, []) if e.url), "")
-        echo(f"#{iid}" + (f"  {url}" if url else ""))
+        echo((f"#{iid}" if iid else "project (not one issue)") + (f"  {url}" if url else ""))
         for entry in entries:
             echo(f"    {entry.rule:<22} {entry.what} — {entry.why}")
             text = _MARKER.sub("\n", entry.text).strip()

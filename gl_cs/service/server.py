@@ -62,12 +62,13 @@ class Service:
         from waitress.server import create_server
 
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth is N" under bursts
-        self.worker.start()
+        # the port first: a busy one stops here, before any worker starts
         self._server = create_server(
             self.app, host=self.host, port=self.port, threads=self.threads, ident="gl-cs",
             max_request_body_size=self.max_body + 65536,  # the app answers 413 itself, counted
             channel_timeout=30, connection_limit=200, clear_untrusted_proxy_headers=True)
         self.port = self._server.effective_port
+        self.worker.start()
         gc.freeze()  # what start-up built lives as long as the service: keep it out of full collections
         self._thread = threading.Thread(target=self._server.run, name="gl-cs-http", daemon=True)
         self._thread.start()
