@@ -150,11 +150,11 @@ def test_accounts_file_is_loaded_relative_to_rules_yml(tmp_path):
 
 
 def test_kinds_config_mistakes_point_at_the_line(rules_with):
-    path = rules_with({"  capacity_limit: 5": "  capacity_limit: 0\n  color: red"})
+    path = rules_with({"    label: Renewal Review": "    label: 7\n    color: red"})
     with pytest.raises(ConfigError) as err:
         load_config(path)
     text = str(err.value)
-    assert "rules.yml:" in text and "capacity_limit" in text and "color" in text
+    assert "rules.yml:" in text and "label" in text and "color" in text
 
 
 def test_kind_field_names_can_be_renamed(rules_with):

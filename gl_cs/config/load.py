@@ -434,7 +434,6 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
         fiscal_label_format=_get(data, "fiscal_quarter.label_format"),
         services_phrases=tuple(_get(data, "services.phrases")),
         kinds=kinds,
-        sa_capacity=int(kinds_data.get("capacity_limit", 5)),
         renewal_label=(kinds_data.get("renewals") or {}).get("label"),
         accounts_file=kinds_data.get("accounts_file"),
         templates_dir=kinds_data.get("templates_dir"),

@@ -166,7 +166,6 @@ class Config:
     triage: TriageConfig = field(default_factory=TriageConfig)
     # -- kinds of request opened from their own templates (rules.yml ``kinds``) --------
     kinds: tuple[KindSpec, ...] = ()
-    sa_capacity: int = 5  # open SA Triaged + SA Doing issues an SA may hold before a new one waits
     renewal_label: str | None = None  # an extra label on renewal review issues
     accounts_file: str | None = None
     accounts: tuple[AccountRow, ...] = ()
@@ -185,6 +184,12 @@ class Config:
         return next((k for k in self.kinds if k.label in labels), None)
 
     # -- workflow helpers -------------------------------------------------
+    @property
+    def sa_capacity(self) -> int:
+        """Open SA Triaged + SA Doing issues an SA may hold (``triage.capacity``): the one
+        number the summary's load table and the Live Optimization assignment share."""
+        return self.triage.capacity
+
     def state(self, key: str) -> WorkflowState:
         for s in self.states:
             if s.key == key:

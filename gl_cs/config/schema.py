@@ -180,7 +180,6 @@ SCHEMA: dict = {
                 "onboarding": KIND,
                 "live_optimization": KIND,
                 "renewals": {"type": "object", "additionalProperties": False, "properties": {"label": _str}},
-                "capacity_limit": {"type": "integer", "minimum": 1},
                 "accounts_file": _str,
                 "templates_dir": _str,
             },

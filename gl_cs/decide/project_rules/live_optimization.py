@@ -19,7 +19,7 @@ ASM's approval. The comment is one per request, updated in place when the reason
 (``kind_intake`` has the request's comments read, so a sync knows what was said). The
 session is assigned to the SA the AE named, else the SA who worked with
 the account most recently, when that SA has fewer open SA Triaged + SA Doing issues than
-``kinds.capacity_limit``; otherwise it waits for the Triage SA (and says why).
+``triage.capacity``; otherwise it waits for the Triage SA (and says why).
 """
 
 from __future__ import annotations
