@@ -80,3 +80,20 @@ def test_a_no_op_edit_does_not_cost_the_next_sync_a_read(desk):
     code, out, report = desk.sync()
     assert code == 0 and report["writes"] == 0
     assert desk.sandbox.requests.get("GET", "/projects/:id/issues/:iid/resource_label_events") == 0
+
+
+def test_a_kept_runtime_reads_labels_and_members_again_once_they_are_stale(desk):
+    """The webhook worker keeps its runtime for days: a label renamed by the rotation and a
+    member who joined are seen after `labels_ttl`, without a read per event before that."""
+    clock = [0.0]
+    runtime = Runtime(GitLab(desk.sandbox.url, TOKEN, PROJECT), load_config(RULES, project_override=PROJECT),
+                      labels_ttl=300, clock=lambda: clock[0])
+    runtime.setup()
+    runtime.read_members()
+    reads = desk.sandbox.requests.get("GET", "/projects/:id/labels")
+    runtime.setup(refresh_labels=False)
+    assert desk.sandbox.requests.get("GET", "/projects/:id/labels") == reads and runtime.members is not None
+    clock[0] = 301
+    runtime.setup(refresh_labels=False)
+    assert desk.sandbox.requests.get("GET", "/projects/:id/labels") == reads + 1
+    assert runtime.members is None  # read again when a rule next asks

@@ -47,6 +47,7 @@ class Runtime:
         self.labels: list[str] = []
         self._labels_read_at: float | None = None
         self.members: tuple[Member, ...] | None = None
+        self._members_read_at = 0.0
         self.record: Record | None = None
         self.on_notice = on_notice or log.warning
 
@@ -67,6 +68,8 @@ class Runtime:
                                    f"did counts as gl-cs's own")
                 self.record = Record.load(self.record_path, Record.scope_of(
                     self.gitlab.url, str(self.config.project), self.bot.id, self.config_digest), bot=self.bot)
+            if self.members is not None and self._clock() - self._members_read_at > self.labels_ttl:
+                self.members = None  # a kept runtime re-reads the team now and then, when a rule asks
             stale = self._labels_read_at is None or self._clock() - self._labels_read_at > self.labels_ttl
             if refresh_labels or stale:
                 found = self.gitlab.labels()
@@ -95,6 +98,7 @@ class Runtime:
     def read_members(self) -> tuple[Member, ...]:
         if self.members is None:
             self.members = tuple(self.gitlab.members())
+            self._members_read_at = self._clock()
         return self.members
 
     def forget_members(self) -> None:
