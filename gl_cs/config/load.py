@@ -329,15 +329,21 @@ def parse_config(text: str, name: str = "rules.yml", project_override: str | Non
     return _build(data, name, project_override)
 
 
+def _read(path: Path, shown: str, missing: str) -> str:
+    """A file gl-cs is told to read, or one clear ConfigError (``missing``: what to say
+    after "no such file")."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{shown}: no such file{missing}"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{shown}: cannot be read: {exc.__class__.__name__}"]) from None
+
+
 def load_config(path: str | os.PathLike, project_override: str | None = None) -> Config:
     """Read and validate the rules.yml at ``path``."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([f"{p}: no such file; pass --config or set GL_CS_CONFIG"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"{p}: cannot be read: {exc.__class__.__name__}"]) from None
+    text = _read(p, str(p), "; pass --config or set GL_CS_CONFIG")
     config = parse_config(text, name=p.name if p.name else str(p), project_override=project_override)
     if config.accounts_file:
         config = replace(config, accounts=load_accounts(p.parent / config.accounts_file, config.accounts_file))
@@ -350,12 +356,7 @@ def load_accounts(path: Path, shown: str) -> tuple[AccountRow, ...]:
     """The accounts file (``kinds.accounts_file``, CSV or YAML, relative to rules.yml)."""
     from ..decide.accounts.crm import parse_accounts
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([f"{shown}: no such file (kinds.accounts_file in rules.yml)"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"{shown}: cannot be read: {exc.__class__.__name__}"]) from None
+    text = _read(path, shown, " (kinds.accounts_file in rules.yml)")
     rows, problems = parse_accounts(text, shown)
     if problems:
         raise ConfigError(problems)
