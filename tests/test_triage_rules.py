@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 
 from conftest import NOW, RULES
 from gl_cs.config import load_config
-from gl_cs.decide.actions import CreateIssue, UpsertComment
+from gl_cs.decide.actions import CloseIssue, CreateIssue, UpsertComment
 from gl_cs.decide.context import Context, MissingData
 from gl_cs.decide.facts import IssueFact
 from gl_cs.decide.project_rules import triage_summary
@@ -53,9 +53,18 @@ def test_without_a_triage_issue_it_is_opened_then_commented():
 def test_the_weeks_triage_issue_is_found_among_the_facts():
     issue = fact(40, "Triage 2026-W48", workflow="action_items", kind="opened", key="triage-week-2026-11-23")
     older = fact(30, "Triage 2026-W47", workflow="action_items", kind="opened", key="triage-week-2026-11-16")
-    [upsert] = triage_summary.decide([older, fact(1), issue], ctx(members=None))  # no members needed
+    [upsert, close] = triage_summary.decide([older, fact(1), issue], ctx(members=None))  # no members needed
     assert upsert == UpsertComment("triage.summary", upsert.why, iid=40, key="call-2026-11-23", body=upsert.body)
     assert "from 1 open request(s)" in upsert.body  # gl-cs's own issues are not requests
+    assert close == CloseIssue("triage.summary", close.why, iid=30)  # last week's is done
+    assert "#40" in close.why
+
+
+def test_an_earlier_weeks_triage_issue_already_closed_is_left_alone():
+    issue = fact(40, "Triage 2026-W48", workflow="action_items", kind="opened", key="triage-week-2026-11-23")
+    older = fact(30, "Triage 2026-W47", workflow=None, kind="opened", key="triage-week-2026-11-16", state="closed")
+    assert [a.__class__.__name__ for a in triage_summary.decide([older, issue], ctx(members=None))] == \
+        ["UpsertComment"]
 
 
 def test_opening_the_issue_asks_for_the_members():

@@ -233,6 +233,22 @@ def test_summary_opens_the_triage_issue_once_and_updates_one_comment(desk):
         "## Triage call Tue 24 Nov 2026, 09:30 PST\n\n**Triage SA of 2026-W48: @dara.sa**")
 
 
+def test_next_weeks_summary_opens_its_issue_and_closes_last_weeks(desk):
+    add_sas(desk)
+    desk.issue(title="Initech discovery")
+    assert run(desk, "summary").exit_code == 0
+    first = triage_issue(desk)
+    next_monday = NOW + 7 * dt.timedelta(days=1)
+    result = run(desk, "summary", now=next_monday)
+    assert result.exit_code == 0, result.output
+    issues = {i["iid"]: i for i in desk.store.issues(desk.project_id) if "triage-week-" in (i["description"] or "")}
+    assert len(issues) == 2 and issues[first["iid"]]["state"] == "closed"
+    [current] = [i for i in issues.values() if i["state"] == "opened"]
+    assert current["title"].startswith("Triage 2026-W49")
+    assert run(desk, "summary", now=next_monday).exit_code == 0  # a re-run closes nothing more
+    assert desk.store.issue(desk.project_id, first["iid"])["state"] == "closed"
+
+
 def test_print_and_dry_run_write_nothing(desk):
     add_sas(desk)
     desk.issue(labels=("FY27-Q4",))  # the sync would add SA Backlog

@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..decide.actions import (Action, Comment, CommitFile, CreateIssue, CreateLabel, LinkIssues, Plan,
+from ..decide.actions import (Action, CloseIssue, Comment, CommitFile, CreateIssue, CreateLabel, LinkIssues, Plan,
                               RenameLabel, UpsertComment)
 from ..gitlab.adapter import GitLab, GitLabError
 from ..markers import has_marker, latest_key, marker, with_marker
@@ -287,6 +287,10 @@ class Writer:
             return None
         if isinstance(action, CreateIssue):
             return self._create_issue(action)
+        if isinstance(action, CloseIssue):
+            self.gitlab.close_issue(action.iid)
+            self.totals.other += 1
+            return None
         if isinstance(action, LinkIssues):
             self.gitlab.link_issues(action.iid, action.target_iid)
             self.totals.other += 1

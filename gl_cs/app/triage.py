@@ -113,6 +113,10 @@ def run_summary(gitlab: GitLab | None, config: Config | None, now: dt.datetime, 
                 result.note_id = writer.execute(action)
                 if writer.writes_so_far > before:  # a re-run with nothing new writes nothing
                     report.add_project_action(action)
+            else:  # closing an earlier week's triage issue
+                writer.execute(action)
+                if writer.writes_so_far > before:
+                    report.add_project_action(action)
         except GitLabError as exc:
             report.add_failure(getattr(action, "iid", 0) or 0, f"{action.rule}: {action.describe()}: {exc}")
             break

@@ -153,6 +153,16 @@ class CreateIssue(Action):
 
 
 @dataclass(frozen=True)
+class CloseIssue(Action):
+    """Close an issue gl-cs opened (last week's triage issue); nothing when already closed."""
+
+    iid: int = 0
+
+    def describe(self) -> str:
+        return f"close #{self.iid}"
+
+
+@dataclass(frozen=True)
 class LinkIssues(Action):
     iid: int = 0
     target_iid: int = 0
@@ -187,4 +197,4 @@ class CommitFile(Action):
         return f"commit {self.path}"
 
 
-PROJECT_ACTIONS = (CreateLabel, RenameLabel, CreateIssue, LinkIssues, UpsertComment, CommitFile)
+PROJECT_ACTIONS = (CreateLabel, RenameLabel, CreateIssue, CloseIssue, LinkIssues, UpsertComment, CommitFile)

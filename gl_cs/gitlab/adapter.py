@@ -572,6 +572,14 @@ class GitLab:
         self._call(f"closing duplicate #{iid}", self._project.issues.update, iid, {"state_event": "close"},
                    retry_transient_errors=True)
 
+    def close_issue(self, iid: int) -> Issue | None:
+        """Close an issue (idempotent: closing a closed issue changes nothing)."""
+        self._before_write()
+        answer = self._call(f"closing #{iid}", self._project.issues.update, iid, {"state_event": "close"},
+                            retry_transient_errors=True)
+        self.writes_done += 1
+        return Issue.from_api(answer) if isinstance(answer, dict) and "iid" in answer else None
+
     def link_issues(self, iid: int, target_iid: int) -> None:
         self._before_write()
         try:

@@ -28,7 +28,7 @@ from typing import Sequence
 
 from ...read.snapshot import User
 from ...text.safe import safe_username
-from ..actions import Action, CreateIssue, UpsertComment
+from ..actions import Action, CloseIssue, CreateIssue, UpsertComment
 from ..context import Context
 from ..facts import IssueFact
 from ..request import OPENED, REQUEST
@@ -262,6 +262,11 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
                                    labels=labels, assignees=assignees))
         iid = 0  # the issue just opened: the app fills it in
     actions.append(UpsertComment(NAME, why, iid=iid, key=call_key(s.call), body=s.body()))
+    # Last week's triage issue is done once this week's exists: closed, so the board shows one.
+    earlier = sorted(f.iid for f in facts if f.kind == OPENED and f.state == "opened" and f.key
+                     and f.key.startswith("triage-week-") and f.key < key)
+    actions += [CloseIssue(NAME, f"the triage issue of an earlier week; this week's is "
+                                 f"{'#' + str(iid) if iid else 'the new one'}", iid=i) for i in earlier]
     return actions
 
 
