@@ -188,3 +188,16 @@ def test_a_decline_already_said_in_these_words_is_not_planned_again():
     # other words (another reason now): said again, in place (same key)
     again = only(decide([replace(lo_request(3, segment="Large", csm="Jo"), said=said)], ctx()), UpsertComment)
     assert again.key == "declined"
+
+
+def test_before_opening_a_session_it_asks_for_the_closed_ones_and_only_then():
+    """The sweep's facts hold closed issues of the last week only; "once per account" needs
+    every earlier session, so the rule asks for the label's closed issues (one read by the
+    sync) when it is about to open one, and not when it declines for another reason."""
+    from gl_cs.decide.context import MissingData
+
+    with pytest.raises(MissingData) as need:
+        decide([lo_request(3)], ctx(closed_read=False))
+    assert need.value.what == "closed:Live Optimization"
+    too_big = lo_request(3, segment="Mid-Market")
+    assert [a.__class__ for a in decide([too_big], ctx(closed_read=False))] == [UpsertComment]

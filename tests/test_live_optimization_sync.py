@@ -3,6 +3,8 @@ once, declines said once, every template rendered, a second sync changes nothing
 
 from __future__ import annotations
 
+import datetime as dt
+
 from conftest import NOW, PROJECT, RULES, TOKEN, foreign_quick_actions
 from gl_cs.app import sync as sync_module
 from gl_cs.app.sync import run_sync
@@ -115,3 +117,37 @@ def test_cli_dry_run_report_lists_every_issue_it_would_open(desk, monkeypatch):
         "open issue 'Renewal review (5 months before): Globex Corporation renews 2027-03-23', due 2026-11-23",
         "open issue 'Renewal review (3 months before): Globex Corporation renews 2027-03-23', due 2026-12-23",
     ])
+
+
+def test_a_session_closed_long_ago_still_counts_once_per_account_and_is_read_only_when_needed(desk):
+    """The sweep sees closed issues of the last week only; a hand-made Live Optimization
+    session for Hooli closed three months ago must still stop a second one. gl-cs reads the
+    closed issues with the label once, only when it is about to open a session."""
+    from gl_cs.sandbox.seed_onboarding import _live_optimization
+
+    desk.store.add_label(desk.project_id, "Live Optimization")
+    old = NOW - dt.timedelta(days=90)
+    earlier = desk.issue("Hooli live optimization session (done)", "Session held with Hooli; notes inside.",
+                         labels=("Live Optimization",), author="ben.sa", created_at=old, updated_at=old,
+                         state="closed")
+    request = desk.issue("Live Optimization request: Hooli",
+                         _live_optimization("Hooli", NOW - dt.timedelta(days=40), "60 employees"),
+                         labels=("Live Optimization", "SA Backlog", "FY27-Q4"))
+    from gl_cs.app.runtime import Runtime
+
+    runtime = Runtime(GitLab(desk.sandbox.url, TOKEN, PROJECT), load_config(RULES))  # its record kept, as a CLI
+    desk.sandbox.requests.reset()                                                     # run keeps it in a file
+    report = run_sync(None, None, NOW, runtime=runtime, project_rules=KIND_RULES)
+    assert not report.failures, report.failures
+    assert by_title(desk) == {}  # no second session
+    [note] = desk.bot_notes(request)
+    assert f"#{earlier}" in note["body"]  # the earlier session, cited by number
+    assert desk.sandbox.requests.get("GET", "/projects/:id/issues") == 3  # open, recently closed, the label's closed
+
+    desk.sandbox.requests.reset()
+    again = run_sync(None, None, NOW, runtime=runtime, project_rules=KIND_RULES)
+    assert again.changes == []  # gl-cs's own comment changed the request: read afresh once
+    desk.sandbox.requests.reset()
+    settled = run_sync(None, None, NOW, runtime=runtime, project_rules=KIND_RULES)
+    assert settled.changes == []  # declined and said, nobody touched the request: nothing more to read
+    assert desk.sandbox.requests.total() == 3  # the labels and two list pages (the kept runtime knows its user)

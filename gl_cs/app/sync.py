@@ -189,14 +189,24 @@ def _ensure_labels(runtime: Runtime, writer: Writer) -> list[str]:
 
 
 def decide_project(rule: ProjectRule, facts: Sequence[IssueFact], ctx: Context, runtime: Runtime):
-    """A project rule may ask for the project members (read once, kept by the runtime)."""
-    for _ in range(2):
+    """A project rule may ask for the project members (read once, kept by the runtime) and
+    for every closed issue with a label (``Context.need_closed``: one list read, only when
+    a rule is about to open an issue that must exist once); ``facts`` grows with those."""
+    for _ in range(8):
         try:
             return rule.decide(facts, ctx)
         except MissingData as need:
-            if need.what != "members":
+            if need.what == "members":
+                ctx.members_ = runtime.read_members()
+            elif need.what.startswith("closed:") and isinstance(facts, list):
+                label = need.what[len("closed:"):]
+                known = {f.iid for f in facts}
+                for issue in runtime.gitlab.iter_issues(state="closed", labels=[label]):
+                    if issue.iid not in known:
+                        facts.append(issue_facts(issue, Plan(iid=issue.iid, web_url=issue.web_url), ctx))
+                ctx.closed_history = ctx.closed_history | {label}
+            else:
                 raise
-            ctx.members_ = runtime.read_members()
     raise MissingData("members")  # pragma: no cover
 
 
@@ -223,6 +233,9 @@ def _project_pass(rules: Sequence[ProjectRule], facts: list[IssueFact], ctx: Con
                 continue
             if writer.writes_so_far > before:
                 entry = report.add_project_action(action)
+                if getattr(action, "iid", 0) and runtime is not None and runtime.record is not None \
+                        and not writer.dry_run:
+                    runtime.record.forget(action.iid)  # gl-cs changed that issue: read it afresh next time
                 if on_plan:
                     on_plan([entry])
 

@@ -30,6 +30,10 @@ class Context:
     bot: User | None = None
     project_labels: tuple[str, ...] = ()
     members_: tuple[Member, ...] | None = field(default=None, repr=False)
+    # Labels whose closed issues, of any age, are among a project rule's facts (the sweep
+    # sees closed issues of the last week only): read when a rule is about to open an issue
+    # that must exist once per account (``need_closed``).
+    closed_history: frozenset[str] = frozenset()
 
     @property
     def members(self) -> tuple[Member, ...]:
@@ -55,6 +59,13 @@ class Context:
         """gl-cs's own comments: never a person's (a marker pasted by a person silences
         nothing), never a system note GitLab wrote for gl-cs's change ("assigned to @x")."""
         return tuple(n for n in self.notes(issue) if self.is_bot(n.author) and not n.system)
+
+    def need_closed(self, label: str) -> None:
+        """A project rule that must see every issue with ``label``, closed long ago too (a
+        Live Optimization session once per account, a checklist once per customer), asks
+        for them before it opens one; the sync reads them once."""
+        if label not in self.closed_history:
+            raise MissingData(f"closed:{label}")
 
     def is_bot(self, user: User | None) -> bool:
         """gl-cs itself: the token's user, the accounts it runs as (``team.bots``), or one it

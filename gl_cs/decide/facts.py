@@ -30,6 +30,7 @@ class IssueFact:
     event_at: dt.datetime | None = None  # the earliest upcoming requested event
     changed_by: tuple[str, ...] = ()  # rules that changed or said something this sync
     findings: tuple[str, ...] = ()  # what rules found for a person to look at
+    examined: bool = False  # unchanged since gl-cs last looked at it (its record)
     # When the issue entered its current workflow state, from the label history the sweep
     # already had (read for a rule, or kept in the record); None when it was not read.
     state_since: dt.datetime | None = None

@@ -122,7 +122,8 @@ def issue_facts(issue: Issue, plan, ctx):
         created_at=issue.created_at, updated_at=issue.updated_at, due_date=issue.due_date, web_url=issue.web_url,
         kind=kind, key=created_key(issue) if kind == OPENED else None, missing=missing, event_at=event_at,
         changed_by=changed, findings=findings, state_since=_state_since(issue, plan, workflow, ctx),
-        did=_did(issue, plan), kind_fields=kind_fields, mentions=mentions, said=said)
+        did=_did(issue, plan), kind_fields=kind_fields, mentions=mentions, said=said,
+        examined=issue.examined and not plan.has_writes)
 
 
 def _state_since(issue: Issue, plan, workflow: str | None, ctx):

@@ -437,7 +437,7 @@ class GitLab:
     _user_is_admin = False
 
     def iter_issues(self, *, state: str = "opened", updated_after: dt.datetime | None = None,
-                    iids: Sequence[int] | None = None) -> Iterator[Issue]:
+                    iids: Sequence[int] | None = None, labels: Sequence[str] | None = None) -> Iterator[Issue]:
         """Stream issues page by page (100 a page, oldest first, so edits don't shift pages).
 
         A page that still fails after retries raises :class:`GitLabError`: a failed list
@@ -447,6 +447,8 @@ class GitLab:
             query["updated_after"] = updated_after.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         if iids:
             query["iids"] = list(iids)
+        if labels:
+            query["labels"] = ",".join(labels)
         what = f"listing {state} issues of {self.project_ref}"
         pages = self._call(what, self._project.issues.list, iterator=True, retry_transient_errors=True, **query)
         while True:

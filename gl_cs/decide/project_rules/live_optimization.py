@@ -149,10 +149,14 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         if any(request.iid in s.mentions or request.iid in s.links or s.iid in request.mentions
                for s in sessions):
             continue  # this request has its session
+        if request.examined and any(k.startswith(f"{NAME}:declined-") for k in request.said or ()):
+            continue  # declined, and nobody touched the request since: the answer stands
         exception = bool(request.field("ultimate") and request.field("asm_approval"))
         if account in planned and not exception:
             continue  # a second request for an account whose session this sync opens: the next sync cites it
         found = reasons(request, sessions, ctx)
+        if not found:  # about to open one: sessions closed long ago count too ("once per account")
+            ctx.need_closed(ctx.config.kind(KIND).label)
         if found:
             body = render("live_optimization_declined.md.j2", {
                 "who": _who(request.author), "customer": request.field("customer"), "reasons": found},

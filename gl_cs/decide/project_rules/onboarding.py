@@ -99,6 +99,7 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
             continue
         if _has_checklist(request, account, facts, accounts) is not None:
             continue
+        ctx.need_closed(ctx.config.kind(KIND).label)  # about to open one: one closed long ago counts too
         planned.add(account)
         actions.append(checklist_issue(request, account, ctx))
     return actions
