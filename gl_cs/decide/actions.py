@@ -50,7 +50,7 @@ class SetDueDate(Action):
 
 @dataclass(frozen=True)
 class Comment(Action):
-    """A bot comment. ``key`` makes it unique per issue: the applier never posts the
+    """A bot comment. ``key`` makes it unique per issue: the writer never posts the
     same (rule, key) twice, thanks to a hidden marker in the body (or, with a
     ``scope``, never twice in a row)."""
 
