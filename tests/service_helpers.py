@@ -8,6 +8,7 @@ import json
 import time
 import uuid as uuidlib
 
+import pytest
 import requests
 
 from conftest import NOW, PROJECT, REFERENCE, RULES, TOKEN
@@ -100,3 +101,11 @@ def wait_for(predicate, limit: float = 20.0, step: float = 0.02):
             return value
         time.sleep(step)
     raise AssertionError("condition not reached")
+
+
+@pytest.fixture
+def service(desk, tmp_path):
+    """A started service (worker threads in this process) on the test's desk; always stopped."""
+    svc = make_service(desk, tmp_path / "journal.db").start()
+    yield svc
+    svc.stop()

@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 
 import gitlab
-import pytest
 
 from conftest import PROJECT
 from gl_cs.gitlab.adapter import GitLab
 from gl_cs.service.hooks import install
-from service_helpers import SECRET, make_service, wait_for, wait_idle
+from service_helpers import SECRET, service, wait_for, wait_idle  # noqa: F401  (service: the fixture)
 
 
 def _lead(desk) -> GitLab:
@@ -22,13 +21,6 @@ def _lead(desk) -> GitLab:
     desk.store.add_member(desk.project_id, "mia.lead", 40)
     desk.store.add_token("lead-token", "mia.lead")
     return GitLab(desk.sandbox.url, "lead-token", PROJECT)
-
-
-@pytest.fixture
-def service(desk, tmp_path):
-    svc = make_service(desk, tmp_path / "journal.db").start()
-    yield svc
-    svc.stop()
 
 
 def test_hooks_install_registers_the_hook_once_on_the_sandbox(desk, service):

@@ -7,7 +7,6 @@ import copy
 import json
 import threading
 
-import pytest
 import requests
 from click.testing import CliRunner
 
@@ -20,16 +19,10 @@ from gl_cs.config import load_config
 from gl_cs.gitlab.adapter import GitLab
 from gl_cs.markers import markers_in
 from gl_cs.service.worker import Worker
-from service_helpers import SECRET, headers, issue_event, make_service, note_event, post, wait_for, wait_idle
+from service_helpers import (SECRET, headers, issue_event, make_service, note_event, post, service,  # noqa: F401
+                             wait_for, wait_idle)
 
 NEEDS_WORK = dict(description="", labels=("FY27-Q4",))  # intake: SA Waiting + one comment
-
-
-@pytest.fixture
-def service(desk, tmp_path):
-    svc = make_service(desk, tmp_path / "journal.db").start()
-    yield svc
-    svc.stop()
 
 
 def state(desk, iid):

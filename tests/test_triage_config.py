@@ -7,20 +7,10 @@ import datetime as dt
 import pytest
 
 from conftest import RULES
-from gl_cs.config import ConfigError, load_config, parse_config
+from gl_cs.config import load_config, parse_config
 from gl_cs.config.model import Absence, RotationChange, TriageConfig
 
-TEXT = RULES.read_text()
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, l in enumerate(text.splitlines(), 1) if needle in l)
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(ConfigError) as err:
-        parse_config(text)
-    return err.value.problems
+from test_config import TEXT, line_of, problems  # noqa: E402  (the same line-numbered checks)
 
 
 def test_shipped_triage_section():
