@@ -3,6 +3,8 @@ GitLab (tests/test_sandbox_contract.py) and that gl-cs must get right."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from conftest import COMPLETE, LONG_AGO, NOW, PROJECT, RULES, TOKEN
 from gl_cs.app.runtime import Runtime
 from gl_cs.app.sync import run_sync
@@ -97,3 +99,34 @@ def test_a_kept_runtime_reads_labels_and_members_again_once_they_are_stale(desk)
     runtime.setup(refresh_labels=False)
     assert desk.sandbox.requests.get("GET", "/projects/:id/labels") == reads + 1
     assert runtime.members is None  # read again when a rule next asks
+
+
+CHECKLIST = ("- [x] **1. Welcome** (due 2026-11-10, at start): hi\n"
+             "- [ ] **2. Personal introduction** (due 2026-11-15, 2-5 days): call\n"
+             "- [ ] **3. Installation follow-up** (due 2026-11-20, 7-10 days): check\n"
+             "- [ ] **4. Education** (due 2026-12-10, 20-30 days): teach\n")
+
+
+def test_a_checklists_due_date_follows_its_next_step_through_the_one_write_path(desk):
+    """SetDueDate rides in gl-cs's own note (`/due`) with the overdue-step comments, or, with
+    nothing to say, is one edit; GitLab stores the date, and the next sync writes nothing."""
+    desk.store.add_label(desk.project_id, "Onboarding")
+    opened = NOW - 11 * dt.timedelta(days=1)
+    overdue = desk.issue(title="Acme onboarding checklist", description=CHECKLIST, author="ana.sa",
+                         labels=("Onboarding", "SA Triaged", "FY27-Q4"), assignees=["ana.sa"],
+                         created_at=opened, updated_at=opened)
+    on_time = desk.issue(title="Initech onboarding checklist", description=CHECKLIST.replace("- [ ] **2.", "- [x] **2.")
+                         .replace("- [ ] **3.", "- [x] **3."), author="ana.sa",
+                         labels=("Onboarding", "SA Triaged", "FY27-Q4"), assignees=["ana.sa"],
+                         created_at=opened, updated_at=opened)
+    desk.sandbox.requests.reset()
+    code, out, report = desk.sync()
+    assert code == 0, out
+    assert desk.get(overdue)["due_date"] == "2026-11-15" and desk.get(on_time)["due_date"] == "2026-12-10"
+    notes = desk.bot_notes(overdue)
+    assert len(notes) == 1 and "Personal introduction" in notes[0]["body"] and "/due" not in notes[0]["body"]
+    assert desk.bot_notes(on_time) == []
+    assert desk.sandbox.requests.get("POST", "/projects/:id/issues/:iid/notes") == 1  # change + reason: one note
+    assert desk.sandbox.requests.get("PUT", "/projects/:id/issues/:iid") == 1  # the date alone: one edit
+    code, out, again = desk.sync()
+    assert code == 0 and again["writes"] == 0

@@ -23,9 +23,8 @@ import zoneinfo
 from ...read.snapshot import Issue
 from ...render import Trusted, render
 from ...text.safe import mention
-from .. import actions as _actions
 from ..accounts.checklist import next_open, tasks
-from ..actions import Action, Comment
+from ..actions import Action, Comment, SetDueDate
 from ..context import Context
 from ..request import OPENED, OTHER, created_key
 from .base import Rule
@@ -52,9 +51,8 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     opened = issue.created_at.astimezone(zone).date() if issue.created_at else None
     out: list[Action] = []
     nxt = next_open(found)
-    set_due = getattr(_actions, "SetDueDate", None)  # the per-issue action the writer is gaining
-    if set_due is not None and nxt is not None and nxt.due != issue.due_date:
-        out.append(set_due(NAME, f"the next unticked step, {nxt.title}, is due {nxt.due}", due_date=nxt.due))
+    if nxt is not None and nxt.due != issue.due_date:
+        out.append(SetDueDate(NAME, f"the next unticked step, {nxt.title}, is due {nxt.due}", due_date=nxt.due))
     try:
         who = Trusted(mention(issue.assignees[0].username) + " ") if issue.assignees else Trusted("")
     except ValueError:
