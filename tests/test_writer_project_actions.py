@@ -31,8 +31,13 @@ CHECKLIST = CreateIssue("onboarding", "Acme signed", key="checklist:acme-robotic
 
 def test_an_issue_is_opened_once_per_key(desk):
     writer = _writer(desk)
+    desk.sandbox.requests.reset()
     first = writer.execute(CHECKLIST)
+    # looked for before (a 502 may hide one, another run may have made it), made, looked for after
+    assert (desk.sandbox.requests.get("GET", "/projects/:id/issues"), desk.sandbox.requests.writes()) == (2, 1)
+    desk.sandbox.requests.reset()
     second = _writer(desk).execute(CHECKLIST)  # the next run
+    assert desk.sandbox.requests.total() == 1 and desk.sandbox.requests.writes() == 0
     assert first.iid == second.iid
     [issue] = _open(desk, CHECKLIST.key)
     assert issue["title"] == "Onboarding checklist: Acme" and issue["due_date"] == "2026-12-01"

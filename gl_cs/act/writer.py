@@ -70,10 +70,6 @@ class Outcome:
     expected_notes: int | None = None  # user_notes_count once our note is in
     seen_note_ids: frozenset[int] = frozenset()  # comments that existed when gl-cs looked
 
-    @property
-    def wrote(self) -> bool:
-        return self.edited or self.note_id is not None or bool(self.posted and self.note_body)
-
 
 # The only quick actions gl-cs writes: its own label and assignee changes, appended to its
 # own comment with quoted label names. Anything else GitLab runs came from a person's text.

@@ -100,7 +100,3 @@ class Runtime:
             self.members = tuple(self.gitlab.members())
             self._members_read_at = self._clock()
         return self.members
-
-    def forget_members(self) -> None:
-        """Members change rarely; a kept runtime drops them now and then (the worker)."""
-        self.members = None

@@ -84,11 +84,6 @@ def made_by_hand(issue: Issue, kind: str, ctx) -> bool:
     return len(read.missing) >= 2
 
 
-def is_request(issue: Issue, ctx) -> bool:
-    """Is this open issue an SA Activity request? (see :func:`issue_kind`)"""
-    return issue_kind(issue, ctx) == REQUEST
-
-
 def issue_facts(issue: Issue, plan, ctx):
     """The compact fact project rules see for ``issue`` after ``plan``."""
     from .facts import IssueFact
