@@ -316,3 +316,20 @@ def test_a_run_with_an_sas_token_never_repeats_what_the_bot_said_or_did(desk, ru
     else:
         assert "gl-cs runs as ana.sa, not as gl-cs-bot" in result.output
         assert report["changes"] == [] and report["writes"] == 0
+
+
+def test_a_bug_while_summing_up_an_issue_for_project_rules_costs_that_issue_and_writes_nothing(desk, monkeypatch):
+    import gl_cs.app.sync as sync
+
+    a, b = desk.issue(labels=("FY27-Q4",)), desk.issue(labels=("FY27-Q4",))
+    real = sync.issue_facts
+
+    def broken(issue, plan, ctx):
+        if issue.iid == a:
+            raise KeyError("segment")
+        return real(issue, plan, ctx)
+
+    monkeypatch.setattr(sync, "issue_facts", broken)
+    code, out, report = desk.sync()
+    assert code == 1 and [f["issue"] for f in report["failures"]] == [a]
+    assert desk.labels(a) == {"FY27-Q4"} and "SA Backlog" in desk.labels(b)

@@ -130,6 +130,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
             plan: Plan | None = None
             try:
                 plan, issue = _decide(runtime, issue, ctx)
+                fact = issue_facts(issue, plan, ctx)  # before any write: a bug here writes nothing
                 outcome = writer.apply(plan, issue)
             except PartialApply as exc:
                 report.add_plan(_without_comments(plan), [])
@@ -146,7 +147,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
                                               f"please report it with `gl-cs -vv sync --issue {issue.iid}`")
                 record.forget(issue.iid)
                 continue
-            facts.append(issue_facts(issue, plan, ctx))
+            facts.append(fact)
             item = _Written(issue, plan, outcome)
             if writer.dry_run:
                 finish(item, outcome.posted)
