@@ -38,7 +38,7 @@ class IssueFact:
     # Kinds (rules.yml ``kinds``): (name, value) pairs, e.g. ("role", "request" | "checklist" |
     # "session" | "renewal" | "sa_activity"), ("customer", ...), ("start", ISO date),
     # ("segment", ...), ("next_due", ISO date), ("overdue", "ISO date|step"), see
-    # ``gl_cs.decide.request._kind_fields`` and ``gl_cs.parse.kinds.pairs``.
+    # ``gl_cs.decide.request._read_kind_fields`` and ``gl_cs.parse.kinds.pairs``.
     kind_fields: tuple[tuple[str, str], ...] = ()
     mentions: tuple[int, ...] = ()  # issue numbers (#IID) its description mentions
     links: tuple[int, ...] = ()  # issues linked to it, when the sync read them (not yet)

@@ -103,7 +103,7 @@ def issue_facts(issue: Issue, plan, ctx):
 
         found = next_event(issue, ctx)
         event_at = found.start if found else None
-    kind_fields, mentions = _kind_fields(issue, kind, ctx)
+    kind_fields, mentions = _read_kind_fields(issue, kind, ctx)  # a reader bug fails this issue
     said = None
     if issue.notes is not None or issue.user_notes_count == 0:
         said = tuple(f"{r}:{k}" for n in ctx.bot_notes(issue) for r, k in markers_in(n.body))
@@ -157,18 +157,6 @@ def _did(issue: Issue, plan) -> tuple[str, ...]:
 
 
 _REF = __import__("re").compile(r"(?<![\w/&!])#(\d+)\b")
-
-
-def _kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
-    """See :func:`_read_kind_fields`; never raises (a fact without them costs one decision,
-    never the sync)."""
-    try:
-        return _read_kind_fields(issue, kind, ctx)
-    except Exception:  # pragma: no cover - a reader bug
-        import logging
-
-        logging.getLogger(__name__).exception("reading the kind fields of #%s failed", issue.iid)
-        return (), ()
 
 
 def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
