@@ -131,3 +131,12 @@ def test_a_file_is_committed_only_when_it_differs(desk, dry):
     changed = CommitFile("templates", "install", path=path, content="## Customer name\n", message="Update")
     assert writer.execute(changed) is True
     assert desk.store.file(desk.project_id, path) == "## Customer name\n"
+
+
+def test_a_rename_that_landed_before_a_502_is_done_not_failed(desk):
+    iid = desk.issue(labels=("SA Triaged", "FY27-Q4"), assignees=["ana.sa"])
+    desk.sandbox.faults.seed = 2
+    desk.sandbox.faults.apply_then_fail_rate = 1.0  # the rename lands, then 502; the retry meets 404
+    _writer(desk).execute(RenameLabel("rotation", "new week", old="SA Triaged", new="SA Triaged - @ben.sa"))
+    desk.sandbox.faults.apply_then_fail_rate = 0
+    assert "SA Triaged - @ben.sa" in desk.labels(iid)

@@ -593,9 +593,15 @@ class GitLab:
                 raise
 
     def rename_label(self, old: str, new: str) -> None:
+        """Rename a label (GitLab keeps it on its issues). A retry after a 5xx that had
+        landed finds the old name gone (404): done when the new name is there."""
         self._before_write()
-        self._call(f"renaming label '{old}'", self._project.labels.update, old, {"new_name": new},
-                   retry_transient_errors=True)
+        try:
+            self._call(f"renaming label '{old}'", self._project.labels.update, old, {"new_name": new},
+                       retry_transient_errors=True)
+        except GitLabError as exc:
+            if exc.status != 404 or not any(l.get("name") == new for l in self.labels()):
+                raise
 
     def read_file(self, path: str, ref: str | None = None) -> str | None:
         """A repository file's text on ``ref`` (default branch), None when it does not exist."""
