@@ -9,14 +9,15 @@ whole life, so ``sync(iids=[IID])`` on it costs only that issue's requests.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import time
 from pathlib import Path
 from typing import Callable
 
+from .. import __version__
 from ..act.writer import DryWriter, Writer
 from ..config import Config
+from ..config.canonical import digest
 from ..decide.context import Context
 from ..gitlab.adapter import GitLab, GitLabError
 from ..read.snapshot import Member, User
@@ -53,7 +54,9 @@ class Runtime:
 
     @property
     def config_digest(self) -> str:
-        return hashlib.sha256(repr(self.config).encode()).hexdigest()[:16]
+        """The configuration's identity for the record: the same in every process (no hash
+        seed, no key order), and new with every gl-cs version."""
+        return digest(self.config, version=__version__)
 
     def setup(self, *, refresh_labels: bool = True) -> None:
         """Read the token's user once, and the labels (again when ``refresh_labels`` or
