@@ -51,7 +51,8 @@ def test_sandbox_command_serves_until_stopped(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    assert proc.returncode is not None
+    # SIGTERM stops the sandbox the way the README says (exit 143), not with a traceback
+    assert proc.returncode in (-15, 143), proc.returncode
 
 
 def _demo_output() -> str:

@@ -67,7 +67,9 @@ def test_a_request_opens_one_checklist_and_a_second_sync_changes_nothing(onboard
     assert "(due 2026-11-21, 2-5 days)" in text and "(due 2027-05-16, 6 months)" in text
     assert "| **Tier** | not given |" in text
     assert any(e.what == "open issue 'Onboarding checklist: Acme Robotics', due 2026-11-16" for e in report.changes)
-    assert desk.sandbox.requests.get("POST", "/projects/:id/issues/:issue_iid/links") or True  # tried (404 until links land)
+    # the checklist is linked to the request: one link request, and GitLab shows the link
+    assert desk.sandbox.requests.get("POST", "/projects/:id/issues/:iid/links") == 1
+    assert [other["iid"] for _, other in desk.store.list_issue_links(desk.project_id, made["iid"])] == [req]
 
     again = sync(desk)
     assert again.writes == 0 and again.changes == [] and not again.failures
