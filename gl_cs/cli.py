@@ -202,13 +202,16 @@ def _connect(opts: Options, config: Config):
 
 def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(), report_path=None,
             quiet: bool = False, echo=click.echo, live=None, preflight: bool = False,
-            redact=lambda text: text, by_issue: bool = False, runtime=None, record_path: str | None = None) -> int:
+            redact=lambda text: text, by_issue: bool = False, runtime=None, record_path: str | None = None,
+            counted_from: int | None = None) -> int:
     """Run one sync and print it; returns the exit code. Shared by `sync` and `demo`.
 
     ``live``: a started :class:`~gl_cs.report.live.LiveReport` (the report is then
     written as the run goes and finished here, whatever happens). ``preflight``: check
     that the token can write before the first write (see below). ``runtime``: a kept
-    :class:`~gl_cs.app.runtime.Runtime` (the demo keeps one across its runs)."""
+    :class:`~gl_cs.app.runtime.Runtime` (the demo keeps one across its runs). ``counted_from``:
+    the adapter's request count the report's ``requests`` starts from (0: the whole
+    command, the connection check included; None: the sync alone)."""
     from .gitlab.adapter import AbortRun, GitLabError
     from .sync import Runtime, SetupError, run_sync
 
@@ -252,6 +255,8 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
         return stop(f"internal error ({exc.__class__.__name__}: {exc}) after {_progress(live)}; "
                     f"please report it with `gl-cs -vv sync`", 1)
     _shield_sigterm()  # the run is over: finish printing and the report
+    if counted_from is not None:
+        report.requests = gitlab.requests_sent - counted_from
     if by_issue:
         render_by_issue(report, lambda text: echo(redact(text)), changes=not quiet)
     else:
@@ -328,7 +333,7 @@ def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str |
             fail(message, code)
         code = do_sync(gitlab, config, now, dry_run=dry_run, iids=iids, report_path=report_path,
                        quiet=opts.verbosity < 0, live=live, preflight=True, redact=opts.redact,
-                       record_path=record_path or None)
+                       record_path=record_path or None, counted_from=0)
     finally:
         _restore_sigterm(previous)
         if live is not None:

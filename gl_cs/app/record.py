@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from ..decide.reading import with_reading
 from ..markers import markers_in
 from ..read.snapshot import Issue, LabelEvent, Note, User, parse_timestamp
 
@@ -42,8 +43,19 @@ MAX_ISSUES = 200_000
 
 def fingerprint(issue: Issue) -> str:
     """What must stay the same for gl-cs's earlier look to still hold."""
+    return _print(issue, issue.updated_at.isoformat() if issue.updated_at else "")
+
+
+def content_print(issue: Issue, *, notes_added: int = 0) -> str:
+    """The fingerprint without ``updated_at``: what a person could have changed. A link or
+    a close gl-cs made moves ``updated_at`` (GitLab's system note) and nothing else."""
+    count = None if issue.user_notes_count is None else issue.user_notes_count + notes_added
+    return _print(replace(issue, user_notes_count=count), "-")
+
+
+def _print(issue: Issue, updated: str) -> str:
     parts = [
-        issue.updated_at.isoformat() if issue.updated_at else "",
+        updated,
         "\x1f".join(sorted(issue.labels)),
         ",".join(str(u.id) for u in sorted(issue.assignees, key=lambda u: u.id)),
         str(issue.user_notes_count),
@@ -60,6 +72,8 @@ class Entry:
     markers: list[tuple[int, str]] | None = None  # (note id, marker text) of gl-cs's comments
     events: list[list[Any]] | None = None  # compact label events
     refused: list[int] | None = None  # user ids GitLab would not assign
+    # what the rules read from its text: (text key, parts); see gl_cs.decide.reading
+    reading: tuple[str, dict[str, Any]] | None = None
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"f": self.fingerprint}
@@ -69,16 +83,20 @@ class Entry:
             out["m"] = [list(m) for m in self.markers]
         if self.events is not None:
             out["e"] = self.events
+        if self.reading is not None:
+            out["t"] = [self.reading[0], self.reading[1]]
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Entry":
         markers = data.get("m")
         events = data.get("e")
+        reading = data.get("t")
         return cls(fingerprint=str(data["f"]),
                    markers=[(int(i), str(t)) for i, t in markers] if markers is not None else None,
                    events=[list(e) for e in events] if events is not None else None,
-                   refused=[int(u) for u in data.get("r") or []] or None)
+                   refused=[int(u) for u in data.get("r") or []] or None,
+                   reading=(str(reading[0]), dict(reading[1])) if reading else None)
 
 
 def _event_to_json(e: LabelEvent) -> list[Any]:
@@ -103,6 +121,8 @@ class Record:
     bot: User | None = None
     entries: dict[int, Entry] = field(default_factory=dict)
     dirty: bool = False
+    # what each entry remembered this run, without updated_at (see ``content_print``)
+    _content: dict[int, str] = field(default_factory=dict, repr=False)
 
     # -- persistence -----------------------------------------------------
     @staticmethod
@@ -146,9 +166,12 @@ class Record:
             log.warning("could not save the record %s (%s): the next run reads more", self.path, exc)
 
     # -- use ---------------------------------------------------------------
-    def enrich(self, issue: Issue) -> Issue:
-        """The issue with what the record knows about it, when nothing changed since."""
+    def enrich(self, issue: Issue, config: Any = None) -> Issue:
+        """The issue with what the record knows about it: what was read from its text when
+        the text is the same (a label change does not make gl-cs parse it again), and its
+        markers and history when nothing changed since."""
         entry = self.entries.get(issue.iid)
+        issue = with_reading(issue, config, entry.reading if entry is not None else None)
         if entry is None or entry.fingerprint != fingerprint(issue):
             return issue
         out = replace(issue, examined=True, refused_assignees=tuple(entry.refused or ()))
@@ -197,12 +220,52 @@ class Record:
                     changes = [(l, "add") for l in own_labels[0]] + [(l, "remove") for l in own_labels[1]]
                     for n, (label, action) in enumerate(changes, start=1):
                         events.append([lowest - n, bot, after.updated_at.isoformat(), label, action])
-        self.entries[issue.iid] = Entry(fingerprint(current), markers, events, sorted(set(refused)) or None)
+        reading = issue.reading
+        kept = (reading.key, reading.parts) if getattr(reading, "parts", None) else None
+        self.entries[issue.iid] = Entry(fingerprint(current), markers, events, sorted(set(refused)) or None, kept)
+        self._content[issue.iid] = content_print(current)
         self.dirty = True
 
     def forget(self, iid: int) -> None:
+        self._content.pop(iid, None)
         if self.entries.pop(iid, None) is not None:
             self.dirty = True
+
+    # -- what the project rules did -------------------------------------------------
+    def opened(self, issue: Issue) -> None:
+        """An issue gl-cs just opened, as GitLab lists it now: no comments yet, and its
+        labels added by gl-cs at creation (GitLab's label history says the same)."""
+        if self.bot is None:
+            self.forget(issue.iid)
+            return
+        bot = [self.bot.id, self.bot.username]
+        when = (issue.created_at or issue.updated_at)
+        if when is None or issue.user_notes_count != 0:
+            self.forget(issue.iid)
+            return
+        events = [[-n, bot, when.isoformat(), label, "add"] for n, label in enumerate(issue.labels, start=1)]
+        self.entries[issue.iid] = Entry(fingerprint(issue), [], events)
+        self._content[issue.iid] = content_print(issue)
+        self.dirty = True
+
+    def touched(self, issue: Issue, *, posted: Iterable[tuple[int, str]] = ()) -> None:
+        """An issue a project rule linked, closed or commented on, as GitLab lists it now.
+        When nothing but gl-cs's own action changed since the sweep remembered it (the
+        same content, with gl-cs's comments added), the entry holds with the new
+        ``updated_at``; anything else (a person's edit meanwhile) drops it."""
+        posted = [(i, b) for i, b in posted if i is not None]
+        entry = self.entries.get(issue.iid)
+        before = self._content.get(issue.iid)
+        if entry is None or before is None or content_print(issue, notes_added=-len(posted)) != before:
+            self.forget(issue.iid)
+            return
+        if posted and entry.markers is not None:
+            entry.markers = entry.markers + [(i, _marker_text(b)) for i, b in posted if markers_in(b)]
+        elif posted:
+            entry.markers = None
+        entry.fingerprint = fingerprint(issue)
+        self._content[issue.iid] = content_print(issue)
+        self.dirty = True
 
 
 def _marker_text(body: str) -> str:

@@ -20,13 +20,15 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ..act.writer import Outcome, PartialApply, Writer
 from ..config import Config
-from ..decide.actions import Comment, CreateLabel, Finding, Plan
+from ..decide.actions import Comment, CreateIssue, CreateLabel, Finding, LinkIssues, Plan, UpsertComment
 from ..decide.context import Context, MissingData
 from ..decide.engine import decide_issue
 from ..decide.facts import IssueFact
+from ..decide.reading import STATS as READING
 from ..decide.project_rules import PROJECT_RULES, ProjectRule
 from ..decide.request import issue_facts
 from ..gitlab.adapter import GitLab, GitLabError
+from ..markers import with_marker
 from ..read.snapshot import Issue
 from ..report.model import SyncReport
 from .runtime import Runtime, SetupError
@@ -72,10 +74,12 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
     runtime = runtime or Runtime(gitlab, config)
     gitlab, config = runtime.gitlab, runtime.config
     report = SyncReport(now=now, dry_run=dry_run, project=str(config.project))
+    requests_before, parsed_before = gitlab.requests_sent, READING.parsed
     try:
         runtime.setup(refresh_labels=not iids)
     except GitLabError as exc:
         report.fatal = str(exc)
+        report.requests = gitlab.requests_sent - requests_before
         return report
     log.info("syncing %s as %s at %s%s", config.project, runtime.bot.username, now.isoformat(),
              " (dry run)" if dry_run else "")
@@ -85,6 +89,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
         report.labels_created = _ensure_labels(runtime, writer)
     except GitLabError as exc:
         report.fatal = str(exc)
+        report.requests = gitlab.requests_sent - requests_before
         return report
     ctx = runtime.context(now)
     record = runtime.record
@@ -126,7 +131,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
         for issue in _sources(gitlab, config, now, iids) if sweep else ():
             report.issues_seen += 1
             seen.add(issue.iid)
-            issue = record.enrich(issue)
+            issue = record.enrich(issue, config)
             plan: Plan | None = None
             try:
                 plan, issue = _decide(runtime, issue, ctx)
@@ -176,6 +181,8 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
     if not writer.dry_run:
         record.save()
     report.writes = writer.totals.writes
+    report.requests = gitlab.requests_sent - requests_before
+    report.descriptions_read = READING.parsed - parsed_before
     return report
 
 
@@ -216,6 +223,7 @@ def _project_pass(rules: Sequence[ProjectRule], facts: list[IssueFact], ctx: Con
                   runtime: Runtime | None = None) -> None:
     """Each project rule sees every issue's fact and plans project actions; an action is
     reported when it wrote something (or, in a dry run, would)."""
+    touched = _Touched()
     for rule in rules:
         try:
             actions = decide_project(rule, facts, ctx, runtime)
@@ -228,17 +236,60 @@ def _project_pass(rules: Sequence[ProjectRule], facts: list[IssueFact], ctx: Con
         for action in actions:
             before = writer.writes_so_far
             try:
-                writer.execute(action)
+                made = writer.execute(action)
             except GitLabError as exc:
                 report.add_failure(getattr(action, "iid", 0), f"{rule.name}: {action.describe()}: {exc}")
                 continue
             if writer.writes_so_far > before:
                 entry = report.add_project_action(action)
-                if getattr(action, "iid", 0) and runtime is not None and runtime.record is not None \
-                        and not writer.dry_run:
-                    runtime.record.forget(action.iid)  # gl-cs changed that issue: read it afresh next time
+                touched.note(action, made)
                 if on_plan:
                     on_plan([entry])
+    if runtime is not None and runtime.record is not None and not writer.dry_run:
+        touched.remember(runtime)
+
+
+class _Touched:
+    """The issues the project rules opened, linked, closed or commented on this run. After
+    the pass, one list request per 100 of them tells the record how they look now, so the
+    next run does not read them afresh (an issue gl-cs opened has no history to read)."""
+
+    def __init__(self) -> None:
+        self.opened: set[int] = set()
+        self.changed: dict[int, list[tuple[int, str]]] = {}
+
+    def note(self, action, made) -> None:
+        if isinstance(action, CreateIssue):
+            if isinstance(made, Issue):
+                self.opened.add(made.iid)
+            for target in action.links:
+                self.changed.setdefault(target, [])
+        elif isinstance(action, UpsertComment):
+            posted = [(made, with_marker(action.body, action.rule, action.key))] if isinstance(made, int) else []
+            self.changed.setdefault(action.iid, []).extend(posted)
+        elif isinstance(action, LinkIssues):
+            self.changed.setdefault(action.iid, [])
+            self.changed.setdefault(action.target_iid, [])
+        elif getattr(action, "iid", 0):
+            self.changed.setdefault(action.iid, [])
+
+    def remember(self, runtime: Runtime) -> None:
+        record = runtime.record
+        iids = sorted(self.opened | set(self.changed))
+        seen: set[int] = set()
+        try:
+            for chunk in _chunks(iids):
+                for issue in runtime.gitlab.iter_issues(state="all", iids=chunk):
+                    seen.add(issue.iid)
+                    if issue.iid in self.opened:
+                        record.opened(issue)
+                    else:
+                        record.touched(issue, posted=self.changed.get(issue.iid, ()))
+        except GitLabError as exc:
+            log.warning("could not re-read %d issue(s) the project rules changed (%s); the next run reads them "
+                        "afresh", len(iids), exc)
+        for iid in set(iids) - seen:
+            record.forget(iid)
 
 
 def _as_planned(item: _Written, current: Issue | None) -> bool:

@@ -1,14 +1,17 @@
-"""Which kind of issue this is, and the SA Activity request inside it (read once per
-description, cached)."""
+"""Which kind of issue this is, and what the rules read from it (each read once per
+text: see :mod:`gl_cs.decide.reading`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..config import Config
 from ..markers import markers_in
 from ..parse.fields import FieldDef, ParsedRequest, parse_request
 from ..read.snapshot import Issue
+from .reading import decoder, encode, list_of, reading_of
 
 # The kinds of issue rules apply to (``Rule.kinds``).
 REQUEST = "request"  # an SA Activity request written by a person
@@ -21,6 +24,20 @@ LIVE_OPTIMIZATION_REQUEST = "live_optimization_request"
 ALL_KINDS = (REQUEST, OPENED, ACTION_ITEMS, OTHER, ONBOARDING_REQUEST, LIVE_OPTIMIZATION_REQUEST)
 KIND_REQUESTS = {"onboarding": ONBOARDING_REQUEST, "live_optimization": LIVE_OPTIMIZATION_REQUEST}
 
+QUOTE = 200  # characters of an answer kept to quote it back to the AE
+DATE_TEXT = 4000  # characters of Preferred Date Options kept
+
+
+@dataclass(frozen=True)
+class RequestReading:
+    """What the SA Activity rules read from a request's fields."""
+
+    missing: tuple[str, ...] = ()  # field keys absent or without an answer (see ParsedRequest.missing)
+    reasons: dict[str, str] = field(default_factory=dict)  # missing key -> absent | empty | placeholder | ...
+    quotes: dict[str, str] = field(default_factory=dict)  # missing key -> the answer as written (one line)
+    customer: str = ""  # the Customer Information field
+    date_text: str = ""  # the Preferred Date Options field
+
 
 @lru_cache(maxsize=256)
 def _parse(description: str, fields: tuple, placeholders: tuple, boxes: tuple | None, unsure: str) -> ParsedRequest:
@@ -28,9 +45,61 @@ def _parse(description: str, fields: tuple, placeholders: tuple, boxes: tuple | 
     return parse_request(description, defs, list(placeholders), boxes, unsure=unsure)
 
 
-def read_request(issue: Issue, config: Config) -> ParsedRequest:
-    return _parse(issue.description or "", config.intake_fields, config.intake_placeholders,
-                  config.intake_template_checkboxes, config.intake_unsure)
+def _answer(source: str) -> str:
+    """The answer part of a field's source text: without its heading or label line, or
+    after the label of a one-line ``Label: answer``."""
+    lines = [l for l in source.strip().splitlines() if l.strip()]
+    if len(lines) > 1:
+        return "\n".join(lines[1:])
+    return lines[0].split(":", 1)[1] if lines and ":" in lines[0] else ""
+
+
+def _read_request(issue: Issue, config: Config) -> RequestReading:
+    parsed = _parse(issue.description or "", config.intake_fields, config.intake_placeholders,
+                    config.intake_template_checkboxes, config.intake_unsure)
+    return RequestReading(
+        missing=tuple(parsed.missing),
+        reasons={k: parsed.reasons.get(k, "absent") for k in parsed.missing},
+        quotes={k: " ".join(_answer(parsed.sources.get(k) or "").split())[:QUOTE] for k in parsed.missing
+                if parsed.sources.get(k)},
+        customer=parsed.text("customer_information"), date_text=parsed.fields.get("preferred_date_options", "")[:DATE_TEXT])
+
+
+_DECODE_REQUEST = decoder(RequestReading)
+
+
+def read_request(issue: Issue, config: Config) -> RequestReading:
+    """The SA Activity fields of ``issue``, as the rules need them."""
+    return reading_of(issue, config).part("request", lambda: _read_request(issue, config), encode=encode,
+                                  decode=_DECODE_REQUEST)
+
+
+def written_at(issue: Issue, now: dt.datetime) -> dt.datetime:
+    """When the request was written: what "tomorrow" and a date without a year are read
+    from (its creation, which no later comment or label change moves)."""
+    return min(issue.created_at or now, now) if issue.created_at else now
+
+
+def kind_reading(issue: Issue, kind: str, config: Config, now: dt.datetime, *, clean: bool = False):
+    """The fields of a Customer Onboarding / Live Optimization request (``kind``), or of a
+    checklist / session read the same way (``clean``: without zero-width joiners and code
+    marks, as gl-cs writes its own issues)."""
+    from ..parse.kinds import KindRequest, read_kind
+
+    text = issue.description or ""
+    if clean:
+        text = text.replace("\u200d", "").replace("`", "")
+    return reading_of(issue, config).part(f"kind:{kind}{':clean' if clean else ''}",
+                                  lambda: read_kind(text, kind, config, written_at(issue, now)),
+                                  encode=encode, decode=decoder(KindRequest))
+
+
+def checklist_tasks(issue: Issue, config: Config):
+    """The task list of a checklist (each task's title, tick and ISO due date)."""
+    from .accounts.checklist import Task, tasks
+
+    enc, dec = list_of(Task)
+    return reading_of(issue, config).part("tasks", lambda: tasks(issue.description or ""), encode=enc, decode=dec)
 
 
 def created_key(issue: Issue) -> str | None:
@@ -70,18 +139,16 @@ def made_by_hand(issue: Issue, kind: str, ctx) -> bool:
     A task list of at least three of its steps says so; a title saying "checklist" /
     "session" (without "request") does when the text holds none of the request's
     required fields."""
-    from ..parse.kinds import read_kind
-    from .accounts.checklist import _STEP_WORDS, looks_like_checklist, tasks
+    from .accounts.checklist import _STEP_WORDS, looks_like_checklist
     from .accounts.session import _WORDS, looks_like_session
 
     steps = _STEP_WORDS if kind == "onboarding" else _WORDS
-    if sum(1 for t in tasks(issue.description or "") if steps.search(t.title)) >= 3:
+    if sum(1 for t in checklist_tasks(issue, ctx.config) if steps.search(t.title)) >= 3:
         return True
     shaped = (looks_like_checklist if kind == "onboarding" else looks_like_session)(issue.title, "")
     if not shaped:
         return False
-    read = read_kind(issue.description, kind, ctx.config, ctx.now)
-    return len(read.missing) >= 2
+    return len(kind_reading(issue, kind, ctx.config, ctx.now).missing) >= 2
 
 
 def issue_facts(issue: Issue, plan, ctx):
@@ -166,20 +233,21 @@ def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, st
     cfg = ctx.config
     if not cfg.kinds:
         return (), ()
-    from ..parse.kinds import pairs, read_kind
+    from ..parse.kinds import pairs
     from ..text.coerce import as_text
 
-    description = as_text(issue.description)
-    mentions = tuple(dict.fromkeys(int(m) for m in _REF.findall(description)))
+    reading = reading_of(issue, cfg)
+    mentions = tuple(reading.part("mentions", lambda: list(dict.fromkeys(
+        int(m) for m in _REF.findall(as_text(issue.description))))))
     if kind in (ONBOARDING_REQUEST, LIVE_OPTIMIZATION_REQUEST):
         key = "onboarding" if kind == ONBOARDING_REQUEST else "live_optimization"
-        return (("role", "request"),) + pairs(read_kind(description, key, cfg, ctx.now)), mentions
+        return (("role", "request"),) + pairs(kind_reading(issue, key, cfg, ctx.now)), mentions
     if kind == REQUEST:
         from .accounts.identity import customer_name, salesforce_id
 
-        field = read_request(issue, cfg).text("customer_information")
+        field = read_request(issue, cfg).customer
         out = (("role", "sa_activity"), ("customer", customer_name(field)))
-        sf = salesforce_id(field) or salesforce_id(description)
+        sf = salesforce_id(field) or reading.part("salesforce", lambda: salesforce_id(as_text(issue.description)))
         return out + ((("salesforce", sf),) if sf else ()), mentions
     made = None
     key = created_key(issue) if kind == OPENED else None
@@ -194,14 +262,14 @@ def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, st
     if key:
         out += (("account", key.split(":")[1]),)
     if made in ("checklist", "session"):
-        read = read_kind(description.replace("\u200d", "").replace("`", ""),
-                         "onboarding" if made == "checklist" else "live_optimization", cfg, ctx.now)
+        read = kind_reading(issue, "onboarding" if made == "checklist" else "live_optimization", cfg, ctx.now,
+                            clean=True)
         customer = read.customer or _title_customer(issue.title)
         out += tuple((k, v) for k, v in (("customer", customer), ("salesforce", read.salesforce)) if v)
         if made == "checklist":
-            from .accounts.checklist import next_open, tasks
+            from .accounts.checklist import next_open
 
-            found = tasks(description)
+            found = checklist_tasks(issue, cfg)
             nxt = next_open(found)
             if nxt is not None:
                 out += (("next_due", nxt.due.isoformat()), ("next_step", nxt.title))

@@ -147,12 +147,14 @@ class _GuardedSession(requests.Session):
     def __init__(self, base_url: str):
         super().__init__()
         self.allowed = _origin(base_url)
+        self.sent = 0  # requests sent to GitLab (retries and redirects included)
         self.hooks["response"].append(self._check_answer)
 
     def send(self, request, **kwargs):  # every request, the redirected ones included
         if request.url and not _same_origin(self.allowed, request.url):
             request.headers.pop("PRIVATE-TOKEN", None)
             raise _OffHost("", request.url, redirect=False)
+        self.sent += 1
         return super().send(request, **kwargs)
 
     def rebuild_auth(self, prepared_request, response):
@@ -294,11 +296,18 @@ class GitLab:
         self.writes_done = 0
         self._user: User | None = None
         self._write_check: Callable[[], None] | None = None
+        self._session = _GuardedSession(self.url)
         self._gl = gitlab.Gitlab(self.url, private_token=token, timeout=timeout,
                                  retry_transient_errors=False, keep_base_url=True,
-                                 session=_GuardedSession(self.url),
+                                 session=self._session,
                                  user_agent=user_agent or f"gl-cs/{__version__}")
         self._project = self._gl.projects.get(project, lazy=True)
+
+    @property
+    def requests_sent(self) -> int:
+        """Requests sent to GitLab so far by this adapter (each retry counts): what a run
+        cost, for the report."""
+        return self._session.sent
 
     # -- helpers ---------------------------------------------------------
     def _error(self, exc: Exception, what: str) -> GitLabError:

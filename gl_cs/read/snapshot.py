@@ -119,6 +119,9 @@ class Issue:
     planned_labels: tuple[str, ...] = field(default=(), compare=False)
     label_events: tuple[LabelEvent, ...] | None = field(default=None, compare=False)
     notes: tuple[Note, ...] | None = field(default=None, compare=False)
+    # What the rules read from its title and description (gl_cs.decide.reading.Reading):
+    # the record's, when the text is unchanged since gl-cs read it, so it is not parsed again.
+    reading: Any = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> "Issue":

@@ -56,6 +56,8 @@ class SyncReport:
     counts: Counter = field(default_factory=Counter)
     issues_seen: int = 0
     writes: int = 0
+    requests: int = 0  # GitLab requests this run sent (reads, writes and retries)
+    descriptions_read: int = 0  # issue texts parsed this run (an unchanged one is not: the record has its reading)
     labels_created: list[str] = field(default_factory=list)
     fatal: str | None = None
 
@@ -99,6 +101,8 @@ class SyncReport:
             "project": self.project,
             "issues_seen": self.issues_seen,
             "writes": self.writes,
+            "requests": self.requests,
+            "descriptions_read": self.descriptions_read,
             "labels_created": self.labels_created,
             "changes": [e.as_dict() for e in self.changes],
             "findings": [e.as_dict() for e in self.findings],

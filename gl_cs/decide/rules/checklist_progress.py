@@ -23,10 +23,10 @@ import zoneinfo
 from ...read.snapshot import Issue
 from ...render import Trusted, render
 from ...text.safe import mention
-from ..accounts.checklist import next_open, tasks
+from ..accounts.checklist import next_open
 from ..actions import Action, Comment, SetDueDate
 from ..context import Context
-from ..request import OPENED, OTHER, created_key
+from ..request import OPENED, OTHER, checklist_tasks, created_key
 from .base import Rule
 
 NAME = "checklist_progress"
@@ -43,7 +43,7 @@ def is_checklist(issue: Issue, ctx: Context) -> bool:
 def decide(issue: Issue, ctx: Context) -> list[Action]:
     if not ctx.config.kinds or not is_checklist(issue, ctx):
         return []
-    found = tasks(issue.description or "")
+    found = checklist_tasks(issue, ctx.config)
     if not found:
         return []
     zone = zoneinfo.ZoneInfo(ctx.config.timezone)

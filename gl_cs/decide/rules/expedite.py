@@ -20,12 +20,13 @@ import hashlib
 import zoneinfo
 from dataclasses import dataclass
 
-from ...parse.dates import find_dates
+from ...parse.dates import ReadDate, find_dates
 from ...read.snapshot import Issue
 from ...text.safe import addressing, label_name, neutralize
 from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from ..context import Context
-from ..request import REQUEST, read_request
+from ..reading import list_of, reading_of
+from ..request import REQUEST, read_request, written_at
 from .base import Rule
 
 NAME = "expedite"
@@ -56,18 +57,30 @@ def _events(issue: Issue, ctx: Context) -> tuple[list[Event], str]:
     if issue.due_date:
         start = dt.datetime.combine(issue.due_date, dt.time(0, 0), tzinfo=tz)
         events.append(Event(start, start + DAY, f"due date {issue.due_date.isoformat()}", cfg.timezone))
-    text = read_request(issue, cfg).fields.get("preferred_date_options", "")
-    # "today"/"tomorrow" mean the day the AE wrote them: the issue's creation (stable,
-    # unlike updated_at, which every comment and label change moves).
-    written = min(issue.created_at or ctx.now, ctx.now)
-    found_dates = find_dates(text, now=ctx.now, default_tz=cfg.timezone, day_first=cfg.day_first,
-                             written=written)
+    text = read_request(issue, cfg).date_text
+    found_dates = requested_dates(issue, ctx)
     if any(getattr(found, "unread_time", "") for found in found_dates):
         return [], text
     for found in found_dates:
         end = found.when + DAY if found.date_only else found.when
         events.append(Event(found.when, end, found.source, found.zone_name))
     return events, text
+
+
+_DATES = list_of(ReadDate)
+
+
+def requested_dates(issue: Issue, ctx: Context) -> list[ReadDate]:
+    """The dates written in Preferred Date Options. "today", "tomorrow" and a date without
+    a year are read from when the AE wrote them: the issue's creation (stable, unlike
+    updated_at, which every comment and label change moves), so the reading never changes
+    and is kept."""
+    cfg = ctx.config
+    written = written_at(issue, ctx.now)
+    return reading_of(issue, cfg).part(
+        "dates", lambda: find_dates(read_request(issue, cfg).date_text, now=written, default_tz=cfg.timezone,
+                                    day_first=cfg.day_first, written=written),
+        encode=_DATES[0], decode=_DATES[1])
 
 
 def next_event(issue: Issue, ctx: Context) -> Event | None:

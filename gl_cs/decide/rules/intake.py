@@ -40,20 +40,11 @@ HINTS = {
 }
 
 
-def _answer(source: str) -> str:
-    """The answer part of a field's source text: without its heading or label line, or
-    after the label of a one-line ``Label: answer``."""
-    lines = [l for l in source.strip().splitlines() if l.strip()]
-    if len(lines) > 1:
-        return "\n".join(lines[1:])
-    return lines[0].split(":", 1)[1] if lines and ":" in lines[0] else ""
-
-
 def _what_was_read(parsed, key: str) -> str:
     """Why gl-cs counts the field as missing, quoting (inertly) what it read, so the AE
     sees at once why."""
-    reason = getattr(parsed, "reasons", {}).get(key, "absent")
-    source = " ".join(_answer(getattr(parsed, "sources", {}).get(key) or "").split())
+    reason = parsed.reasons.get(key, "absent")
+    source = parsed.quotes.get(key, "")
     quoted = neutralize(source, max_len=80) if source else ""
     if reason == "unsure" and quoted:
         return f" (it says {quoted}, which gl-cs cannot check here: please write it in this request)"

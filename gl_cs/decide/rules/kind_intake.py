@@ -22,13 +22,13 @@ the request does not qualify.
 
 from __future__ import annotations
 
-from ...parse.kinds import LIVE_OPTIMIZATION, ONBOARDING, read_kind
+from ...parse.kinds import LIVE_OPTIMIZATION, ONBOARDING
 from ...read.snapshot import Issue
 from ...render import Trusted, render
 from ...text.safe import addressing
 from ..actions import Action
 from ..context import Context
-from ..request import LIVE_OPTIMIZATION_REQUEST, ONBOARDING_REQUEST, issue_kind
+from ..request import LIVE_OPTIMIZATION_REQUEST, ONBOARDING_REQUEST, issue_kind, kind_reading
 from ..waiting import ask, back_when_complete, waiting_key
 from .base import Rule
 
@@ -47,13 +47,13 @@ WHAT = {ONBOARDING: ("Customer Onboarding", "on-boarding checklist"),
 def decide(issue: Issue, ctx: Context) -> list[Action]:
     cfg = ctx.config
     kind = {ONBOARDING_REQUEST: ONBOARDING, LIVE_OPTIMIZATION_REQUEST: LIVE_OPTIMIZATION}.get(issue_kind(issue, ctx))
-    if kind == LIVE_OPTIMIZATION and not read_kind(issue.description, kind, cfg, ctx.now).missing:
+    if kind == LIVE_OPTIMIZATION and not kind_reading(issue, kind, cfg, ctx.now).missing:
         ctx.bot_notes(issue)  # so the project rule knows what it said about eligibility (facts.said)
     present = cfg.workflow_labels(issue.labels)
     if kind is None or waiting_key(ctx) is None or len(present) != 1 \
             or cfg.state_of(present[0]).key not in cfg.intake_states:
         return []
-    read = read_kind(issue.description, kind, cfg, ctx.now)
+    read = kind_reading(issue, kind, cfg, ctx.now)
     if not read.missing:
         return back_when_complete(NAME, issue, ctx,
                                   why=lambda back: f"the request has what gl-cs needs now; back to '{back}'",

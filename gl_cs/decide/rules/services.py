@@ -19,6 +19,7 @@ from functools import lru_cache
 from ...read.snapshot import Issue
 from ..actions import Action, AddLabel
 from ..context import Context
+from ..reading import reading_of
 from ..request import REQUEST
 from .base import Rule
 
@@ -68,8 +69,8 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     cfg = ctx.config
     if cfg.services_label in issue.labels or not cfg.services_phrases:
         return []
-    found = mentions_services(f"{issue.title}\n{issue.description}", cfg.services_phrases,
-                              cfg.intake_template_checkboxes)
+    found = reading_of(issue, cfg).part("services", lambda: mentions_services(
+        f"{issue.title}\n{issue.description}", cfg.services_phrases, cfg.intake_template_checkboxes))
     if not found:
         return []
     removed_by = _removed_by_person(ctx.events(issue), cfg.services_label, ctx)
