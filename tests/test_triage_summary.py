@@ -144,10 +144,10 @@ def test_every_section_of_a_busy_board(desk):
     problems = section(body, "Workflow and intake problems")
     jump = [r for r in problems["rows"] if r[0] == f"#{i['jump']}"]
     assert jump and jump[0][2] == "transition SA Backlog -> SA Doing by dara.sa"
-    assert "workflow.transitions: comment to dara.sa" in jump[0][3]
-    assert problems["rows"][0][0] == f"#{i['jump']}"  # findings first
-    added = [r for r in problems["rows"] if r[0] == f"#{i['expedite_23h']}"]
-    assert added and added[0][2:] == ["-", "expedite: add label 'EXPEDITE'"]
+    assert jump[0][3] == "commented (workflow.transitions)"
+    # what gl-cs merely changed is not a problem (EXPEDITE has its own section): a re-run at
+    # the same moment writes the same table
+    assert f"#{i['expedite_23h']}" not in [r[0] for r in problems["rows"]]
 
     load = section(body, "Load per SA")
     assert load["rows"][0] == ["chen.sa", "5", "2", "7", "over capacity"]
@@ -168,7 +168,7 @@ def test_empty_sections_say_so_in_one_line(desk):
         "Events in the next 7 days": "No requested events in the next 7 days.",
         "SA Waiting for more than 7 days": "Nothing has waited on an AE for more than 7 days.",
         "SA Doing without activity for 7 days": "Every request in SA Doing moved in the last 7 days.",
-        "Workflow and intake problems found by this run": "No workflow or intake problems found.",
+        "Workflow and intake problems": "No workflow or intake problems found.",
     }
     found = sections(body)
     for title, line in expected.items():

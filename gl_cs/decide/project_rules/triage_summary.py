@@ -63,6 +63,15 @@ def _sa_cell(fact: IssueFact) -> str:
     return ", ".join(person(a) for a in fact.assignees) or "**unassigned**"
 
 
+def _said(fact: IssueFact) -> str:
+    """The rules that have commented on the issue (earlier runs' markers and this run's
+    comments), or that it waits for a person."""
+    rules = [m.split(":", 1)[0] for m in (fact.said or ())]
+    rules += [d.split(":", 1)[0] for d in fact.did if ": comment" in d or ": post" in d]
+    rules = [r for r in dict.fromkeys(rules) if r not in QUIET_RULES]
+    return f"commented ({', '.join(rules)})" if rules else "nothing: for a person"
+
+
 class Summary:
     """The summary's parts, computed once from the facts."""
 
@@ -155,21 +164,16 @@ class Summary:
              str(int(_days(self.now - f.updated_at))), _sa_cell(f)] for f in rows])
 
     def problems(self) -> tuple[str, str]:
-        rows = []
-        for f in self.facts:
-            if f.kind == OPENED:
-                continue
-            did = [d for d in f.did if d.split(":", 1)[0] not in QUIET_RULES]
-            if f.findings or did:
-                rows.append(f)
-        rows.sort(key=lambda f: (not f.findings, f.iid))
-        title = f"Workflow and intake problems found by this run ({len(rows)})"
+        """Requests whose rules found something for a person, and what gl-cs has said on
+        each (its comments' markers, and this run's): the same table on a re-run, so a
+        summary refreshed at the same moment is the same comment."""
+        rows = [f for f in self.facts if f.kind != OPENED and f.findings]
+        rows.sort(key=lambda f: f.iid)
+        title = f"Workflow and intake problems ({len(rows)})"
         if not rows:
             return title, "No workflow or intake problems found."
-        return title, table(["Issue", "Title", "Found", "What gl-cs did"], [
-            [ref(f.iid), quoted(f.title), cell("; ".join(f.findings) or "-"),
-             cell("; ".join(d for d in f.did if d.split(":", 1)[0] not in QUIET_RULES) or "nothing: for a person")]
-            for f in rows])
+        return title, table(["Issue", "Title", "Found", "What gl-cs said"], [
+            [ref(f.iid), quoted(f.title), cell("; ".join(f.findings)), cell(_said(f))] for f in rows])
 
     def load(self) -> tuple[str, str]:
         counts: dict[str, list[int]] = {u: [0, 0] for u in self.cfg.roster}
