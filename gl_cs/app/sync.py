@@ -71,7 +71,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
     long sync prints as it goes."""
     runtime = runtime or Runtime(gitlab, config)
     gitlab, config = runtime.gitlab, runtime.config
-    report = SyncReport(now=now, dry_run=dry_run, project=str(config.project))
+    report = SyncReport(now=now, dry_run=dry_run, project=str(config.project), swept=sweep)
     try:
         runtime.setup(refresh_labels=not iids)
     except GitLabError as exc:
@@ -87,7 +87,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
         report.fatal = str(exc)
         return report
     ctx = runtime.context(now)
-    record = runtime.record
+    record = writer.keep(runtime.record)
 
     facts: list[IssueFact] = []
     written: list[_Written] = []
@@ -124,6 +124,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
 
     try:
         for issue in _sources(gitlab, config, now, iids) if sweep else ():
+            gitlab.check_deadline()  # past --deadline: stop here, between two issues
             report.issues_seen += 1
             seen.add(issue.iid)
             issue = record.enrich(issue)
@@ -149,9 +150,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
                 continue
             facts.append(fact)
             item = _Written(issue, plan, outcome)
-            if writer.dry_run:
-                finish(item, outcome.posted)
-            elif outcome.note_id is not None or (outcome.posted and outcome.note_body):
+            if outcome.note_id is not None or (outcome.posted and outcome.note_body):
                 written.append(item)
                 if len(written) >= VERIFY_BATCH:
                     verify()
@@ -173,9 +172,9 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
     if not report.fatal and not iids:
         _project_pass(project_rules if project_rules is not None else PROJECT_RULES, facts, ctx, writer, report,
                       on_plan, runtime)
-    if not writer.dry_run:
-        record.save()
-    report.writes = writer.totals.writes
+    record.save()  # the dry writer keeps a read-only view: nothing is saved
+    report.writes = writer.writes_made
+    report.planned_writes = writer.writes_so_far
     return report
 
 
@@ -234,9 +233,8 @@ def _project_pass(rules: Sequence[ProjectRule], facts: list[IssueFact], ctx: Con
                 continue
             if writer.writes_so_far > before:
                 entry = report.add_project_action(action)
-                if getattr(action, "iid", 0) and runtime is not None and runtime.record is not None \
-                        and not writer.dry_run:
-                    runtime.record.forget(action.iid)  # gl-cs changed that issue: read it afresh next time
+                if getattr(action, "iid", 0) and runtime is not None and runtime.record is not None:
+                    writer.keep(runtime.record).forget(action.iid)  # gl-cs changed that issue: read it afresh next time
                 if on_plan:
                     on_plan([entry])
 
