@@ -424,7 +424,7 @@ def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str |
     _apply_verbosity(opts, sub_verbose, sub_quiet)
     config = opts.load()
     now = opts.now
-    gitlab = _connect(opts, config)
+    gitlab = _connect(opts, config, writes=not dry_run)
     live = None
     if report_path:
         live = LiveReport(report_path, extra={"clock": opts.clock(), "gl_cs_version": __version__},
@@ -669,7 +669,13 @@ for _command in list(cli.commands.values()):
 
 
 def main() -> None:
-    cli(prog_name="gl-cs")
+    from .gitlab.adapter import StopRun
+
+    try:
+        cli(prog_name="gl-cs")
+    except StopRun as exc:  # rotate, summary, templates: the deadline or a GitLab that stopped answering
+        click.echo(f"gl-cs: {exc}; stopped", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

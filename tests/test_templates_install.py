@@ -37,6 +37,7 @@ class Repo:
     def __init__(self, rsps, files=None):
         self.files = dict(files or {})
         self.writes = []
+        rsps.add(responses.GET, f"{URL}/api/v4/user", json={"id": 1, "username": "gl-cs-bot"})
         rsps.add(responses.GET, API, json={"id": 10, "default_branch": "main"})
         rsps.add_callback(responses.GET, FILES, callback=self.get)
         rsps.add_callback(responses.POST, FILES, callback=self.write)

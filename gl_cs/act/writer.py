@@ -151,6 +151,11 @@ class Writer:
         """Writes GitLab accepted (a dry run: none)."""
         return self.totals.writes
 
+    @staticmethod
+    def tense(done: str, would: str) -> str:
+        """How a person is told of a write: ``done`` here, ``would`` from the dry writer."""
+        return done
+
     # -- shared by both writers -------------------------------------------
     def _known_bot_notes(self, issue: Issue) -> list[Note]:
         """gl-cs's own comments: from what was read already, or none for an issue without
@@ -448,6 +453,10 @@ class DryWriter(Writer):
 
     def _send(self, write: Callable, *args, **kwargs):
         return None
+
+    @staticmethod
+    def tense(done: str, would: str) -> str:
+        return would
 
     def keep(self, record):
         return ReadOnlyRecord(record)

@@ -28,14 +28,14 @@ _record_option = click.option("--record", "record_path", envvar="GL_CS_RECORD", 
                               help="What gl-cs saw last run, to save reads; '' keeps none [env: GL_CS_RECORD].")
 
 
-def _runtime(opts: Options, record_path: str | None = None):
+def _runtime(opts: Options, record_path: str | None = None, *, writes: bool = True):
     from ..app.runtime import Runtime
     from ..cli import _connect
 
     from ..gitlab.adapter import GitLabError
 
     config = opts.load()
-    gitlab = _connect(opts, config)
+    gitlab = _connect(opts, config, writes=writes)
     try:
         gitlab.check_connection()  # reachable, a GitLab API, the token accepted: or one line, exit 2
     except GitLabError as exc:
@@ -58,7 +58,7 @@ def rotate(opts: Options, dry_run: bool, report_path: str | None) -> None:
     from ..app.triage import run_rotate
     from ..decide.triage.weeks import week_name
 
-    runtime = _runtime(opts)
+    runtime = _runtime(opts, writes=not dry_run)
     try:
         result = run_rotate(None, None, opts.now, dry_run=dry_run, runtime=runtime)
     except SetupError as exc:
@@ -101,7 +101,7 @@ def summary(opts: Options, print_only: bool, dry_run: bool, report_path: str | N
     from ..app.runtime import SetupError
     from ..app.triage import run_summary
 
-    runtime = _runtime(opts, record_path or None)
+    runtime = _runtime(opts, record_path or None, writes=not (dry_run or print_only))
     quiet = opts.verbosity < 0 or print_only
 
     def show(changes):
