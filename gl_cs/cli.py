@@ -589,6 +589,7 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
 
 
 from .commands.templates import templates as _templates  # noqa: E402  (commands in their own modules)
+from .commands.init import init as _init  # noqa: E402
 from .commands.triage import rotate, summary  # noqa: E402
 
 from .commands.service import register as _register_service  # noqa: E402
@@ -596,6 +597,7 @@ from .commands.service import register as _register_service  # noqa: E402
 cli.add_command(rotate)
 cli.add_command(summary)
 cli.add_command(_templates)
+cli.add_command(_init)
 _register_service(cli)
 
 
