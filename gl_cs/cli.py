@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .config import Config, ConfigError, load_config
-from .report.text import render, render_by_issue, render_grouped, write_json
+from .report.text import plural, render, render_by_issue, render_grouped, write_json
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "config" / "default_rules.yml"
 
@@ -506,8 +506,23 @@ def validate(opts: Options, sub_verbose: int, sub_quiet: int) -> None:
 @_verbosity_options
 @pass_options
 def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None:
-    """Run gl-cs on the built-in GitLab sandbox: dry run, real sync, and a second sync
-    that changes nothing. No real GitLab needed; nothing leaves 127.0.0.1."""
+    """Run gl-cs on the built-in GitLab sandbox, in nine steps. No real GitLab needed;
+    nothing leaves 127.0.0.1.
+
+    \b
+    1. sync --dry-run: what would change on each issue, and why
+    2. sync: apply it
+    3. sync again: nothing left to change
+    4. rotate: this week's Triage SA in the SA Triaged label
+    5. rotate again the same week: nothing to rename
+    6. summary --print: the page the Triage SA reads before the call
+    7. summary: posted on the week's triage issue
+    8. summary again: the same comment, updated in place
+    9. serve: an AE's edit reaches gl-cs as a webhook and is handled in seconds
+
+    The sandbox holds the requests asked for (--issues) plus the triage and onboarding
+    situations the later steps need; titles marked [safety test] check that text people
+    write is never run as a quick action or a mention."""
     from .gitlab.adapter import GitLab
     from .sandbox import Sandbox, seed_service_desk
 
@@ -523,8 +538,11 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
 
         seed_onboarding(sandbox.store, seeded["project_id"], now)
         project = seeded["project_path"]
-        click.echo(f"Sandbox GitLab at {sandbox.url}, project {project}, {n_issues} requests, "
-                   f"clock {now.isoformat()}\n")
+        total = len(sandbox.store.issues(seeded["project_id"]))
+        click.echo(f"Sandbox GitLab at {sandbox.url}, project {project}, clock {now.isoformat()}: "
+                   f"{total} issues, the {n_issues} SA Activity requests asked for (--issues) and {total - n_issues} "
+                   f"triage and onboarding situations (steps 4-9 need them); a sync checks the open ones and those "
+                   f"closed within sync.closed_lookback_hours\n")
         gitlab = GitLab(sandbox.url, seeded["token"], project)
         from dataclasses import replace
 
@@ -540,7 +558,8 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
             sandbox.requests.reset()
             codes.append(do_sync(gitlab, config, now, dry_run=dry, quiet=not dry and title.startswith("2"),
                                  by_issue=True, preflight=not dry, runtime=runtime))
-            click.echo(f"   ({sandbox.requests.total()} API requests, {sandbox.requests.writes()} writes)\n")
+            click.echo(f"   ({plural(sandbox.requests.total(), 'API request')}, "
+                       f"{plural(sandbox.requests.writes(), 'write')})\n")
         from .commands.triage import demo_triage
 
         codes.append(demo_triage(sandbox, gitlab, config, now, runtime=runtime))
@@ -550,7 +569,9 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
         from .act.writer import is_own_quick_action
 
         foreign = [qa for qa in sandbox.store.executed_quick_actions if not is_own_quick_action(qa[2])]
-        click.echo(f"Quick actions run from what people wrote: {len(foreign)}. Sandbox stopped.")
+        click.echo(f"Quick actions run from what people wrote: {len(foreign)} (the seeded requests carry /close, "
+                   f"/label and @all in titles, descriptions and quotes; gl-cs quotes them inert, so the only quick "
+                   f"actions GitLab ran were gl-cs's own /label, /unlabel and /assign lines). Sandbox stopped.")
     sys.exit(max(codes))
 
 

@@ -88,7 +88,7 @@ def test_dry_run_shows_the_diff_and_writes_nothing(command):
     assert "-## Plan" in out and "+## Tier" in out
     assert ".gitlab/issue_templates/Live Optimization Request.md: would be created" in out
     assert "+++ b/.gitlab/issue_templates/Live Optimization Request.md" in out and "--- /dev/null" in out
-    assert "2 template(s) would change" in out
+    assert "2 templates would change" in out
     assert repo.writes == []
 
 

@@ -387,7 +387,8 @@ class Writer:
                 if not exc.transient:
                     raise  # not GitLab's answer and no issue with the key: never re-sent blindly
         self.planned.created += 1
-        if created is None:  # the dry writer: nothing was opened
+        if created is None:  # the dry writer: nothing was opened (its links would be writes too)
+            self.planned.other += len(action.links)
             return None
         copies = self._issues_with_key(action.key)
         if copies and copies[0].iid != created.iid:

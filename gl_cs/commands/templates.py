@@ -13,6 +13,7 @@ from typing import Callable
 import click
 
 from ..decide.actions import CommitFile
+from ..report.text import plural
 
 # The package's link to the top-level issue_templates/ (shipped with the package).
 SOURCE = Path(__file__).resolve().parents[1] / "issue_templates"
@@ -76,5 +77,5 @@ def install_command(opts, dry_run: bool, branch: str) -> None:
     except GitLabError as exc:  # a connection, token or permission problem (an install is all or nothing
         click.echo(f"gl-cs: {opts.redact(str(exc))}", err=True)  # per file: a file either committed or not)
         raise SystemExit(2 if exc.status in (None, 401, 403, 404) else 1) from None
-    click.echo(f"{changed} template(s) {writer.tense('changed', 'would change')}" if changed
+    click.echo(f"{plural(changed, 'template')} {writer.tense('changed', 'would change')}" if changed
                else "all templates are up to date")

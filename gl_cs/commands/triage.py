@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..report.text import line, render, write_json
+from ..report.text import line, plural, render, write_json
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..cli import Options
@@ -147,7 +147,7 @@ def demo_triage(sandbox, gitlab, config, now, *, runtime=None, echo=click.echo) 
         sandbox.requests.reset()
 
     def cost() -> None:
-        echo(f"   ({sandbox.requests.total()} API requests, {sandbox.requests.writes()} writes)\n")
+        echo(f"   ({plural(sandbox.requests.total(), 'API request')}, {plural(sandbox.requests.writes(), 'write')})\n")
 
     for title in ("4. gl-cs rotate  (this week's Triage SA in the SA Triaged label)",
                   "5. gl-cs rotate  (again the same week: nothing to rename)"):
@@ -175,7 +175,7 @@ def demo_triage(sandbox, gitlab, config, now, *, runtime=None, echo=click.echo) 
         if posted.iid:
             notes = [n for n in sandbox.store.notes(sandbox.store.project(gitlab.project_ref)["id"], posted.iid)
                      if "gl-cs:triage.summary:" in n["body"]]
-            echo(f"triage issue #{posted.iid}: {len(notes)} summary comment(s)")
+            echo(f"triage issue #{posted.iid}: {plural(len(notes), 'summary comment')}")
         codes.append(posted.report.exit_code)
         cost()
     return max(codes)
