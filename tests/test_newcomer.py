@@ -387,3 +387,30 @@ def test_demo_says_what_it_seeds_and_what_its_counts_mean():
     assert checked <= total and "closed within sync.closed_lookback_hours" in out
     assert "[safety test] Acme" in out  # the injection title is shown as what it is
     assert re.search(r"Quick actions run from what people wrote: 0 \(.*gl-cs quotes them inert", out)
+
+
+def test_progress_on_a_terminal_is_a_bar_that_redraws():
+    import io
+
+    from gl_cs.report.model import SyncReport
+    from gl_cs.report.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    class Counting:
+        issues_expected, requests_sent, rate_limit_waits = 40, 17, 1
+
+    screen = Terminal()
+    progress = Progress(Counting(), stream=screen, interval=60)
+    assert progress.tty
+    report = SyncReport(now=NOW, dry_run=True, project=PROJECT)
+    progress.created(report)
+    report.issues_seen = 10
+    progress.tick()
+    report.issues_seen = 30
+    progress.tick()
+    drawn = screen.getvalue()
+    assert "\r" in drawn and "17 requests, 1 rate-limit wait" in drawn
+    assert "30/40" in drawn and "\n" not in drawn.rstrip("\n")  # redrawn in place, not a line per tick
