@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import signal
@@ -14,7 +15,7 @@ import click
 
 from . import __version__
 from .config import Config, ConfigError, load_config
-from .report.text import line, render, render_by_issue, write_json
+from .report.text import plural, render, render_by_issue, render_grouped, write_json
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "config" / "default_rules.yml"
 
@@ -64,11 +65,16 @@ def check_clock(now: dt.datetime, value: str, *, force: bool, real: dt.datetime 
     return None
 
 
+#: The run's deadline when none is given: a bit under GitLab CI's default job timeout (60 minutes),
+#: so a scheduled sync ends with its report rather than being killed.
+DEFAULT_DEADLINE = 55 * 60.0
+
+
 @dataclass
 class Options:
     gitlab_url: str | None
     token: str | None
-    config_path: str
+    config_path: str | None  # None: ./rules.yml if there is one, else the packaged default
     project: str | None
     now_text: str | None
     verbosity: int
@@ -77,14 +83,47 @@ class Options:
     force_clock: bool = False
     now_source: str | None = None
     _now: dt.datetime | None = None
+    gitlab_id: str | None = None  # --gitlab NAME: a python-gitlab.cfg section
+    url_source: str | None = None
+    token_source: str | None = None
+    deadline: float | None = DEFAULT_DEADLINE
+    token_kind: str = "private"
+
+    def rules_path(self) -> str:
+        """The rules.yml in force: --config / GL_CS_CONFIG, else ./rules.yml, else the
+        packaged default (said once on stderr when not named)."""
+        if self.config_path:
+            return self.config_path
+        local = Path("rules.yml")
+        if local.is_file():
+            self.config_path = "rules.yml"
+            why = "found in the working directory; --config FILE chooses another"
+        else:
+            self.config_path = str(DEFAULT_RULES)
+            why = "the packaged default: no --config, GL_CS_CONFIG or ./rules.yml; `gl-cs init` writes one for your desk"
+        if self.verbosity >= 0:
+            click.echo(f"gl-cs: rules: {self.config_path} ({why})", err=True)
+        return self.config_path
 
     def load(self) -> Config:
         try:
-            return load_config(self.config_path, project_override=self.project)
+            return load_config(self.rules_path(), project_override=self.project)
         except ConfigError as exc:
             for problem in exc.problems:
                 click.echo(problem, err=True)
             raise SystemExit(2) from None
+
+    def resolve_credentials(self) -> None:
+        """URL and token from python-gitlab's places too (see :mod:`gl_cs.credentials`)."""
+        from .credentials import CredentialsError, resolve
+
+        try:
+            found = resolve(url=self.gitlab_url, url_source=self.url_source, token=self.token,
+                            token_source=self.token_source, gitlab_id=self.gitlab_id)
+        except CredentialsError as exc:
+            fail(str(exc))
+        self.gitlab_url, self.url_source = found.url, found.url_source
+        self.token, self.token_source, self.token_kind = found.token, found.token_source, found.kind
 
     @property
     def now(self) -> dt.datetime:
@@ -144,12 +183,15 @@ def _apply_verbosity(opts: "Options", verbose: int, quiet: int) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gl-cs")
-@click.option("--gitlab-url", envvar=["GITLAB_URL", "CI_SERVER_URL"], metavar="URL",
-              help="GitLab base URL [env: GITLAB_URL, then CI_SERVER_URL].")
-@click.option("--token", envvar="GITLAB_TOKEN", metavar="TOKEN", show_default=False,
-              help="API token with api scope [env: GITLAB_TOKEN]. Never printed.")
-@click.option("--config", "config_path", envvar="GL_CS_CONFIG", default="rules.yml", show_default=True,
-              metavar="FILE", help="rules.yml to use [env: GL_CS_CONFIG].")
+@click.option("--gitlab-url", envvar="GITLAB_URL", metavar="URL",
+              help="GitLab base URL [env: GITLAB_URL, then python-gitlab.cfg, then CI_SERVER_URL].")
+@click.option("--token", envvar=["GITLAB_TOKEN", "GITLAB_PRIVATE_TOKEN"], metavar="TOKEN", show_default=False,
+              help="API token with api scope [env: GITLAB_TOKEN, GITLAB_PRIVATE_TOKEN, then python-gitlab.cfg, "
+                   "then CI_JOB_TOKEN (reads only)]. Never printed.")
+@click.option("--gitlab", "gitlab_id", envvar="GL_CS_GITLAB", metavar="NAME",
+              help="The python-gitlab.cfg section to use (as python-gitlab's --gitlab) [env: GL_CS_GITLAB].")
+@click.option("--config", "config_path", envvar="GL_CS_CONFIG", metavar="FILE",
+              help="rules.yml to use [env: GL_CS_CONFIG; default ./rules.yml, else the packaged default].")
 @click.option("--project", envvar="GL_CS_PROJECT", metavar="ID|PATH",
               help="Project id or group/path; overrides rules.yml [env: GL_CS_PROJECT].")
 @click.option("--now", "now_text", envvar="GL_CS_NOW", metavar="ISO8601",
@@ -159,14 +201,18 @@ def _apply_verbosity(opts: "Options", verbose: int, quiet: int) -> None:
               help="Accept a pinned clock outside the sane window [env: GL_CS_FORCE_CLOCK=1].")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, envvar="GL_CS_TIMEOUT",
               metavar="SECONDS", help="Seconds to wait for each GitLab answer [env: GL_CS_TIMEOUT].")
+@click.option("--deadline", type=click.FloatRange(min=1), default=DEFAULT_DEADLINE, show_default=True,
+              envvar="GL_CS_DEADLINE", metavar="SECONDS",
+              help="Stop cleanly after this long, with a partial report (\"complete\": false) "
+                   "[env: GL_CS_DEADLINE; default a bit under GitLab CI's 60-minute job timeout].")
 @click.option("--allow-http", is_flag=True, envvar="GL_CS_ALLOW_HTTP",
               help="Allow a plain http:// GitLab URL on another host (the token crosses the network "
                    "unencrypted) [env: GL_CS_ALLOW_HTTP=1].")
 @click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
 @click.option("-q", "--quiet", count=True, help="Only errors and the summary.")
 @click.pass_context
-def cli(ctx: click.Context, gitlab_url, token, config_path, project, now_text, force_clock, timeout, allow_http,
-        verbose, quiet) -> None:
+def cli(ctx: click.Context, gitlab_url, token, gitlab_id, config_path, project, now_text, force_clock, timeout,
+        deadline, allow_http, verbose, quiet) -> None:
     """gl-cs keeps the SA Service Desk honest: label workflow, intake, EXPEDITE, triage.
 
     Start with `gl-cs demo` (no GitLab needed), then `gl-cs sync --dry-run`.
@@ -175,19 +221,36 @@ def cli(ctx: click.Context, gitlab_url, token, config_path, project, now_text, f
     _setup_logging(verbosity)
     source = ctx.get_parameter_source("now_text")
     now_source = "GL_CS_NOW" if source == click.core.ParameterSource.ENVIRONMENT else "--now"
+    from .credentials import env_source
+
+    def where(name: str, flag: str, envvars: tuple[str, ...]) -> str | None:
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.ENVIRONMENT:
+            return env_source(envvars)
+        return flag if ctx.params.get(name) else None
+
     ctx.obj = Options(gitlab_url, token, config_path, project, now_text, verbosity, timeout=timeout,
-                      allow_http=allow_http, force_clock=force_clock, now_source=now_source)
+                      allow_http=allow_http, force_clock=force_clock, now_source=now_source, gitlab_id=gitlab_id,
+                      url_source=where("gitlab_url", "--gitlab-url", ("GITLAB_URL",)),
+                      token_source=where("token", "--token", ("GITLAB_TOKEN", "GITLAB_PRIVATE_TOKEN")),
+                      deadline=deadline)
 
 
-def _connect(opts: Options, config: Config):
+def _connect(opts: Options, config: Config, *, writes: bool = True):
     """The adapter, after the checks that need no request: URL and token given, the URL
-    usable, and no token over plain http to another host unless --allow-http."""
+    usable, and no token over plain http to another host unless --allow-http.
+    ``writes``: the command may write, so a CI/CD job token alone is not enough."""
     from .gitlab.adapter import GitLab, plain_http_problem, url_problem
 
+    opts.resolve_credentials()
     missing = [name for name, value in (("--gitlab-url / GITLAB_URL", opts.gitlab_url),
                                         ("--token / GITLAB_TOKEN", opts.token)) if not value]
     if missing:
-        fail(f"missing {' and '.join(missing)} (try `gl-cs demo` for the built-in sandbox)")
+        fail(f"missing {' and '.join(missing)} (also read from GITLAB_PRIVATE_TOKEN, python-gitlab.cfg and, "
+             f"to read only, CI_JOB_TOKEN; try `gl-cs demo` for the built-in sandbox)")
+    if opts.token_kind == "job" and writes:
+        fail(f"only a CI/CD job token ({opts.token_source}) was found, and this command writes to GitLab: job "
+             f"tokens can only read, so gl-cs needs a project or personal access token with the api scope in "
+             f"GITLAB_TOKEN (a job token is enough for --dry-run, `summary --print` and `gl-cs init`)")
     problem = url_problem(opts.gitlab_url)
     if problem:
         fail(f"--gitlab-url / GITLAB_URL: {problem}")
@@ -197,31 +260,49 @@ def _connect(opts: Options, config: Config):
              f"GL_CS_ALLOW_HTTP=1 if you accept that")
     if insecure:
         click.echo(f"gl-cs: warning: {insecure} (allowed by --allow-http)", err=True)
-    return GitLab(opts.gitlab_url, opts.token, config.project, timeout=opts.timeout)
+    if opts.token_kind == "job":
+        click.echo(f"gl-cs: reading with the CI/CD job token ({opts.token_source}); it writes nothing", err=True)
+    gitlab = GitLab(opts.gitlab_url, opts.token, config.project, timeout=opts.timeout,
+                    job_token=opts.token_kind == "job",
+                    on_notice=lambda message: click.echo(f"gl-cs: {opts.redact(message)}", err=True))
+    if opts.deadline:
+        gitlab.set_deadline(opts.deadline)
+    return gitlab
 
 
 def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(), report_path=None,
             quiet: bool = False, echo=click.echo, live=None, preflight: bool = False,
             redact=lambda text: text, by_issue: bool = False, runtime=None, record_path: str | None = None,
-            counted_from: int | None = None) -> int:
+            texts: bool = False, progress: bool = False, counted_from: int | None = None) -> int:
     """Run one sync and print it; returns the exit code. Shared by `sync` and `demo`.
 
     ``live``: a started :class:`~gl_cs.report.live.LiveReport` (the report is then
     written as the run goes and finished here, whatever happens). ``preflight``: check
     that the token can write before the first write (see below). ``runtime``: a kept
-    :class:`~gl_cs.app.runtime.Runtime` (the demo keeps one across its runs). ``counted_from``:
-    the adapter's request count the report's ``requests`` starts from (0: the whole
-    command, the connection check included; None: the sync alone)."""
-    from .gitlab.adapter import AbortRun, GitLabError
+    :class:`~gl_cs.app.runtime.Runtime` (the demo keeps one across its runs).
+    ``by_issue``: the demo's blocks (with every comment's text); otherwise the changes
+    grouped by issue, with the comments' text when ``texts`` (``-v``). ``progress``: the
+    progress bar or lines on stderr (:mod:`gl_cs.report.progress`). ``counted_from``: the
+    adapter's request count the report's ``requests`` starts from (0: the whole command,
+    the connection check included; None: the sync alone)."""
+    import contextlib
+
+    from .gitlab.adapter import AbortRun, GitLabError, StopRun
+    from .report.progress import Progress
     from .sync import Runtime, SetupError, run_sync
 
     runtime = runtime or Runtime(gitlab, config, record_path=Path(record_path) if record_path else None,
                                  on_notice=lambda message: click.echo(f"gl-cs: note: {redact(message)}", err=True))
+    follow = Progress(gitlab) if progress else _Follow()
 
-    def show(changes):
-        if not quiet and not by_issue:
-            for entry in changes:
-                echo(line(entry))
+    def show_report(report) -> None:
+        out = lambda text: echo(redact(text))  # noqa: E731
+        if by_issue:
+            render_by_issue(report, out, changes=not quiet)
+        elif quiet:
+            render(report, out, changes=False)
+        else:
+            render_grouped(report, out, texts=texts)
 
     def stop(message: str, code: int, complete: bool = False) -> int:
         _shield_sigterm()
@@ -231,17 +312,28 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
         return code
 
     # Preflight (issue 13): the adapter checks the token's scopes and role just before its
-    # first write, so a sync with nothing to write costs no extra request. A failure raises
-    # AbortRun out of that write, before anything is sent.
-    if preflight and not dry_run:
+    # first write, so a sync with nothing to write (a dry run included) costs no extra
+    # request. A failure raises AbortRun out of that write, before anything is sent.
+    if preflight:
         gitlab.check_writes_lazily()
     try:
-        report = run_sync(gitlab, config, now, dry_run=dry_run, iids=list(iids) or None, on_plan=show,
-                          runtime=runtime)
+        with follow if progress else contextlib.nullcontext():
+            with _following(follow):
+                report = run_sync(gitlab, config, now, dry_run=dry_run, iids=list(iids) or None, runtime=runtime)
     except SetupError as exc:
         return stop(str(exc), 2)
     except AbortRun as exc:
         return stop(str(exc.error), 2)
+    except StopRun as exc:  # the deadline, or GitLab not answering: a partial report
+        partial = follow.report
+        done = partial.issues_seen if partial is not None else 0
+        total = getattr(gitlab, "issues_expected", None)
+        left = (f"{total - done} of {total} issues were not checked" if total and total > done
+                else "the issues not yet read were not checked")
+        if partial is not None and not quiet:
+            show_report(partial)
+        return stop(f"{exc} after {done} issue{'' if done == 1 else 's'}; {left} (the next run checks them); "
+                    f"the report says what was done", 1)
     except Terminated as exc:
         return stop(f"stopped by {exc.signal_name} after {_progress(live)}; the report says what was done", 143)
     except KeyboardInterrupt:
@@ -257,15 +349,40 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
     _shield_sigterm()  # the run is over: finish printing and the report
     if counted_from is not None:
         report.requests = gitlab.requests_sent - counted_from
-    if by_issue:
-        render_by_issue(report, lambda text: echo(redact(text)), changes=not quiet)
-    else:
-        render(report, lambda text: echo(redact(text)), changes=False)
+    show_report(report)
     if live is not None:
         live.finish(complete=True, exit_code=report.exit_code)
     elif report_path:
         write_json(report, report_path)
     return report.exit_code
+
+
+class _Follow:
+    """Keeps the run's report (a SyncReport observer), so a run stopped midway can still
+    show what it did."""
+
+    report = None
+
+    def created(self, report) -> None:
+        self.report = report
+
+    def changed(self, report) -> None:
+        self.report = report
+
+
+@contextlib.contextmanager
+def _following(observer):
+    from .report import model
+
+    if observer in model.OBSERVERS:  # Progress registers itself
+        yield
+        return
+    model.OBSERVERS.append(observer)
+    try:
+        yield
+    finally:
+        if observer in model.OBSERVERS:
+            model.OBSERVERS.remove(observer)
 
 
 def _progress(live) -> str:
@@ -311,7 +428,7 @@ def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str |
     _apply_verbosity(opts, sub_verbose, sub_quiet)
     config = opts.load()
     now = opts.now
-    gitlab = _connect(opts, config)
+    gitlab = _connect(opts, config, writes=not dry_run)
     live = None
     if report_path:
         live = LiveReport(report_path, extra={"clock": opts.clock(), "gl_cs_version": __version__},
@@ -333,7 +450,8 @@ def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str |
             fail(message, code)
         code = do_sync(gitlab, config, now, dry_run=dry_run, iids=iids, report_path=report_path,
                        quiet=opts.verbosity < 0, live=live, preflight=True, redact=opts.redact,
-                       record_path=record_path or None, counted_from=0)
+                       record_path=record_path or None, texts=opts.verbosity > 0, progress=True,
+                       counted_from=0)
     finally:
         _restore_sigterm(previous)
         if live is not None:
@@ -388,25 +506,33 @@ def validate(opts: Options, sub_verbose: int, sub_quiet: int) -> None:
                f"{len(config.intake_fields)} intake fields")
 
 
-def _demo_config(opts: Options) -> Config:
-    path = Path(opts.config_path)
-    if not path.exists() and opts.config_path == "rules.yml":
-        opts.config_path = str(DEFAULT_RULES)
-    return opts.load()
-
-
 @cli.command()
 @click.option("--issues", "n_issues", default=30, show_default=True, help="How many requests to seed.")
 @_verbosity_options
 @pass_options
 def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None:
-    """Run gl-cs on the built-in GitLab sandbox: dry run, real sync, and a second sync
-    that changes nothing. No real GitLab needed; nothing leaves 127.0.0.1."""
+    """Run gl-cs on the built-in GitLab sandbox, in nine steps. No real GitLab needed;
+    nothing leaves 127.0.0.1.
+
+    \b
+    1. sync --dry-run: what would change on each issue, and why
+    2. sync: apply it
+    3. sync again: nothing left to change
+    4. rotate: this week's Triage SA in the SA Triaged label
+    5. rotate again the same week: nothing to rename
+    6. summary --print: the page the Triage SA reads before the call
+    7. summary: posted on the week's triage issue
+    8. summary again: the same comment, updated in place
+    9. serve: an AE's edit reaches gl-cs as a webhook and is handled in seconds
+
+    The sandbox holds the requests asked for (--issues) plus the triage and onboarding
+    situations the later steps need; titles marked [safety test] check that text people
+    write is never run as a quick action or a mention."""
     from .gitlab.adapter import GitLab
     from .sandbox import Sandbox, seed_service_desk
 
     _apply_verbosity(opts, sub_verbose, sub_quiet)
-    config = _demo_config(opts)
+    config = opts.load()
     now = opts.now
     with Sandbox() as sandbox:
         seeded = seed_service_desk(sandbox.store, now, n_issues=n_issues)
@@ -417,8 +543,11 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
 
         seed_onboarding(sandbox.store, seeded["project_id"], now)
         project = seeded["project_path"]
-        click.echo(f"Sandbox GitLab at {sandbox.url}, project {project}, {n_issues} requests, "
-                   f"clock {now.isoformat()}\n")
+        total = len(sandbox.store.issues(seeded["project_id"]))
+        click.echo(f"Sandbox GitLab at {sandbox.url}, project {project}, clock {now.isoformat()}: "
+                   f"{total} issues, the {n_issues} SA Activity requests asked for (--issues) and {total - n_issues} "
+                   f"triage and onboarding situations (steps 4-9 need them); a sync checks the open ones and those "
+                   f"closed within sync.closed_lookback_hours\n")
         gitlab = GitLab(sandbox.url, seeded["token"], project)
         from dataclasses import replace
 
@@ -434,7 +563,8 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
             sandbox.requests.reset()
             codes.append(do_sync(gitlab, config, now, dry_run=dry, quiet=not dry and title.startswith("2"),
                                  by_issue=True, preflight=not dry, runtime=runtime))
-            click.echo(f"   ({sandbox.requests.total()} API requests, {sandbox.requests.writes()} writes)\n")
+            click.echo(f"   ({plural(sandbox.requests.total(), 'API request')}, "
+                       f"{plural(sandbox.requests.writes(), 'write')})\n")
         from .commands.triage import demo_triage
 
         codes.append(demo_triage(sandbox, gitlab, config, now, runtime=runtime))
@@ -444,7 +574,9 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
         from .act.writer import is_own_quick_action
 
         foreign = [qa for qa in sandbox.store.executed_quick_actions if not is_own_quick_action(qa[2])]
-        click.echo(f"Quick actions run from what people wrote: {len(foreign)}. Sandbox stopped.")
+        click.echo(f"Quick actions run from what people wrote: {len(foreign)} (the seeded requests carry /close, "
+                   f"/label and @all in titles, descriptions and quotes; gl-cs quotes them inert, so the only quick "
+                   f"actions GitLab ran were gl-cs's own /label, /unlabel and /assign lines). Sandbox stopped.")
     sys.exit(max(codes))
 
 
@@ -483,6 +615,7 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
 
 
 from .commands.templates import templates as _templates  # noqa: E402  (commands in their own modules)
+from .commands.init import init as _init  # noqa: E402
 from .commands.triage import rotate, summary  # noqa: E402
 
 from .commands.service import register as _register_service  # noqa: E402
@@ -490,6 +623,7 @@ from .commands.service import register as _register_service  # noqa: E402
 cli.add_command(rotate)
 cli.add_command(summary)
 cli.add_command(_templates)
+cli.add_command(_init)
 _register_service(cli)
 
 
@@ -499,28 +633,77 @@ def _late_verbosity(ctx: click.Context, param: click.Parameter, value: int) -> N
         _apply_verbosity(opts, value if param.name == "late_verbose" else 0, value if param.name == "late_quiet" else 0)
 
 
-def _add_late_verbosity(command: click.Command) -> None:
-    """-v/-q after the subcommand for the commands kept in their own modules too."""
+#: The global options that make sense after the subcommand too (`gl-cs validate --config my.yml`):
+#: (flag, Options attribute, type, where the value is said to come from).
+LATE_OPTIONS = (
+    ("--config", "config_path", None, None),
+    ("--project", "project", None, None),
+    ("--now", "now_text", None, "now_source"),
+    ("--gitlab-url", "gitlab_url", None, "url_source"),
+    ("--token", "token", None, "token_source"),
+    ("--gitlab", "gitlab_id", None, None),
+    ("--timeout", "timeout", click.FloatRange(min=0.1), None),
+    ("--deadline", "deadline", click.FloatRange(min=1), None),
+)
+
+
+LATE_METAVARS = {"--config": "FILE", "--project": "ID|PATH", "--now": "ISO8601", "--gitlab-url": "URL",
+                 "--token": "TOKEN", "--gitlab": "NAME", "--timeout": "SECONDS", "--deadline": "SECONDS"}
+
+
+def _late_global(ctx: click.Context, param: click.Parameter, value) -> None:
+    """A global option given after the subcommand: it overrides the one before it."""
+    opts = ctx.find_object(Options)
+    if value is None or not isinstance(opts, Options):
+        return
+    flag, attr, _, source = next(o for o in LATE_OPTIONS if o[1] == param.name.removeprefix("late_"))
+    setattr(opts, attr, value)
+    if source:
+        setattr(opts, source, flag)
+    if attr == "now_text":
+        opts._now = None
+
+
+def _add_late_options(command: click.Command) -> None:
+    """-v/-q and the global options of :data:`LATE_OPTIONS` after the subcommand, for
+    every command (those kept in their own modules too)."""
     if isinstance(command, click.Group):
         for sub in command.commands.values():
-            _add_late_verbosity(sub)
+            _add_late_options(sub)
         return
-    if any(p.name in ("sub_verbose", "late_verbose") for p in command.params):
-        return
-    command.params += [
-        click.Option(["-v", "--verbose", "late_verbose"], count=True, expose_value=False, callback=_late_verbosity,
-                     help="More logging (-vv for debug)."),
-        click.Option(["-q", "--quiet", "late_quiet"], count=True, expose_value=False, callback=_late_verbosity,
-                     help="Only errors and the summary."),
-    ]
+    names = {p.name for p in command.params}
+    if not names & {"sub_verbose", "late_verbose"}:
+        command.params += [
+            click.Option(["-v", "--verbose", "late_verbose"], count=True, expose_value=False,
+                         callback=_late_verbosity, help="More logging (-vv for debug)."),
+            click.Option(["-q", "--quiet", "late_quiet"], count=True, expose_value=False, callback=_late_verbosity,
+                         help="Only errors and the summary."),
+        ]
+    taken = {opt for p in command.params for opt in getattr(p, "opts", ())}
+    for flag, attr, kind, _ in LATE_OPTIONS:
+        if flag in taken or f"late_{attr}" in names:
+            continue
+        command.params.append(click.Option([flag, f"late_{attr}"], type=kind, default=None, expose_value=False,
+                                           callback=_late_global, metavar=LATE_METAVARS.get(flag, "TEXT"),
+                                           help="Also accepted here: see `gl-cs --help`."))
+
+
+def _add_late_verbosity(command: click.Command) -> None:  # the earlier name (tests, other modules)
+    _add_late_options(command)
 
 
 for _command in list(cli.commands.values()):
-    _add_late_verbosity(_command)
+    _add_late_options(_command)
 
 
 def main() -> None:
-    cli(prog_name="gl-cs")
+    from .gitlab.adapter import StopRun
+
+    try:
+        cli(prog_name="gl-cs")
+    except StopRun as exc:  # rotate, summary, templates: the deadline or a GitLab that stopped answering
+        click.echo(f"gl-cs: {exc}; stopped", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -84,7 +84,7 @@ def test_quiet_after_the_subcommand_hides_the_change_lines(desk):
     desk.issue(labels=("FY27-Q4",))
     result = desk.run("sync", "-q", "--dry-run")
     assert result.exit_code == 0
-    assert not re.search(r"^#1\s", result.stdout, flags=re.M) and "issues checked" in result.stdout
+    assert not re.search(r"^#1\s", result.stdout, flags=re.M) and "1 issue checked; 1 change " in result.stdout
 
 
 def test_token_never_appears_on_the_new_failure_paths(desk, tmp_path, monkeypatch):

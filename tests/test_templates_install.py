@@ -37,6 +37,7 @@ class Repo:
     def __init__(self, rsps, files=None):
         self.files = dict(files or {})
         self.writes = []
+        rsps.add(responses.GET, f"{URL}/api/v4/user", json={"id": 1, "username": "gl-cs-bot"})
         rsps.add(responses.GET, API, json={"id": 10, "default_branch": "main"})
         rsps.add_callback(responses.GET, FILES, callback=self.get)
         rsps.add_callback(responses.POST, FILES, callback=self.write)
@@ -87,7 +88,7 @@ def test_dry_run_shows_the_diff_and_writes_nothing(command):
     assert "-## Plan" in out and "+## Tier" in out
     assert ".gitlab/issue_templates/Live Optimization Request.md: would be created" in out
     assert "+++ b/.gitlab/issue_templates/Live Optimization Request.md" in out and "--- /dev/null" in out
-    assert "2 template(s) would change" in out
+    assert "2 templates would change" in out
     assert repo.writes == []
 
 

@@ -42,7 +42,7 @@ def test_demo_shows_a_rotation_and_a_summary():
     assert "**over capacity**" in sixth and f"#{extra['scenarios']['doing_stuck']}" in sixth
     assert f"| #{extra['scenarios']['waiting_two_weeks']} |" in sixth and "| 14 | gus.ae |" in sixth
     assert "Acme \\| Initech joint demo @\u200dall /close ~\u200dEXPEDITE" in sixth
-    assert re.search(r"triage issue #\d+: 1 summary comment\(s\)", text.split("8. gl-cs summary")[1])
+    assert re.search(r"triage issue #\d+: 1 summary comment\n", text.split("8. gl-cs summary")[1])
     assert foreign == [] and mass == []
 
 

@@ -1,7 +1,11 @@
 """The one write path: every write gl-cs makes is a planned action performed here.
 
 :class:`Writer` performs actions; :class:`DryWriter` performs none and says what it would
-do. Nothing outside ``gl_cs.act`` decides whether to write.
+do. Nothing outside ``gl_cs.act`` decides whether to write: the two are one class, whose
+every request that changes GitLab goes through :meth:`Writer._send`; the dry writer's
+``_send`` sends nothing. So "would this write?" is decided once, by the same code, for both
+(gitlab-triage's ``Dry`` twins). :func:`writer_class` turns ``--dry-run`` into the type, in
+one place; what a dry run must not keep (gl-cs's record) it gets through :meth:`Writer.keep`.
 
 One issue's plan (``apply``):
 
@@ -17,6 +21,10 @@ One issue's plan (``apply``):
   earlier).
 * A POST is never retried blindly: after a 5xx the issue's comments are read for the
   marker; only when it is not there is the note sent again.
+* A write GitLab applied but whose answer is not GitLab's JSON (a proxy or SSO layer that
+  answers with an HTML page) is confirmed by reading: the edited issue, the comment's
+  marker, the opened issue's key, the label. It either landed (done, counted once) or did
+  not (the error stands).
 
 Project actions (``execute``): labels, renames, issues opened exactly once by hidden key,
 links, a comment created once and then updated in place, repository files.
@@ -32,11 +40,18 @@ from typing import Callable
 
 from ..decide.actions import (Action, CloseIssue, Comment, CommitFile, CreateIssue, CreateLabel, LinkIssues, Plan,
                               RenameLabel, UpsertComment)
-from ..gitlab.adapter import GitLab, GitLabError
+from ..gitlab.adapter import GitLab, GitLabError, NotGitLabAPI
 from ..markers import has_marker, latest_key, marker, with_marker
 from ..read.snapshot import Issue, Note, User
 
 log = logging.getLogger(__name__)
+
+
+def unknown_outcome(exc: GitLabError) -> bool:
+    """After this error GitLab may have applied the write: a 5xx or a lost connection, or an
+    answer that is not GitLab's JSON (GitLab answered, a proxy rewrote it). Only a read
+    can tell."""
+    return exc.transient or isinstance(exc, NotGitLabAPI)
 
 
 class PartialApply(GitLabError):
@@ -112,8 +127,6 @@ def quick_actions(plan: Plan, current_assignees: tuple[User, ...]) -> str | None
 class Writer:
     """Performs planned actions on GitLab."""
 
-    dry_run = False
-
     def __init__(self, gitlab: GitLab, *, is_bot: Callable[[User | None], bool], note_attempts: int = 4, backoff: float = 0.5, sleep: Callable[[float], None] | None = None):
         self.gitlab = gitlab
         self.is_bot = is_bot
@@ -121,7 +134,27 @@ class Writer:
         self.backoff = backoff
         self.sleep = sleep if sleep is not None else (lambda seconds: time.sleep(seconds))
         self.totals = Totals()
-        self.would_write = 0
+        #: What the run wrote (a dry run: would write); ``totals`` is what GitLab accepted.
+        self.planned = self.totals
+
+    # -- the one place a request that changes GitLab is sent ---------------------------
+    def _send(self, write: Callable, *args, **kwargs):
+        """Send one write (an adapter method). The dry writer sends nothing."""
+        return write(*args, **kwargs)
+
+    def keep(self, record):
+        """The record this writer's run may update (the dry writer: a read-only view)."""
+        return record
+
+    @property
+    def writes_made(self) -> int:
+        """Writes GitLab accepted (a dry run: none)."""
+        return self.totals.writes
+
+    @staticmethod
+    def tense(done: str, would: str) -> str:
+        """How a person is told of a write: ``done`` here, ``would`` from the dry writer."""
+        return done
 
     # -- shared by both writers -------------------------------------------
     def _known_bot_notes(self, issue: Issue) -> list[Note]:
@@ -144,7 +177,7 @@ class Writer:
         pending = []
         for comment in plan.comments:
             if _said(bodies, comment):
-                self.totals.skipped_comments += 1
+                self.planned.skipped_comments += 1
             else:
                 pending.append(comment)
         return pending, notes
@@ -181,20 +214,20 @@ class Writer:
 
     def _edit(self, plan: Plan) -> Issue | None:
         try:
-            after = self.gitlab.edit_issue(
-                plan.iid, add_labels=plan.add_labels, remove_labels=plan.remove_labels,
+            after = self._send(
+                self.gitlab.edit_issue, plan.iid, add_labels=plan.add_labels, remove_labels=plan.remove_labels,
                 assignee_ids=None if plan.assignees is None else [u.id for u in plan.assignees],
                 due_date=plan.due_date)
         except GitLabError as exc:
-            # GitLab may have applied the edit and still answered 5xx: if the issue now looks
-            # as planned, carry on (the retried PUT is idempotent anyway).
-            if not exc.transient:
+            # GitLab may have applied the edit and still answered 5xx (or a proxy's HTML page):
+            # if the issue now looks as planned, carry on (the retried PUT is idempotent anyway).
+            if not unknown_outcome(exc):
                 raise
             after = self._landed(plan)
             if after is None:
                 raise
             log.info("edit of #%s answered %s but had landed", plan.iid, exc.status)
-        self.totals.edits += 1
+        self.planned.edits += 1
         return after
 
     def _landed(self, plan: Plan) -> Issue | None:
@@ -212,19 +245,22 @@ class Writer:
         """POST the note once; after a 5xx, post again only if its marker is not there."""
         for attempt in range(1, self.note_attempts + 1):
             try:
-                note_id = self.gitlab.create_note(iid, body)
+                note_id = self._send(self.gitlab.create_note, iid, body)
             except GitLabError as exc:
-                if not exc.transient or attempt == self.note_attempts:
+                if not unknown_outcome(exc) or attempt == self.note_attempts:
                     raise
                 log.info("comment on #%s failed (%s); checking whether it landed", iid, exc.status)
-                self.sleep(self.backoff * attempt)
+                if exc.transient:
+                    self.sleep(self.backoff * attempt)
                 landed = [n for n in self._known_bot_notes(_unknown(iid)) if n.id not in seen
                           and has_marker([n.body], last.rule, last.key)]
                 if landed:
-                    self.totals.comments += 1
+                    self.planned.comments += 1
                     return landed[-1].id
+                if not exc.transient:
+                    raise  # an answer that is not GitLab's, and the comment is not there: never re-sent blindly
                 continue
-            self.totals.comments += 1
+            self.planned.comments += 1
             return note_id
         return None  # pragma: no cover - the loop returns or raises
 
@@ -250,9 +286,10 @@ class Writer:
         rest = [c for c in comments if c not in said]
         try:
             if rest:
-                self.gitlab.edit_note(iid, note_id, "\n\n".join(with_marker(c.body, c.rule, c.key) for c in rest))
+                self._send(self.gitlab.edit_note, iid, note_id,
+                           "\n\n".join(with_marker(c.body, c.rule, c.key) for c in rest))
             else:
-                self.gitlab.delete_note(iid, note_id)
+                self._send(self.gitlab.delete_note, iid, note_id)
         except GitLabError as exc:
             if exc.status != 404:  # 404: already gone (a retried DELETE that had landed)
                 log.warning("#%s: could not remove what another run already said (%s)", iid, exc)
@@ -268,34 +305,54 @@ class Writer:
     def writes_so_far(self) -> int:
         """Writes made so far (the dry writer: that it would make), to tell whether an
         action changed anything."""
-        return self.totals.writes
+        return self.planned.writes
 
     def execute(self, action: Action) -> object:
         """Perform one project-level action. Returns what it made (an Issue for
         CreateIssue, a note id for UpsertComment), or None when nothing was needed."""
         if isinstance(action, CreateLabel):
-            self.gitlab.create_label(action.name, action.color, action.description)
-            self.totals.other += 1
+            self._confirmed(lambda: self._send(self.gitlab.create_label, action.name, action.color,
+                                               action.description),
+                            lambda: any(l.get("name") == action.name for l in self.gitlab.labels()))
+            self.planned.other += 1
             return None
         if isinstance(action, RenameLabel):
-            self.gitlab.rename_label(action.old, action.new)
-            self.totals.other += 1
+            self._confirmed(lambda: self._send(self.gitlab.rename_label, action.old, action.new),
+                            lambda: any(l.get("name") == action.new for l in self.gitlab.labels()))
+            self.planned.other += 1
             return None
         if isinstance(action, CreateIssue):
             return self._create_issue(action)
         if isinstance(action, CloseIssue):
-            self.gitlab.close_issue(action.iid)
-            self.totals.other += 1
+            self._confirmed(lambda: self._send(self.gitlab.close_issue, action.iid),
+                            lambda: self.gitlab.get_issue(action.iid).state == "closed")
+            self.planned.other += 1
             return None
         if isinstance(action, LinkIssues):
-            self.gitlab.link_issues(action.iid, action.target_iid)
-            self.totals.other += 1
+            self._send(self.gitlab.link_issues, action.iid, action.target_iid)
+            self.planned.other += 1
             return None
         if isinstance(action, UpsertComment):
             return self._upsert_comment(action)
         if isinstance(action, CommitFile):
             return self._commit_file(action)
         raise TypeError(f"no writer for {action.__class__.__name__}")  # pragma: no cover
+
+    def _confirmed(self, write: Callable[[], object], landed: Callable[[], bool]) -> None:
+        """Send ``write``; when its answer leaves the outcome unknown (see
+        :func:`unknown_outcome`), read whether it ``landed``: done if so, else the error."""
+        try:
+            write()
+        except GitLabError as exc:
+            if not unknown_outcome(exc):
+                raise
+            try:
+                ok = landed()
+            except GitLabError:
+                ok = False
+            if not ok:
+                raise exc from None
+            log.info("a write answered %s but had landed (confirmed by reading)", exc.status or exc)
 
     def _issues_with_key(self, key: str) -> list[Issue]:
         """Issues gl-cs opened with this hidden key, open or closed, oldest first. GitLab's
@@ -316,28 +373,34 @@ class Writer:
         data = _issue_data(action)
         for attempt in range(1, self.note_attempts + 1):
             try:
-                created = self.gitlab.create_issue(data)
+                created = self._send(self.gitlab.create_issue, data)
                 break
             except GitLabError as exc:
-                if not exc.transient or attempt == self.note_attempts:
+                if not unknown_outcome(exc) or attempt == self.note_attempts:
                     raise
-                self.sleep(self.backoff * attempt)
+                if exc.transient:
+                    self.sleep(self.backoff * attempt)
                 existing = self._issues_with_key(action.key)
                 if existing:
                     created = existing[0]
                     break
-        self.totals.created += 1
+                if not exc.transient:
+                    raise  # not GitLab's answer and no issue with the key: never re-sent blindly
+        self.planned.created += 1
+        if created is None:  # the dry writer: nothing was opened (its links would be writes too)
+            self.planned.other += len(action.links)
+            return None
         copies = self._issues_with_key(action.key)
         if copies and copies[0].iid != created.iid:
-            self.gitlab.close_duplicate(created.iid, copies[0].iid)
-            self.totals.other += 2  # its note and the close
+            self._send(self.gitlab.close_duplicate, created.iid, copies[0].iid)
+            self.planned.other += 2  # its note and the close
             log.info("another run opened #%s for %s first; closed #%s as its duplicate",
                      copies[0].iid, action.key, created.iid)
             return copies[0]
         for target in action.links:
             try:
-                self.gitlab.link_issues(created.iid, target)
-                self.totals.other += 1
+                self._send(self.gitlab.link_issues, created.iid, target)
+                self.planned.other += 1
             except GitLabError as exc:
                 log.warning("could not link #%s to #%s (%s)", created.iid, target, exc)
         return created
@@ -348,18 +411,22 @@ class Writer:
         if mine:
             if mine[0].body.strip() == body.strip():
                 return mine[0].id
-            self.gitlab.edit_note(action.iid, mine[0].id, body)
-            self.totals.other += 1
+            self._confirmed(lambda: self._send(self.gitlab.edit_note, action.iid, mine[0].id, body),
+                            lambda: any(n.id == mine[0].id and n.body.strip() == body.strip()
+                                        for n in self.gitlab.notes(action.iid)))
+            self.planned.other += 1
             for extra in mine[1:]:  # a racing run's copy: one comment per key
-                self.gitlab.delete_note(action.iid, extra.id)
+                self._send(self.gitlab.delete_note, action.iid, extra.id)
             return mine[0].id
         note_id = self._post_once(action.iid, body, Comment(action.rule, action.why, key=action.key),
                                   frozenset())
+        if note_id is None:  # the dry writer: nothing was posted
+            return None
         copies = [n for n in self._known_bot_notes(_unknown(action.iid)) if has_marker([n.body], action.rule, action.key)]
-        if len(copies) > 1 and note_id is not None and note_id != copies[0].id:
-            self.gitlab.delete_note(action.iid, note_id)
-            self.totals.comments -= 1
-            self.gitlab.edit_note(action.iid, copies[0].id, body)
+        if len(copies) > 1 and note_id != copies[0].id:
+            self._send(self.gitlab.delete_note, action.iid, note_id)
+            self.planned.comments -= 1
+            self._send(self.gitlab.edit_note, action.iid, copies[0].id, body)
             return copies[0].id
         return note_id
 
@@ -367,48 +434,75 @@ class Writer:
         current = self.gitlab.read_file(action.path, action.branch or None)
         if current == action.content:
             return False
-        self.gitlab.write_file(action.path, action.content, action.message, action.branch or None,
-                               create=current is None)
-        self.totals.other += 1
+        self._confirmed(lambda: self._send(self.gitlab.write_file, action.path, action.content, action.message,
+                                           action.branch or None, create=current is None),
+                        lambda: self.gitlab.read_file(action.path, action.branch or None) == action.content)
+        self.planned.other += 1
         return True
 
 
 class DryWriter(Writer):
-    """Performs nothing; reports what :class:`Writer` would do. It reads what a real run
-    reads to decide (gl-cs's earlier comments, existing issues), so it lists exactly
-    what a real run would write."""
+    """Performs nothing; reports what :class:`Writer` would do. It is the writer itself
+    with :meth:`_send` sending nothing: it reads what a real run reads to decide (gl-cs's
+    earlier comments, existing issues, a file's content), so it lists exactly what a real
+    run would write, decided by the same code. ``planned`` counts those writes;
+    ``totals`` (what GitLab accepted) stays at zero."""
 
-    dry_run = True
+    def __init__(self, gitlab: GitLab, **kwargs):
+        super().__init__(gitlab, **kwargs)
+        self.planned = Totals()
 
-    def apply(self, plan: Plan, issue: Issue) -> Outcome:
-        pending, notes = self.pending(plan, issue)
-        return Outcome(posted=pending, edited=plan.has_edit)
-
-    def settle(self, iid: int, outcome: Outcome) -> list[Comment]:
-        return outcome.posted
-
-    def execute(self, action: Action) -> object:
-        """What :meth:`Writer.execute` would return, writing nothing; ``would_write``
-        counts the actions that would write."""
-        if isinstance(action, CreateIssue):
-            existing = self._issues_with_key(action.key)
-            self.would_write += 0 if existing else 1
-            return existing[0] if existing else None
-        if isinstance(action, UpsertComment):
-            body = with_marker(action.body, action.rule, action.key).strip()
-            mine = [n for n in self._known_bot_notes(_unknown(action.iid)) if has_marker([n.body], action.rule, action.key)]
-            self.would_write += 0 if mine and mine[0].body.strip() == body else 1
-            return mine[0].id if mine else None
-        if isinstance(action, CommitFile):
-            differs = self.gitlab.read_file(action.path, action.branch or None) != action.content
-            self.would_write += int(differs)
-            return differs
-        self.would_write += 1
+    def _send(self, write: Callable, *args, **kwargs):
         return None
 
+    @staticmethod
+    def tense(done: str, would: str) -> str:
+        return would
+
+    def keep(self, record):
+        return ReadOnlyRecord(record)
+
+    def apply(self, plan: Plan, issue: Issue) -> Outcome:
+        outcome = super().apply(plan, issue)
+        outcome.note_body = ""  # nothing was posted: nothing to look for afterwards
+        return outcome
+
     @property
-    def writes_so_far(self) -> int:
-        return self.would_write
+    def would_write(self) -> int:
+        return self.planned.writes
+
+
+class ReadOnlyRecord:
+    """A record a dry run reads (to save reads, as a real run would) and never changes:
+    what a dry run saw must not make the next real run skip a check."""
+
+    writable = False
+
+    def __init__(self, record):
+        self._record = record
+
+    def __getattr__(self, name: str):
+        return getattr(self._record, name)
+
+    def opened(self, *args, **kwargs) -> None:
+        pass
+
+    def touched(self, *args, **kwargs) -> None:
+        pass
+
+    def remember(self, *args, **kwargs) -> None:
+        pass
+
+    def forget(self, *args, **kwargs) -> None:
+        pass
+
+    def save(self) -> None:
+        pass
+
+
+def writer_class(dry_run: bool) -> type[Writer]:
+    """``--dry-run`` as a type: the one place the flag is turned into a writer."""
+    return DryWriter if dry_run else Writer
 
 
 def _said(bodies: list[str], comment: Comment) -> bool:

@@ -121,6 +121,7 @@ class Record:
     bot: User | None = None
     entries: dict[int, Entry] = field(default_factory=dict)
     dirty: bool = False
+    writable = True  # this run may change it (a dry run sees it through a read-only view)
     # what each entry remembered this run, without updated_at (see ``content_print``)
     _content: dict[int, str] = field(default_factory=dict, repr=False)
 

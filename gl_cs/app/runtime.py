@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import __version__
-from ..act.writer import DryWriter, Writer
+from ..act.writer import Writer, writer_class
 from ..config import Config
 from ..config.canonical import digest
 from ..decide.context import Context
@@ -95,8 +95,7 @@ class Runtime:
                        members_=self.members)
 
     def writer(self, ctx: Context, *, dry_run: bool) -> Writer:
-        cls = DryWriter if dry_run else Writer
-        return cls(self.gitlab, is_bot=ctx.is_bot)
+        return writer_class(dry_run)(self.gitlab, is_bot=ctx.is_bot)
 
     def read_members(self) -> tuple[Member, ...]:
         if self.members is None:

@@ -73,7 +73,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
     long sync prints as it goes."""
     runtime = runtime or Runtime(gitlab, config)
     gitlab, config = runtime.gitlab, runtime.config
-    report = SyncReport(now=now, dry_run=dry_run, project=str(config.project))
+    report = SyncReport(now=now, dry_run=dry_run, project=str(config.project), swept=sweep)
     requests_before, parsed_before = gitlab.requests_sent, READING.parsed
     try:
         runtime.setup(refresh_labels=not iids)
@@ -92,7 +92,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
         report.requests = gitlab.requests_sent - requests_before
         return report
     ctx = runtime.context(now)
-    record = runtime.record
+    record = writer.keep(runtime.record)
 
     facts: list[IssueFact] = []
     written: list[_Written] = []
@@ -129,6 +129,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
 
     try:
         for issue in _sources(gitlab, config, now, iids) if sweep else ():
+            gitlab.check_deadline()  # past --deadline: stop here, between two issues
             report.issues_seen += 1
             seen.add(issue.iid)
             issue = record.enrich(issue, config)
@@ -154,9 +155,7 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
                 continue
             facts.append(fact)
             item = _Written(issue, plan, outcome)
-            if writer.dry_run:
-                finish(item, outcome.posted)
-            elif outcome.note_id is not None or (outcome.posted and outcome.note_body):
+            if outcome.note_id is not None or (outcome.posted and outcome.note_body):
                 written.append(item)
                 if len(written) >= VERIFY_BATCH:
                     verify()
@@ -178,9 +177,9 @@ def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, 
     if not report.fatal and not iids:
         _project_pass(project_rules if project_rules is not None else PROJECT_RULES, facts, ctx, writer, report,
                       on_plan, runtime)
-    if not writer.dry_run:
-        record.save()
-    report.writes = writer.totals.writes
+    record.save()  # the dry writer keeps a read-only view: nothing is saved
+    report.writes = writer.writes_made
+    report.planned_writes = writer.writes_so_far
     report.requests = gitlab.requests_sent - requests_before
     report.descriptions_read = READING.parsed - parsed_before
     return report
@@ -245,8 +244,8 @@ def _project_pass(rules: Sequence[ProjectRule], facts: list[IssueFact], ctx: Con
                 touched.note(action, made)
                 if on_plan:
                     on_plan([entry])
-    if runtime is not None and runtime.record is not None and not writer.dry_run:
-        touched.remember(runtime)
+    if runtime is not None and runtime.record is not None:
+        touched.remember(runtime.gitlab, writer.keep(runtime.record))
 
 
 class _Touched:
@@ -273,13 +272,14 @@ class _Touched:
         elif getattr(action, "iid", 0):
             self.changed.setdefault(action.iid, [])
 
-    def remember(self, runtime: Runtime) -> None:
-        record = runtime.record
+    def remember(self, gitlab: GitLab, record) -> None:
+        if not record.writable:  # a dry run's view: it keeps nothing, so it reads nothing for it
+            return
         iids = sorted(self.opened | set(self.changed))
         seen: set[int] = set()
         try:
             for chunk in _chunks(iids):
-                for issue in runtime.gitlab.iter_issues(state="all", iids=chunk):
+                for issue in gitlab.iter_issues(state="all", iids=chunk):
                     seen.add(issue.iid)
                     if issue.iid in self.opened:
                         record.opened(issue)

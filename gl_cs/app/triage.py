@@ -120,5 +120,6 @@ def run_summary(gitlab: GitLab | None, config: Config | None, now: dt.datetime, 
         except GitLabError as exc:
             report.add_failure(getattr(action, "iid", 0) or 0, f"{action.rule}: {action.describe()}: {exc}")
             break
-    report.writes += writer.totals.writes
+    report.writes += writer.writes_made
+    report.planned_writes += writer.writes_so_far
     return result

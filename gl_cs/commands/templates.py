@@ -13,6 +13,7 @@ from typing import Callable
 import click
 
 from ..decide.actions import CommitFile
+from ..report.text import plural
 
 # The package's link to the top-level issue_templates/ (shipped with the package).
 SOURCE = Path(__file__).resolve().parents[1] / "issue_templates"
@@ -27,9 +28,10 @@ def planned_files(source: Path = SOURCE) -> list[tuple[str, str]]:
             for p in sorted(source.glob("*.md"))]
 
 
-def install(gitlab, writer, *, dry_run: bool, echo: Callable[[str], None] = click.echo,
-            source: Path = SOURCE, branch: str = "") -> int:
-    """Show each template's diff and commit the changed ones; returns how many differ."""
+def install(gitlab, writer, *, echo: Callable[[str], None] = click.echo, source: Path = SOURCE,
+            branch: str = "") -> int:
+    """Show each template's diff and commit the changed ones through ``writer`` (the dry
+    writer commits nothing); returns how many differ."""
     changed = 0
     for path, content in planned_files(source):
         current = gitlab.read_file(path, branch or None)
@@ -41,12 +43,12 @@ def install(gitlab, writer, *, dry_run: bool, echo: Callable[[str], None] = clic
         diff = difflib.unified_diff(old, content.splitlines(keepends=True),
                                     fromfile=f"a/{path}" if current is not None else "/dev/null",
                                     tofile=f"b/{path}")
-        echo(f"{path}: {'would be ' if dry_run else ''}{'created' if current is None else 'updated'}")
+        made = "created" if current is None else "updated"
+        echo(f"{path}: {writer.tense(made, 'would be ' + made)}")
         for line in diff:
             echo(line.rstrip("\n"))
-        if not dry_run:
-            writer.execute(CommitFile("templates", "issue template from gl-cs", path=path, content=content,
-                                      message=f"gl-cs templates install: {path}", branch=branch))
+        writer.execute(CommitFile("templates", "issue template from gl-cs", path=path, content=content,
+                                  message=f"gl-cs templates install: {path}", branch=branch))
     return changed
 
 
@@ -62,18 +64,18 @@ def templates() -> None:
 @click.pass_obj
 def install_command(opts, dry_run: bool, branch: str) -> None:
     """Commit issue_templates/*.md into the project's .gitlab/issue_templates/."""
-    from ..act.writer import DryWriter, Writer
+    from ..act.writer import writer_class
     from ..cli import _connect
     from ..gitlab.adapter import GitLabError
 
     config = opts.load()
-    gitlab = _connect(opts, config)
-    writer_class = DryWriter if dry_run else Writer
-    writer = writer_class(gitlab, is_bot=lambda user: False)
+    gitlab = _connect(opts, config, writes=not dry_run)
+    writer = writer_class(dry_run)(gitlab, is_bot=lambda user: False)
     try:
-        changed = install(gitlab, writer, dry_run=dry_run, branch=branch)
+        gitlab.check_connection()  # reachable, a GitLab API, the token accepted: or one line, exit 2
+        changed = install(gitlab, writer, branch=branch)
     except GitLabError as exc:  # a connection, token or permission problem (an install is all or nothing
-        click.echo(f"gl-cs: {exc}", err=True)  # per file: a file either committed or not)
+        click.echo(f"gl-cs: {opts.redact(str(exc))}", err=True)  # per file: a file either committed or not)
         raise SystemExit(2 if exc.status in (None, 401, 403, 404) else 1) from None
-    click.echo(f"{changed} template(s) {'would change' if dry_run else 'changed'}" if changed
+    click.echo(f"{plural(changed, 'template')} {writer.tense('changed', 'would change')}" if changed
                else "all templates are up to date")

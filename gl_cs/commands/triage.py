@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..report.text import line, render, write_json
+from ..report.text import line, plural, render, write_json
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..cli import Options
@@ -28,14 +28,14 @@ _record_option = click.option("--record", "record_path", envvar="GL_CS_RECORD", 
                               help="What gl-cs saw last run, to save reads; '' keeps none [env: GL_CS_RECORD].")
 
 
-def _runtime(opts: Options, record_path: str | None = None):
+def _runtime(opts: Options, record_path: str | None = None, *, writes: bool = True):
     from ..app.runtime import Runtime
     from ..cli import _connect
 
     from ..gitlab.adapter import GitLabError
 
     config = opts.load()
-    gitlab = _connect(opts, config)
+    gitlab = _connect(opts, config, writes=writes)
     try:
         gitlab.check_connection()  # reachable, a GitLab API, the token accepted: or one line, exit 2
     except GitLabError as exc:
@@ -58,7 +58,7 @@ def rotate(opts: Options, dry_run: bool, report_path: str | None) -> None:
     from ..app.triage import run_rotate
     from ..decide.triage.weeks import week_name
 
-    runtime = _runtime(opts)
+    runtime = _runtime(opts, writes=not dry_run)
     try:
         result = run_rotate(None, None, opts.now, dry_run=dry_run, runtime=runtime)
     except SetupError as exc:
@@ -101,7 +101,7 @@ def summary(opts: Options, print_only: bool, dry_run: bool, report_path: str | N
     from ..app.runtime import SetupError
     from ..app.triage import run_summary
 
-    runtime = _runtime(opts, record_path or None)
+    runtime = _runtime(opts, record_path or None, writes=not (dry_run or print_only))
     quiet = opts.verbosity < 0 or print_only
 
     def show(changes):
@@ -147,7 +147,7 @@ def demo_triage(sandbox, gitlab, config, now, *, runtime=None, echo=click.echo) 
         sandbox.requests.reset()
 
     def cost() -> None:
-        echo(f"   ({sandbox.requests.total()} API requests, {sandbox.requests.writes()} writes)\n")
+        echo(f"   ({plural(sandbox.requests.total(), 'API request')}, {plural(sandbox.requests.writes(), 'write')})\n")
 
     for title in ("4. gl-cs rotate  (this week's Triage SA in the SA Triaged label)",
                   "5. gl-cs rotate  (again the same week: nothing to rename)"):
@@ -175,7 +175,7 @@ def demo_triage(sandbox, gitlab, config, now, *, runtime=None, echo=click.echo) 
         if posted.iid:
             notes = [n for n in sandbox.store.notes(sandbox.store.project(gitlab.project_ref)["id"], posted.iid)
                      if "gl-cs:triage.summary:" in n["body"]]
-            echo(f"triage issue #{posted.iid}: {len(notes)} summary comment(s)")
+            echo(f"triage issue #{posted.iid}: {plural(len(notes), 'summary comment')}")
         codes.append(posted.report.exit_code)
         cost()
     return max(codes)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
@@ -101,6 +102,25 @@ class AbortRun(BaseException):
         self.error = error
 
 
+class StopRun(BaseException):
+    """The run must stop now, cleanly, with a partial report: its deadline passed
+    (``--deadline``) or GitLab stopped answering (several timeouts in a row). A
+    ``BaseException``, like :class:`AbortRun`, so no per-issue handler turns it into one
+    failure per issue."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason  # "deadline" | "timeouts"
+
+
+#: Seconds for which the first request is retried when the connection is refused or GitLab
+#: answers 5xx (never more than --timeout).
+FIRST_REQUEST_RETRY = 2.0
+
+#: Timeouts in a row after which a run stops (GitLab is not answering at all).
+CONSECUTIVE_TIMEOUTS = 3
+
+
 # -- the session: the token stays on the configured host; answers must be JSON -------------
 
 class _OffHost(requests.RequestException):
@@ -147,15 +167,44 @@ class _GuardedSession(requests.Session):
     def __init__(self, base_url: str):
         super().__init__()
         self.allowed = _origin(base_url)
-        self.sent = 0  # requests sent to GitLab (retries and redirects included)
         self.hooks["response"].append(self._check_answer)
+        self.hooks["response"].append(self._count_answer)
+        #: For the progress line: requests sent, 429 answers waited out.
+        self.requests_sent = 0
+        self.rate_limit_waits = 0
+        #: time.monotonic() after which no read is sent (``--deadline``); None: none.
+        self.deadline: float | None = None
+        self.deadline_text = ""
+        self.timeouts_in_a_row = 0
 
     def send(self, request, **kwargs):  # every request, the redirected ones included
         if request.url and not _same_origin(self.allowed, request.url):
             request.headers.pop("PRIVATE-TOKEN", None)
+            request.headers.pop("JOB-TOKEN", None)
             raise _OffHost("", request.url, redirect=False)
-        self.sent += 1
-        return super().send(request, **kwargs)
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if request.method in ("GET", "HEAD") and left <= 0:
+                raise StopRun(self.deadline_text, "deadline")
+            if isinstance(kwargs.get("timeout"), (int, float)) and left > 0:
+                kwargs["timeout"] = max(0.1, min(kwargs["timeout"], left))  # a request never outlives the run
+        self.requests_sent += 1
+        try:
+            response = super().send(request, **kwargs)
+        except requests.Timeout:
+            self.timeouts_in_a_row += 1
+            if self.timeouts_in_a_row >= CONSECUTIVE_TIMEOUTS:
+                raise StopRun(f"GitLab did not answer {self.timeouts_in_a_row} requests in a row within "
+                              f"{kwargs.get('timeout')} s (--timeout); stopping instead of waiting on every "
+                              f"issue", "timeouts") from None
+            raise
+        self.timeouts_in_a_row = 0
+        return response
+
+    def _count_answer(self, response, *args, **kwargs):
+        if response.status_code == 429:
+            self.rate_limit_waits += 1
+        return response
 
     def rebuild_auth(self, prepared_request, response):
         if not _same_origin(self.allowed, prepared_request.url):
@@ -284,7 +333,8 @@ class GitLab:
     """One SA Service Desk project on one GitLab instance."""
 
     def __init__(self, url: str, token: str, project: str | int, *, max_retries: int = 6,
-                 timeout: float = 30.0, user_agent: str | None = None):
+                 timeout: float = 30.0, user_agent: str | None = None, job_token: bool = False,
+                 on_notice: Callable[[str], None] | None = None):
         from .. import __version__
 
         self.url = url.rstrip("/")
@@ -296,22 +346,53 @@ class GitLab:
         self.writes_done = 0
         self._user: User | None = None
         self._write_check: Callable[[], None] | None = None
+        #: A CI/CD job token (sent as JOB-TOKEN): gl-cs only reads with it.
+        self.job_token = job_token
+        self.on_notice = on_notice or log.info
+        #: Issues the sweep's lists announced (GitLab's x-total), for the progress line.
+        self.issues_expected: int | None = None
         self._session = _GuardedSession(self.url)
-        self._gl = gitlab.Gitlab(self.url, private_token=token, timeout=timeout,
-                                 retry_transient_errors=False, keep_base_url=True,
-                                 session=self._session,
-                                 user_agent=user_agent or f"gl-cs/{__version__}")
+        credentials = {"job_token": token} if job_token else {"private_token": token}
+        self._gl = gitlab.Gitlab(self.url, timeout=timeout, retry_transient_errors=False, keep_base_url=True,
+                                 session=self._session, user_agent=user_agent or f"gl-cs/{__version__}",
+                                 **credentials)
         self._project = self._gl.projects.get(project, lazy=True)
 
+    # -- the run: deadline and counters --------------------------------------------
     @property
     def requests_sent(self) -> int:
-        """Requests sent to GitLab so far by this adapter (each retry counts): what a run
-        cost, for the report."""
-        return self._session.sent
+        """HTTP requests sent so far (every attempt, retries included)."""
+        return self._session.requests_sent
+
+    @property
+    def rate_limit_waits(self) -> int:
+        """429 answers so far (each one waited out as Retry-After says)."""
+        return self._session.rate_limit_waits
+
+    def set_deadline(self, seconds: float | None, what: str = "--deadline") -> None:
+        """No read is sent after ``seconds`` from now, and no request waits past it: the
+        run stops with :class:`StopRun` (a partial report). Writes already decided still go
+        out, so an issue's change and its comment are never split."""
+        if seconds is None:
+            self._session.deadline = None
+            return
+        self._session.deadline = time.monotonic() + seconds
+        self._session.deadline_text = f"the run's deadline ({what} {seconds:g} s) passed"
+
+    def check_deadline(self) -> None:
+        """Raise :class:`StopRun` once the deadline has passed (between two issues)."""
+        session = self._session
+        if session.deadline is not None and time.monotonic() >= session.deadline:
+            raise StopRun(session.deadline_text, "deadline")
 
     # -- helpers ---------------------------------------------------------
     def _error(self, exc: Exception, what: str) -> GitLabError:
-        return _describe(exc, what, self._secret, self.url, str(self.project_ref), self.timeout)
+        error = _describe(exc, what, self._secret, self.url, str(self.project_ref), self.timeout)
+        if self.job_token and error.status in (401, 403):
+            return error.__class__(f"{error}. It was a CI/CD job token (CI_JOB_TOKEN), and GitLab lets job tokens "
+                                   f"read only some APIs; set GITLAB_TOKEN to a token with read_api (enough for "
+                                   f"--dry-run) or api", error.status)
+        return error
 
     def _call(self, what: str, fn, *args, **kwargs):
         try:
@@ -341,10 +422,38 @@ class GitLab:
             check()
 
     # -- preflight ---------------------------------------------------------
-    def check_connection(self) -> User:
+    def check_connection(self, *, sleep: Callable[[float], None] = time.sleep) -> User:
         """One request (``GET /user``, remembered for :meth:`current_user`): GitLab is
-        reachable, is a GitLab API, and accepts the token. Raises :class:`GitLabError`."""
-        return self.current_user()
+        reachable, is a GitLab API, and accepts the token. Raises :class:`GitLabError`.
+
+        Retried only when a retry can help, and for at most ``timeout`` seconds (and
+        :data:`FIRST_REQUEST_RETRY` at most): a refused or reset connection and a 5xx (a
+        restarting GitLab), after 0.25, 0.5, 1 ... seconds; never a DNS failure, a TLS error
+        or a timeout (the host already had the whole ``timeout`` to answer). The error
+        says how many attempts were made."""
+        if self._user is not None:
+            return self._user
+        budget = min(self.timeout, FIRST_REQUEST_RETRY)
+        started = time.monotonic()
+        attempts, wait = 0, 0.25
+        while True:
+            attempts += 1
+            try:
+                return self.current_user(retry=False)
+            except GitLabError as exc:
+                elapsed = time.monotonic() - started
+                cause = str(exc)
+                retriable = (exc.status is not None and exc.status >= 500) or (
+                    exc.status is None and ("connection refused" in cause or "connection reset" in cause))
+                if not retriable or elapsed + wait > budget:
+                    if attempts > 1:
+                        raise exc.__class__(f"{exc} ({attempts} attempts in {elapsed:.1f} s: gl-cs retries a "
+                                            f"refused connection or a 5xx for up to {budget:g} s, the smaller of "
+                                            f"--timeout and {FIRST_REQUEST_RETRY:g} s)", exc.status) from None
+                    raise
+                log.info("GitLab at %s: %s; trying again in %.2f s", self.url, cause.rsplit(": ", 1)[-1], wait)
+                sleep(wait)
+                wait *= 2
 
     def token_scopes(self) -> list[str] | None:
         """The token's scopes from ``GET /personal_access_tokens/self``; None when GitLab
@@ -429,12 +538,18 @@ class GitLab:
         self._write_check = check
 
     # -- reads -----------------------------------------------------------
-    def current_user(self) -> User:
-        """The user the token belongs to (the bot). Read once per adapter."""
+    def current_user(self, *, retry: bool = True) -> User:
+        """The user the token belongs to (the bot). Read once per adapter. A CI/CD job
+        token cannot read ``/user``: its user is the one named by ``GET /job``."""
         if self._user is not None:
             return self._user
-        data = self._call(f"reading the token's user at {self.url}", self._gl.http_get, "/user",
-                          retry_transient_errors=True)
+        if self.job_token:
+            job = self._call(f"reading the CI job of the job token at {self.url}", self._gl.http_get, "/job",
+                             retry_transient_errors=retry)
+            data = job.get("user") if isinstance(job, dict) else None
+        else:
+            data = self._call(f"reading the token's user at {self.url}", self._gl.http_get, "/user",
+                              retry_transient_errors=retry)
         if not isinstance(data, dict) or "id" not in data or "username" not in data:
             raise NotGitLabAPI(f"this is not a GitLab API: {self.url}/api/v4/user answered without a user "
                                f"(no 'id' and 'username'); check --gitlab-url / GITLAB_URL")
@@ -460,6 +575,9 @@ class GitLab:
             query["labels"] = ",".join(labels)
         what = f"listing {state} issues of {self.project_ref}"
         pages = self._call(what, self._project.issues.list, iterator=True, retry_transient_errors=True, **query)
+        total = getattr(pages, "total", None)
+        if not iids and not labels and isinstance(total, int):  # the sweep's lists, for the progress line
+            self.issues_expected = (self.issues_expected or 0) + total
         while True:
             try:
                 obj = next(pages)
@@ -497,6 +615,13 @@ class GitLab:
         found = self._call(f"reading comments of #{iid}", self._issue(iid).notes.list,
                            get_all=True, per_page=PER_PAGE, sort="asc", retry_transient_errors=True)
         return [self._convert("comments", Note.from_api, n.attributes) for n in found]
+
+    def issue_template_names(self) -> list[str]:
+        """The names in GitLab's "Choose a template" list (``GET /projects/:id/templates/issues``)."""
+        found = self._call(f"listing issue templates of {self.project_ref}", self._gl.http_list,
+                           f"/projects/{self._project.encoded_id}/templates/issues", get_all=True,
+                           retry_transient_errors=True)
+        return [str(t.get("name") or t.get("key")) for t in found if isinstance(t, dict)]
 
     # -- writes ----------------------------------------------------------
     def create_label(self, name: str, color: str, description: str = "") -> None:

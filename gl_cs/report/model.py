@@ -60,6 +60,10 @@ class SyncReport:
     descriptions_read: int = 0  # issue texts parsed this run (an unchanged one is not: the record has its reading)
     labels_created: list[str] = field(default_factory=list)
     fatal: str | None = None
+    #: False for a run without the sweep (`gl-cs rotate`): no issue was meant to be checked.
+    swept: bool = True
+    #: Writes the run made, or (dry run) would make; ``writes`` is what GitLab accepted.
+    planned_writes: int = 0
 
     def __post_init__(self) -> None:
         for observer in list(OBSERVERS):

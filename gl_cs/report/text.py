@@ -25,10 +25,60 @@ def render(report: SyncReport, echo: Callable[[str], None], *, changes: bool = T
         echo(f"FAILED #{entry.iid}: {entry.why}")
     if report.fatal:
         echo(f"ERROR: {report.fatal}")
-    mode = "dry run, nothing written" if report.dry_run else f"{report.writes} writes"
+    summary(report, echo)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 write``, ``2 writes``, ``0 issues``."""
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+def summary(report: SyncReport, echo: Callable[[str], None]) -> None:
+    """The closing count line, with plain words: a change is one thing gl-cs sets right on
+    an issue (a label, an assignee, a comment); a write is one API request that changes
+    GitLab, and one write can carry several changes (a comment with its quick actions)."""
+    changes = len(report.changes)
     per_rule = ", ".join(f"{rule}: {n}" for rule, n in sorted(report.counts.items())) or "no changes"
-    echo(f"{report.issues_seen} issues checked; {len(report.changes)} changes ({per_rule}); "
-         f"{len(report.findings)} to look at; {len(report.failures)} failed; {mode}.")
+    if report.dry_run:
+        mode = "dry run, nothing written"
+        if report.planned_writes:
+            mode += f" (a real run would make {plural(report.planned_writes, 'write')})"
+    else:
+        mode = plural(report.writes, "write")
+    checked = f"{plural(report.issues_seen, 'issue')} checked; " if report.swept else ""
+    echo(f"{checked}{plural(changes, 'change')} ({per_rule}); {len(report.findings)} to look at; "
+         f"{len(report.failures)} failed; {mode}.")
+    writes = report.planned_writes if report.dry_run else report.writes
+    if writes and writes != changes:
+        echo(f"({plural(changes, 'change')} in {plural(writes, 'write')}: a write is one API request that "
+             f"changes GitLab, and one comment or edit can carry several changes.)")
+
+
+def render_grouped(report: SyncReport, echo: Callable[[str], None], *, texts: bool = False) -> None:
+    """`gl-cs sync` for a person to review: the changes grouped by issue, in issue order
+    (not GitLab's list order), then the counts. ``texts``: the full text of every comment
+    gl-cs posts (or would post), indented under its change (``-v``)."""
+    people = _people(report)
+    by_issue: dict[int, list[Entry]] = {}
+    for entry in report.changes:
+        by_issue.setdefault(entry.iid, []).append(entry)
+    for iid in sorted(set(by_issue) | set(people)):
+        entries = by_issue.get(iid, [])
+        url = next((e.url for e in entries + people.get(iid, []) if e.url), "")
+        echo((f"#{iid}" if iid else "project (not one issue)") + (f"  {url}" if url else ""))
+        for entry in entries:
+            echo(f"    {entry.rule:<22} {entry.what} — {entry.why}")
+            if texts:
+                for text_line in _MARKER.sub("\n", entry.text).strip().splitlines():
+                    echo(f"        │ {text_line}".rstrip())
+        for entry in people.get(iid, []):
+            if entry in report.failures:
+                echo(f"    FAILED #{iid}: {entry.why}")
+            else:
+                echo(f"    needs a look ({entry.rule}): {entry.what} — {entry.why}")
+    if report.fatal:
+        echo(f"ERROR: {report.fatal}")
+    summary(report, echo)
 
 
 def write_json(report: SyncReport, path: str | Path) -> None:
@@ -76,7 +126,4 @@ def render_by_issue(report: SyncReport, echo: Callable[[str], None], *, changes:
              + " (gl-cs cannot settle these on its own).")
     else:
         echo("Needs a person: none.")
-    mode = "dry run, nothing written" if report.dry_run else f"{report.writes} writes"
-    per_rule = ", ".join(f"{rule}: {n}" for rule, n in sorted(report.counts.items())) or "no changes"
-    echo(f"{report.issues_seen} issues checked; {len(report.changes)} changes ({per_rule}); "
-         f"{len(report.findings)} to look at; {len(report.failures)} failed; {mode}.")
+    summary(report, echo)

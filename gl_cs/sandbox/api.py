@@ -137,11 +137,18 @@ class ApiRules(Rendering):
         with self.lock:
             return tuple(self._token(token)["scopes"])
 
+    def is_job_token(self, token: str | None) -> bool:
+        """A CI/CD job token (``JOB-TOKEN``), seeded with :meth:`add_job_token`."""
+        with self.lock:
+            record = self._tokens.get(token or "")
+            return bool(record and "ci_job" in record["scopes"])
+
     def require_scope_for(self, token: str | None, method: str) -> None:
-        """``read_api`` reads everything, writes nothing; ``api`` does both."""
+        """``read_api`` reads everything, writes nothing; ``api`` does both. A CI/CD job
+        token (scope ``ci_job``) reads the project only, writes nothing."""
         scopes = self.token_scopes(token)
         if method in ("GET", "HEAD"):
-            if not {"api", "read_api"} & set(scopes):
+            if not {"api", "read_api", "ci_job"} & set(scopes):
                 raise InsufficientScope("api read_api")
         elif "api" not in scopes:
             raise InsufficientScope("api")

@@ -94,6 +94,9 @@ class SandboxApp:
         faults = self.faults
         if faults.latency > 0:
             time.sleep(faults.latency)
+        delay = faults.delay(method, raw_path)
+        if delay > 0:
+            time.sleep(delay)
         if faults.take_rate_limit():
             retry_after = str(faults.retry_after)
             return Response("Retry later\n", status=429, content_type="text/plain",
@@ -109,12 +112,16 @@ class SandboxApp:
         if (method in RequestCounter.WRITE_METHODS and response.status_code < 300
                 and faults.roll(faults.apply_then_fail_rate)):
             return fault_response(502)
+        if (method in RequestCounter.WRITE_METHODS and response.status_code < 300
+                and faults.roll(faults.apply_then_html_rate)):
+            return _page("Signed in", "<p>Your request was processed.</p>")  # a proxy's page, 200
         return response
 
     def _handle(self, request: Request, method: str, raw_path: str, route: Route | None,
                 args: dict[str, str], template: str) -> Response:
         try:
-            token = request.headers.get("PRIVATE-TOKEN") or request.headers.get("Private-Token")
+            token = request.headers.get("PRIVATE-TOKEN") or request.headers.get("Private-Token") \
+                or request.headers.get("JOB-TOKEN")
             auth = request.headers.get("Authorization", "")
             if not token and auth.lower().startswith("bearer "):
                 token = auth[7:].strip()

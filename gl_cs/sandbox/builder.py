@@ -42,6 +42,12 @@ class Building(Rendering):
             self._tokens[token] = record
             return self.render_token(record)
 
+    def add_job_token(self, token: str, username: str) -> dict[str, Any]:
+        """A CI/CD job token (sent as ``JOB-TOKEN``) of a job ``username`` started: it reads
+        the project's issues, labels and members (as gl-cs's dry run needs), writes nothing
+        (403), and is refused by ``GET /user`` (401); ``GET /job`` names its user."""
+        return self.add_token(token, username, scopes=("ci_job",), name="CI job token")
+
     def add_group(self, path: str, name: str | None = None) -> dict[str, Any]:
         """The group ``path`` (created once); projects under ``path/`` belong to it."""
         with self.lock:

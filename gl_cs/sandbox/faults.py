@@ -9,6 +9,12 @@
     probability (0..1) of answering 500/502/503 *before* the request is applied;
 ``apply_then_fail_rate``
     probability (0..1) that a POST/PUT/DELETE is applied and then answered with 502;
+``apply_then_html_rate``
+    probability (0..1) that a POST/PUT/DELETE is applied and then answered ``200`` with an
+    HTML page (a proxy or SSO layer in front of GitLab that rewrites answers);
+``slow_paths``
+    ``{regex: seconds}`` (same keys as ``fail_paths``): a matching request waits that long
+    before it is answered (a GitLab slower than the client's timeout on some endpoints);
 ``rate_limit_burst``
     the next K requests answer ``429`` with ``Retry-After`` (``retry_after`` seconds,
     default 1) and the plain-text body ``Retry later``;
@@ -38,13 +44,16 @@ class Faults:
     """Thread-safe fault-injection settings (see the module docstring)."""
 
     def __init__(self, *, latency: float = 0.0, error_rate: float = 0.0,
-                 apply_then_fail_rate: float = 0.0, rate_limit_burst: int = 0,
+                 apply_then_fail_rate: float = 0.0, apply_then_html_rate: float = 0.0,
+                 rate_limit_burst: int = 0, slow_paths: dict[str, float] | None = None,
                  retry_after: int = 1, fail_paths: dict[str, int] | None = None,
                  seed: int | None = None) -> None:
         self._lock = threading.Lock()
         self.latency = latency
         self.error_rate = error_rate
         self.apply_then_fail_rate = apply_then_fail_rate
+        self.apply_then_html_rate = apply_then_html_rate
+        self.slow_paths: dict[str, float] = dict(slow_paths or {})
         self.rate_limit_burst = rate_limit_burst
         self.retry_after = retry_after
         self.fail_paths: dict[str, int] = dict(fail_paths or {})
@@ -67,6 +76,8 @@ class Faults:
             self.latency = 0.0
             self.error_rate = 0.0
             self.apply_then_fail_rate = 0.0
+            self.apply_then_html_rate = 0.0
+            self.slow_paths = {}
             self.rate_limit_burst = 0
             self.retry_after = 1
             self.fail_paths = {}
@@ -96,21 +107,35 @@ class Faults:
         """The status configured in ``fail_paths`` for this request, if any."""
         with self._lock:
             rules = list(self.fail_paths.items())
-        for pattern, status in rules:
-            match = _METHOD_PREFIX.match(pattern)
-            if match:
-                if match.group(1) != method:
-                    continue
-                pattern = match.group(2)
-            if re.search(pattern, path):
-                return int(status)
-        return None
+        found = _first_match(rules, method, path)
+        return None if found is None else int(found)
+
+    def delay(self, method: str, path: str) -> float:
+        """The seconds configured in ``slow_paths`` for this request (0 when none)."""
+        with self._lock:
+            rules = list(self.slow_paths.items())
+        found = _first_match(rules, method, path)
+        return 0.0 if found is None else float(found)
 
     def __repr__(self) -> str:
         return (f"Faults(latency={self.latency}, error_rate={self.error_rate}, "
                 f"apply_then_fail_rate={self.apply_then_fail_rate}, "
+                f"apply_then_html_rate={self.apply_then_html_rate}, slow_paths={self.slow_paths}, "
                 f"rate_limit_burst={self.rate_limit_burst}, fail_paths={self.fail_paths}, "
                 f"seed={self._seed})")
+
+
+def _first_match(rules: list[tuple[str, Any]], method: str, path: str) -> Any:
+    """The value of the first ``{[METHOD ]regex: value}`` rule matching the request."""
+    for pattern, value in rules:
+        match = _METHOD_PREFIX.match(pattern)
+        if match:
+            if match.group(1) != method:
+                continue
+            pattern = match.group(2)
+        if re.search(pattern, path):
+            return value
+    return None
 
 
 class RequestCounter:

@@ -9,14 +9,35 @@ from urllib.parse import unquote
 from werkzeug.wrappers import Response
 
 from .api import Accepted
-from .errors import BadRequest, NotFound
+from .errors import BadRequest, NotFound, Unauthorized
 from .render import HOOK_FIELDS
 from .rest import (UNKNOWN_ROUTE, Context, Handler, Params, Route, _compile, json_response,
                    paginate)
 
 
 def h_current_user(ctx: Context) -> Response:
+    if ctx.store.is_job_token(ctx.token):
+        raise Unauthorized()  # GitLab: a job token cannot read /user
     return json_response(ctx.store.render_current_user(ctx.user, ctx.base))
+
+
+def h_job(ctx: Context) -> Response:
+    """``GET /job`` (doc/api/jobs.md, "Get job tokens job"): only with a job token."""
+    if not ctx.store.is_job_token(ctx.token):
+        raise Unauthorized()
+    return json_response({"id": 1, "status": "running", "name": "gl-cs",
+                          "user": ctx.store.render_user(ctx.user, ctx.base)})
+
+
+def h_issue_templates(ctx: Context) -> Response:
+    """``GET /projects/:id/templates/issues`` (doc/api/project_templates.md): the
+    ``.gitlab/issue_templates/*.md`` files on the default branch, by name."""
+    project = ctx.store.get_project(ctx.arg("id"))
+    prefix = ".gitlab/issue_templates/"
+    files = project["files"].get(project["default_branch"], {})
+    names = sorted(p[len(prefix):-3] for p in files if p.startswith(prefix) and p.endswith(".md")
+                   and "/" not in p[len(prefix):])
+    return paginate(ctx, names, lambda name: {"key": name, "name": name})
 
 
 def h_users(ctx: Context) -> Response:
@@ -371,7 +392,9 @@ def h_delete_hook(ctx: Context) -> Response:
 
 ROUTE_TABLE: list[tuple[str, str, Handler]] = [
     ("GET", "/user", h_current_user),
+    ("GET", "/job", h_job),
     ("GET", "/users", h_users),
+    ("GET", "/projects/:id/templates/issues", h_issue_templates),
     ("GET", "/users/:user_id", h_user),
     ("GET", "/projects/:id", h_project),
     ("GET", "/projects/:id/issues", h_list_issues),

@@ -50,7 +50,7 @@ def seed_triage(store: Store, project_id: int, now: dt.datetime, *, overloaded: 
         assignees=["ben.sa"], updated=-3 * H,
         events=[("gus.ae", "add", "SA Backlog", now - 20 * D), ("ben.sa", "remove", "SA Backlog", now - 14 * D),
                 ("ben.sa", "add", "SA Waiting", now - 14 * D)])
-    add("nasty_title", "Acme | Initech joint demo @all /close ~EXPEDITE", ["SA Backlog"], author="ivan.ae",
+    add("nasty_title", "[safety test] Acme | Initech joint demo @all /close ~EXPEDITE", ["SA Backlog"], author="ivan.ae",
         created=-2 * D, event=now + 2 * D)
     if triaged_label:
         label = next(l for l in store.labels(project_id) if l["name"] == "SA Triaged")
