@@ -138,7 +138,7 @@ def test_worker_process_reports_back_to_the_receiver(desk, tmp_path):
         wait_for(lambda: svc.worker.bot_id == desk.store.user("gl-cs-bot")["id"])  # state comes every 0.2 s
         health = requests.get(svc.url + "/healthz", timeout=10)
         assert health.status_code == 200, health.text
-        assert "gl_cs_webhook_runs_total 1.0" in requests.get(svc.url + "/metrics", timeout=10).text
+        assert "gl_cs_webhook_runs_total 1.0" in requests.get(svc.url + "/metrics", headers={"X-Gitlab-Token": SECRET}, timeout=10).text
         # the bot's own events are now refused at the door
         assert post(svc, issue_event(desk, iid, user="gl-cs-bot")).json()["reason"] == "own_event"
     finally:
