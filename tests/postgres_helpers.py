@@ -71,15 +71,16 @@ class PostgresServer:
         return subprocess.run([*self.prefix, *argv], capture_output=True, text=True, timeout=timeout,
                               env={**os.environ, "LC_ALL": "C", "LANG": "C"}, stdin=subprocess.DEVNULL)
 
-    def start(self) -> "PostgresServer":
+    def start(self, durable: bool = False) -> "PostgresServer":
+        """``durable``: fsync on, as in production (the benchmarks); tests run without it."""
         done = self._run(self.initdb, "-D", str(self.data), "-U", "gl_cs", "--auth=trust", "-E", "UTF8",
                          "--no-sync", "--no-instructions")
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr.strip()[-500:]}")
         for _ in range(3):
             self.port = _free_port()
-            options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off "
-                       f"-c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB")
+            options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c max_connections=200 "
+                       f"-c shared_buffers=32MB" + ("" if durable else " -c fsync=off -c full_page_writes=off"))
             done = self._run(self.pg_ctl, "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "60",
                              "-o", options, "start")
             if done.returncode == 0:

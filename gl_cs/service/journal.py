@@ -433,11 +433,23 @@ class SQLiteJournal(GroupCommit):
                 self._conns.append(db)
         return db
 
+    def _wdb(self) -> sqlite3.Connection:
+        """This thread's connection for writes: no busy handler of SQLite's own (see _begin)."""
+        db = getattr(self._local, "wdb", None)
+        if db is None:
+            if self._closed:
+                raise JournalError("the journal is closed")
+            db = self._local.wdb = self._connect(sync="NORMAL")
+            db.execute("PRAGMA busy_timeout=0")
+            with self._conns_lock:
+                self._conns.append(db)
+        return db
+
     def _write(self, fn):
-        """Run ``fn(db)`` in one write transaction of this thread's connection."""
-        db = self._db()
+        """Run ``fn(db)`` in one write transaction of this thread's write connection."""
+        db = self._wdb()
         with self._write_lock:
-            db.execute("BEGIN IMMEDIATE")
+            self._begin(db)
             try:
                 result = fn(db)
                 db.execute("COMMIT")
