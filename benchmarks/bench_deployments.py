@@ -158,6 +158,7 @@ def main() -> None:
     ap.add_argument("--drain", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still stop what it started
 
     server = None
     pg_url = args.postgres

@@ -206,6 +206,11 @@ class PostgresJournal(GroupCommit):
             if self._closed:
                 raise JournalError("the journal is closed")
             conn = self._local.conn = self._connect()
+            # The worker's bookkeeping (claims, leases, done) commits without waiting for
+            # its WAL flush, as SQLite's does: a crash of PostgreSQL can forget that an event
+            # was done or leased (it is then processed once more, harmlessly), never that it
+            # arrived (appends, on the writer's connection, wait for their flush).
+            conn.execute("SET synchronous_commit TO off")
             with self._conns_lock:
                 self._conns.append(conn)
         return conn
