@@ -87,9 +87,9 @@ def test_kill_9_mid_processing_then_restart_finishes_the_work_once(desk, tmp_pat
         proc.stdout.close()
         proc.stderr.close()
     assert pending(journal) == {"pending": 3}  # nothing was lost, nothing marked done
-    time.sleep(0.3)  # let the sandbox finish the request the dead worker had sent
+    # the sandbox finishes the request the dead worker had sent: a write the journal knows nothing of
+    wait_for(lambda: sum(len(desk.bot_notes(i)) for i in iids) >= 1, limit=10)
     desk.sandbox.faults.latency = 0
-    assert sum(len(desk.bot_notes(i)) for i in iids) >= 1  # a write landed that the journal knows nothing of
     proc = start_serve(desk, journal)
     try:
         listening(proc)
