@@ -187,7 +187,9 @@ def sender_side(args, inbox, conn) -> None:
 
     import requests
 
-    service_url = conn.recv()
+    service_url = conn.recv()  # one URL, or a list (several instances: round robin, as a load balancer)
+    urls = service_url if isinstance(service_url, list) else [service_url]
+    turn = iter(range(10**12))
     work: "queue.Queue" = queue.Queue()
     results: list[tuple] = []
     lock = threading.Lock()
@@ -201,7 +203,7 @@ def sender_side(args, inbox, conn) -> None:
             kind, headers, data, iid = item
             t0 = time.monotonic()
             try:
-                r = session.post(service_url + "/webhook", data=data, headers=headers, timeout=10)
+                r = session.post(urls[next(turn) % len(urls)] + "/webhook", data=data, headers=headers, timeout=10)
                 ack = time.monotonic() - t0
                 status, answer = r.status_code, (r.json().get("status", "") if r.content else "")
             except Exception as exc:  # a new delivery that failed counts as lost
@@ -237,13 +239,15 @@ def main() -> None:
     ap.add_argument("--forged", type=float, default=0.01, help="share of deliveries with a wrong token")
     ap.add_argument("--change", type=float, default=0.25,
                     help="share of new events that are label removals gl-cs must answer")
-    ap.add_argument("--workers", type=int, default=8, help="gl-cs worker threads")
+    ap.add_argument("--workers", type=int, default=16, help="gl-cs worker threads")
     ap.add_argument("--senders", type=int, default=16, help="concurrent deliveries (GitLab's Sidekiq)")
     ap.add_argument("--drain", type=float, default=120.0, help="seconds to wait for the queue after the load")
     ap.add_argument("--threads", type=int, default=16, help="waitress threads (acknowledgements)")
     ap.add_argument("--switch-interval", type=float, default=None,
                     help="sys.setswitchinterval for gl-cs (default: as gl-cs serve sets it)")
     ap.add_argument("--journal-dir", default=None, help="where the journal goes (default: a temporary folder)")
+    ap.add_argument("--journal", default=None, metavar="URL",
+                    help="a postgresql:// journal instead of SQLite (its gl_cs schema is used as it is)")
     ap.add_argument("--in-process", action="store_true",
                     help="worker threads in the receiver's process (default: a worker process, as gl-cs serve)")
     ap.add_argument("--receiver-only", action="store_true", help="no worker: measure acknowledgements alone")
@@ -269,10 +273,10 @@ def main() -> None:
     gl = parent.recv()
     config = load_config(str(ROOT / "rules.yml"), project_override=gl["project"])
     tmp = tempfile.TemporaryDirectory(prefix="gl-cs-bench-", dir=args.journal_dir)
-    journal = Path(tmp.name) / "journal.db"
+    journal = args.journal or str(Path(tmp.name) / "journal.db")
     spec = None if args.in_process else WorkerSpec(
         gitlab_url=gl["url"], token=gl["token"], config=config, journal_path=str(journal), shards=args.workers,
-        pinned_now=NOW, backoff=Backoff(), poll=1.0, labels_ttl=300.0)
+        pinned_now=NOW, backoff=Backoff(), poll=1.0, labels_ttl=300.0, log_changes=False)
     service = Service(config, lambda: GitLab(gl["url"], gl["token"], gl["project"], max_retries=2, timeout=10),
                       journal=journal, secret=SECRET, port=0, shards=args.workers,
                       now=lambda: NOW, threads=args.threads, worker_process=spec)

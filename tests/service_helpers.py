@@ -109,3 +109,102 @@ def service(desk, tmp_path):
     svc = make_service(desk, tmp_path / "journal.db").start()
     yield svc
     svc.stop()
+
+
+# -- `gl-cs serve` as a real process -------------------------------------------------
+
+def start_serve(desk, journal, *extra: str, secret: str | None = SECRET, env: dict | None = None):
+    """`gl-cs serve` in a process of its own, on a free port, one worker thread unless
+    ``extra`` says otherwise; stdout/stderr piped (read the first line with listening())."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("GL_CS_", "GITLAB_"))}
+    full["PYTHONPATH"] = str(root)
+    if secret:
+        full["GL_CS_WEBHOOK_SECRET"] = secret
+    full.update(env or {})
+    argv = [sys.executable, "-m", "gl_cs.commands.service", "--gitlab-url", desk.sandbox.url, "--token", TOKEN,
+            "--project", PROJECT, "--config", str(RULES), "--now", NOW.isoformat(), "serve", "--port", "0",
+            "--journal", str(journal), *extra]
+    if "--workers" not in extra:
+        argv += ["--workers", "1"]
+    return subprocess.Popen(argv, env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def listening(proc) -> str:
+    import re
+
+    seen = []
+    for _ in range(50):  # the worker may log before the receiver prints where it listens
+        line = proc.stderr.readline()
+        seen.append(line)
+        found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+        if found:
+            return found.group(1)
+        if not line:
+            break
+    raise AssertionError("".join(seen) + (proc.stderr.read() if proc.poll() is not None else ""))
+
+
+def drain_stderr(proc) -> list[str]:
+    """Read the rest of a process's stderr in a thread (so a chatty process never blocks);
+    returns the list the lines are appended to."""
+    import threading
+
+    lines: list[str] = []
+
+    def read() -> None:
+        for text in proc.stderr:
+            lines.append(text)
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
+
+
+def end(proc, timeout: float = 15) -> int:
+    """SIGTERM, then SIGKILL if it does not stop; always reaps and closes the pipes."""
+    import signal
+    import subprocess
+
+    try:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+    finally:
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+    return proc.returncode
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The serve process's worker children (multiprocessing's spawned process; not its
+    resource tracker)."""
+    from pathlib import Path
+
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):  # a child belongs to the thread that started it
+        try:
+            children += (task / "children").read_text().split()
+        except OSError:
+            continue
+    out = []
+    for child in children:
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline:
+            out.append(int(child))
+    return out

@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 
@@ -87,9 +86,9 @@ def test_kill_9_mid_processing_then_restart_finishes_the_work_once(desk, tmp_pat
         proc.stdout.close()
         proc.stderr.close()
     assert pending(journal) == {"pending": 3}  # nothing was lost, nothing marked done
-    time.sleep(0.3)  # let the sandbox finish the request the dead worker had sent
+    # the sandbox finishes the request the dead worker had sent: a write the journal knows nothing of
+    wait_for(lambda: sum(len(desk.bot_notes(i)) for i in iids) >= 1, limit=10)
     desk.sandbox.faults.latency = 0
-    assert sum(len(desk.bot_notes(i)) for i in iids) >= 1  # a write landed that the journal knows nothing of
     proc = start_serve(desk, journal)
     try:
         listening(proc)
@@ -138,7 +137,7 @@ def test_worker_process_reports_back_to_the_receiver(desk, tmp_path):
         wait_for(lambda: svc.worker.bot_id == desk.store.user("gl-cs-bot")["id"])  # state comes every 0.2 s
         health = requests.get(svc.url + "/healthz", timeout=10)
         assert health.status_code == 200, health.text
-        assert "gl_cs_webhook_runs_total 1.0" in requests.get(svc.url + "/metrics", timeout=10).text
+        assert "gl_cs_webhook_runs_total 1.0" in requests.get(svc.url + "/metrics", headers={"X-Gitlab-Token": SECRET}, timeout=10).text
         # the bot's own events are now refused at the door
         assert post(svc, issue_event(desk, iid, user="gl-cs-bot")).json()["reason"] == "own_event"
     finally:

@@ -124,7 +124,7 @@ def test_an_event_that_keeps_failing_is_parked_listed_and_can_be_requeued(servic
     listed = requests.get(service.url + "/parked", headers={"X-Gitlab-Token": SECRET}, timeout=10).json()
     assert [(p["iid"], p["attempts"]) for p in listed["parked"]] == [(iid, 4)]
     assert "500" in listed["parked"][0]["last_error"]
-    assert "gl_cs_webhook_parked_events 1.0" in requests.get(service.url + "/metrics", timeout=10).text
+    assert "gl_cs_webhook_parked_events 1.0" in requests.get(service.url + "/metrics", headers={"X-Gitlab-Token": SECRET}, timeout=10).text
     desk.sandbox.faults.fail_paths = {}
     assert service.journal.requeue_parked() == 1
     service.worker.wake()

@@ -17,6 +17,15 @@ anyone makes to an issue changes its fingerprint, and gl-cs then reads it afresh
 Label history gl-cs's own write added is appended as *synthetic* events (negative ids,
 stamped with the issue's ``updated_at`` after the write), so rules that look at who moved a
 label keep working without a read. Rules never build comment keys from gl-cs's own events.
+
+The webhook worker also knows what changed since: each Issue Hook says which labels a
+person changed (previous and current titles, who, when). :meth:`Record.expect` takes those
+changes for the next look at an issue; when they lead exactly from the labels the record
+saw to the labels the issue has now, the history is the record's plus those changes (again
+as synthetic events), and no read is needed. When they disagree (a change that was not
+reported, a late delivery, a label renamed) the issue is read as before. A comment keyed on
+a synthetic event is never posted: the sync reads the real history first (see
+``app/sync.py``, ``_decide``), so the key is GitLab's own event id.
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ log = logging.getLogger(__name__)
 
 VERSION = 1
 MAX_ISSUES = 200_000
+SYNTHETIC_BASE = -(10 ** 12)  # ids of the label events a webhook reported (never GitLab's)
 
 
 def fingerprint(issue: Issue) -> str:
@@ -72,6 +82,7 @@ class Entry:
     markers: list[tuple[int, str]] | None = None  # (note id, marker text) of gl-cs's comments
     events: list[list[Any]] | None = None  # compact label events
     refused: list[int] | None = None  # user ids GitLab would not assign
+    labels: list[str] | None = None  # the labels the history above leads to (kept with it)
     # what the rules read from its text: (text key, parts); see gl_cs.decide.reading
     reading: tuple[str, dict[str, Any]] | None = None
 
@@ -79,6 +90,8 @@ class Entry:
         out: dict[str, Any] = {"f": self.fingerprint}
         if self.refused:
             out["r"] = self.refused
+        if self.labels is not None:
+            out["l"] = self.labels
         if self.markers is not None:
             out["m"] = [list(m) for m in self.markers]
         if self.events is not None:
@@ -96,6 +109,7 @@ class Entry:
                    markers=[(int(i), str(t)) for i, t in markers] if markers is not None else None,
                    events=[list(e) for e in events] if events is not None else None,
                    refused=[int(u) for u in data.get("r") or []] or None,
+                   labels=[str(l) for l in data["l"]] if data.get("l") is not None else None,
                    reading=(str(reading[0]), dict(reading[1])) if reading else None)
 
 
@@ -111,6 +125,16 @@ def _event_from_json(data: list[Any]) -> LabelEvent:
                       label=str(label), action=str(action))
 
 
+@dataclass(frozen=True)
+class LabelChange:
+    """One label change a webhook reported: the issue's labels before and after, who, when."""
+
+    previous: tuple[str, ...]
+    current: tuple[str, ...]
+    user: User | None
+    at: dt.datetime
+
+
 @dataclass
 class Record:
     """In memory: entries by iid. ``path`` None keeps it for the process only (the
@@ -121,6 +145,7 @@ class Record:
     bot: User | None = None
     entries: dict[int, Entry] = field(default_factory=dict)
     dirty: bool = False
+    expected: dict[int, list[LabelChange]] = field(default_factory=dict, repr=False)
     writable = True  # this run may change it (a dry run sees it through a read-only view)
     # what each entry remembered this run, without updated_at (see ``content_print``)
     _content: dict[int, str] = field(default_factory=dict, repr=False)
@@ -167,13 +192,26 @@ class Record:
             log.warning("could not save the record %s (%s): the next run reads more", self.path, exc)
 
     # -- use ---------------------------------------------------------------
+    def expect(self, iid: int, changes: Iterable[LabelChange]) -> None:
+        """The label changes webhooks reported since gl-cs last looked at ``iid`` (all of
+        them, none for a comment): used once, by the next :meth:`enrich` of that issue."""
+        self.expected[iid] = sorted(changes, key=lambda c: c.at)
+
     def enrich(self, issue: Issue, config: Any = None) -> Issue:
         """The issue with what the record knows about it: what was read from its text when
-        the text is the same (a label change does not make gl-cs parse it again), and its
-        markers and history when nothing changed since."""
+        the text is the same (a label change does not make gl-cs parse it again), its
+        markers and history when nothing changed since (or, for its label history, when
+        the changes webhooks reported account for what did)."""
         entry = self.entries.get(issue.iid)
+        expected = self.expected.pop(issue.iid, None)
         issue = with_reading(issue, config, entry.reading if entry is not None else None)
-        if entry is None or entry.fingerprint != fingerprint(issue):
+        if entry is None:
+            return issue
+        if entry.fingerprint != fingerprint(issue):
+            if expected is not None and issue.label_events is None:
+                events = _replay(entry, issue, expected)
+                if events is not None:
+                    return issue.with_label_events(events)
             return issue
         out = replace(issue, examined=True, refused_assignees=tuple(entry.refused or ()))
         if entry.events is not None and issue.label_events is None:
@@ -223,7 +261,9 @@ class Record:
                         events.append([lowest - n, bot, after.updated_at.isoformat(), label, action])
         reading = issue.reading
         kept = (reading.key, reading.parts) if getattr(reading, "parts", None) else None
-        self.entries[issue.iid] = Entry(fingerprint(current), markers, events, sorted(set(refused)) or None, kept)
+        self.entries[issue.iid] = Entry(fingerprint(current), markers, events, sorted(set(refused)) or None,
+                                        labels=sorted(current.labels) if events is not None else None,
+                                        reading=kept)
         self._content[issue.iid] = content_print(current)
         self.dirty = True
 
@@ -245,7 +285,7 @@ class Record:
             self.forget(issue.iid)
             return
         events = [[-n, bot, when.isoformat(), label, "add"] for n, label in enumerate(issue.labels, start=1)]
-        self.entries[issue.iid] = Entry(fingerprint(issue), [], events)
+        self.entries[issue.iid] = Entry(fingerprint(issue), [], events, labels=sorted(issue.labels))
         self._content[issue.iid] = content_print(issue)
         self.dirty = True
 
@@ -267,6 +307,32 @@ class Record:
         entry.fingerprint = fingerprint(issue)
         self._content[issue.iid] = content_print(issue)
         self.dirty = True
+
+
+def _replay(entry: Entry, issue: Issue, changes: list[LabelChange]) -> list[LabelEvent] | None:
+    """The record's history plus ``changes``, if they lead exactly from the labels the
+    record saw to the issue's labels now (each change starting where the last one ended);
+    None when they disagree."""
+    if entry.events is None or entry.labels is None:
+        return None
+    state = set(entry.labels)
+    events = [_event_from_json(e) for e in entry.events]
+    last = max((e.created_at for e in events), default=None)
+    n = 0
+    for change in changes:
+        if set(change.previous) != state or change.user is None:
+            return None
+        current = set(change.current)
+        at = change.at if last is None or change.at > last else last + dt.timedelta(microseconds=1)
+        for label, action in [(l, "remove") for l in sorted(state - current)] + \
+                [(l, "add") for l in sorted(current - state)]:
+            n += 1
+            events.append(LabelEvent(id=SYNTHETIC_BASE - n, user=change.user, created_at=at, label=label,
+                                     action=action))
+        last, state = at, current
+    if state != set(issue.labels):
+        return None
+    return events
 
 
 def _marker_text(body: str) -> str:

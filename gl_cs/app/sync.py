@@ -332,12 +332,23 @@ def _without_comments(plan):
     return replace(plan, actions=[a for a in plan.actions if not isinstance(a, Comment)])
 
 
+def _keyed_on_unread_event(plan: Plan, issue: Issue) -> bool:
+    """Does a comment's key name a label event gl-cs did not read from GitLab (negative
+    ids: what its record or a webhook's payload described)? Keys must carry GitLab's own
+    event id, or a later run that reads the history would say the same thing again."""
+    guessed = {f"event-{e.id}" for e in issue.label_events or () if e.id < 0}
+    return bool(guessed) and any(isinstance(a, Comment) and a.key in guessed for a in plan.actions)
+
+
 def _decide(runtime: Runtime, issue: Issue, ctx: Context) -> tuple[Plan, Issue]:
     """Decide, reading label events, comments or members only when a rule asks for them."""
     gitlab = runtime.gitlab
     for _ in range(4):
         try:
-            return decide_issue(issue, ctx), issue
+            plan = decide_issue(issue, ctx)
+            if not _keyed_on_unread_event(plan, issue):
+                return plan, issue
+            issue = issue.with_label_events(gitlab.label_events(issue.iid))
         except MissingData as need:
             if need.what == "label_events":
                 issue = issue.with_label_events(gitlab.label_events(issue.iid))

@@ -8,22 +8,49 @@ import os
 import signal
 import sys
 import threading
-from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from ..cli import Options, _connect, parse_now, pass_options
+from ..cli import Options, _apply_verbosity, _connect, _verbosity_options, parse_now, pass_options
 
 DEFAULT_JOURNAL = ".gl-cs/webhook-journal.db"
 SECRET_ENV = "GL_CS_WEBHOOK_SECRET"
+HEALTH_ENV = "GL_CS_HEALTH_TOKEN"
 
 log = logging.getLogger("gl_cs.service")
 
 
-def _journal(path: str):
-    from ..service.journal import SQLiteJournal
+def _stop(message: str) -> "NoReturn":
+    """One line on stderr, exit 2: nothing was started."""
+    click.echo(f"gl-cs serve: {message}", err=True)
+    sys.exit(2)
 
-    return SQLiteJournal(Path(path))
+
+def _journal(spec: str, *, check: bool = False):
+    from ..service.journal import JournalError, open_journal
+
+    try:
+        return open_journal(spec, check=check)
+    except JournalError as exc:
+        _stop(str(exc))
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Is the port free? (A probe that is closed at once: the port itself is opened only
+    once every other check passed.)"""
+    import socket
+
+    if port == 0:
+        return None
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 @click.command()
@@ -31,22 +58,32 @@ def _journal(path: str):
               help="Address to listen on (0.0.0.0 for every interface) [env: GL_CS_HOST].")
 @click.option("--port", default=8080, show_default=True, envvar="GL_CS_PORT", type=int,
               help="Port (0: any free port; the chosen one is printed) [env: GL_CS_PORT].")
-@click.option("--journal", "journal_path", envvar="GL_CS_JOURNAL", default=DEFAULT_JOURNAL, show_default=True,
-              metavar="PATH", help="SQLite journal of accepted events [env: GL_CS_JOURNAL].")
+@click.option("--journal", "journal_path", envvar=["GL_CS_JOURNAL_URL", "GL_CS_JOURNAL"], default=DEFAULT_JOURNAL,
+              show_default=True, metavar="PATH|URL",
+              help="Where accepted events wait: a SQLite file (a path or sqlite:///path; one instance) or "
+                   "postgresql://user:password@host/db (several instances share it) "
+                   "[env: GL_CS_JOURNAL_URL, GL_CS_JOURNAL].")
 @click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads; an issue always goes to the same one.")
+              help="Worker threads; inside one instance an issue always goes to the same one.")
+@click.option("--lease", default=30.0, show_default=True, type=click.FloatRange(min=0.5), metavar="SECONDS",
+              help="How long a worker holds an issue without renewing it; a dead instance's issues come back "
+                   "after this [env: GL_CS_LEASE].", envvar="GL_CS_LEASE")
 @click.option("--insecure", is_flag=True, help=f"Run without {SECRET_ENV} (accept any caller). Tests only.")
 @click.option("--list-parked", is_flag=True, help="Print the events that kept failing (JSON lines) and exit.")
 @click.option("--requeue-parked", is_flag=True, help="Give the parked events another round of attempts and exit.")
+@_verbosity_options
 @pass_options
-def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, insecure: bool,
-          list_parked: bool, requeue_parked: bool) -> None:
+def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, lease: float, insecure: bool,
+          list_parked: bool, requeue_parked: bool, sub_verbose: int, sub_quiet: int) -> None:
     """Run the webhook service: GitLab's issue and comment events, acted on in seconds.
 
     POST /webhook (Issue Hook, Note Hook, Work Item Hook), GET /healthz, GET /metrics,
     GET /parked. Every accepted event is stored in the journal before GitLab gets its
-    200 and processed afterwards by the same rules as `gl-cs sync --issue IID`.
-    The secret token comes from GL_CS_WEBHOOK_SECRET (never from the command line)."""
+    200 and processed afterwards by the same rules as `gl-cs sync --issue IID`; each
+    change is logged as `gl-cs sync` prints it. The secret token comes from
+    GL_CS_WEBHOOK_SECRET, the monitoring token from GL_CS_HEALTH_TOKEN (never from the
+    command line). Exit 2 with one line when something is wrong at start-up."""
+    _apply_verbosity(opts, sub_verbose, sub_quiet)
     if list_parked or requeue_parked:
         journal = _journal(journal_path)
         try:
@@ -61,42 +98,59 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
 
     secret = os.environ.get(SECRET_ENV) or None
     if secret is None and not insecure:
-        click.echo(f"gl-cs serve: {SECRET_ENV} is not set; refusing to accept webhooks from anyone "
-                   f"(set it to the hook's secret token, or pass --insecure for a local test)", err=True)
-        sys.exit(2)
+        _stop(f"{SECRET_ENV} is not set; refusing to accept webhooks from anyone (set it to the hook's secret "
+              f"token, or pass --insecure for a local test)")
     if secret is None:
         click.echo("gl-cs serve: WARNING: --insecure: any caller can post events", err=True)
+    health_token = os.environ.get(HEALTH_ENV) or None
 
-    from ..gitlab.adapter import GitLab
+    from ..gitlab.adapter import GitLab, GitLabError
     from ..service.process import WorkerSpec
     from ..service.server import Service
     from ..service.worker import Backoff, utc_now
 
     config = opts.load()
-    _connect(opts, config)  # says clearly what is missing before anything starts
+    gitlab = _connect(opts, config)  # says clearly what is missing before anything starts
     pinned = parse_now(opts.now_text) if opts.now_text else None
     now = (lambda: pinned) if pinned else utc_now
+    # Start-up checks, each one line and exit 2, before the port is opened: the journal
+    # (writable, room, not corrupted, the right schema), the port, GitLab (the token, the project).
+    journal = _journal(journal_path, check=True)
+    try:
+        busy = _port_problem(host, port)
+        if busy:
+            _stop(f"cannot listen on {host}:{port}: {busy}; choose another --port")
+        try:
+            gitlab.check_connection()
+            project_id, project_path = gitlab.project_identity()
+        except GitLabError as exc:
+            _stop(opts.redact(str(exc)))
+    except SystemExit:
+        journal.close()
+        raise
 
     def make_gitlab() -> GitLab:  # few in-call retries: the journal retries with back-off
-        return GitLab(opts.gitlab_url, opts.token, config.project, max_retries=2, timeout=10)
+        return GitLab(opts.gitlab_url, opts.token, project_id, max_retries=2, timeout=10)
 
+    verbosity = opts.verbosity
     spec = WorkerSpec(gitlab_url=opts.gitlab_url, token=opts.token, config=config, journal_path=journal_path,
                       shards=workers, pinned_now=pinned, backoff=Backoff(), poll=1.0, labels_ttl=300.0,
-                      log_level=logging.getLogger("gl_cs").getEffectiveLevel())
-    service = Service(config, make_gitlab, journal=_journal(journal_path), secret=secret, host=host, port=port,
-                      shards=workers, now=now, worker_process=spec)
+                      log_level=logging.getLogger("gl_cs").getEffectiveLevel(), log_changes=verbosity >= 0,
+                      lease=lease)
+    logging.getLogger("gl_cs.changes").setLevel(logging.INFO if verbosity >= 0 else logging.WARNING)
+    service = Service(config, make_gitlab, journal=journal, projects={project_id: project_path}, secret=secret,
+                      health_token=health_token, host=host, port=port, shards=workers, now=now, lease=lease,
+                      worker_process=spec)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     try:
         service.start()
-    except OSError as exc:  # the port is taken (or not ours to use): one line, nothing started
+    except OSError as exc:  # the port was taken meanwhile (or is not ours to use): one line, nothing started
         service.journal.close()
-        click.echo(f"gl-cs serve: cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port",
-                   err=True)
-        sys.exit(2)
-    click.echo(f"gl-cs serve: listening on {service.url} (project {config.project}, journal {journal_path})",
-               err=True)
+        _stop(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port")
+    click.echo(f"gl-cs serve: listening on {service.url} (project {project_path}, id {project_id}; journal "
+               f"{service.journal.where})", err=True)
     sys.stderr.flush()
     try:
         stop.wait()

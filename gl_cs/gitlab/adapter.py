@@ -762,6 +762,16 @@ class GitLab:
                        f"/projects/{self._project.encoded_id}/repository/files/{_quote(path)}",
                        post_data=data, retry_transient_errors=True)
 
+    def project_identity(self) -> tuple[int, str]:
+        """The project's numeric id and its path (``GET /projects/:id``): the webhook
+        service recognises events by the id, which survives a rename or a move."""
+        data = self._call(f"reading project {self.project_ref}", self._gl.http_get,
+                          f"/projects/{self._project.encoded_id}", retry_transient_errors=True)
+        try:
+            return int(data["id"]), str(data.get("path_with_namespace") or self.project_ref)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise self._not_api(f"reading project {self.project_ref}", exc) from None
+
     def _default_branch(self) -> str:
         if getattr(self, "_branch", None) is None:
             data = self._call("reading the project", self._gl.http_get, f"/projects/{self._project.encoded_id}",

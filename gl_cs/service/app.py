@@ -10,11 +10,17 @@ answer is short (GitLab stores it for inspection) and never echoes the body or a
 | 413 | body over the limit (not read) |
 | 400 | body is not JSON |
 | 422 | JSON, but not an event gl-cs can read (the message says what is missing) |
-| 200 | accepted, a duplicate (no work), or acknowledged and ignored (another event type, another project, gl-cs's own change) |
+| 403 | an event of a project this service does not serve (a misconfigured hook: GitLab should see it fail) |
+| 200 | accepted, a duplicate (no work), or acknowledged and ignored (another event type, gl-cs's own change) |
 | 503 | the journal could not store the event (GitLab shows the failure; nothing is half done) |
 
-``GET /healthz`` (journal writable, GitLab reachable, queue not stuck), ``GET /metrics``
-(Prometheus text), ``GET /parked`` (events that kept failing; needs the token).
+A project is recognised by GitLab's numeric id (``project.id`` / ``project_id``), never
+by its path: a renamed or moved project keeps being served (its new path is logged once).
+
+``GET /healthz``: 200 ``{"status": "ok"}`` or 503 ``{"status": "unhealthy"}`` for anyone;
+the checks behind it (journal, GitLab, worker, queue) only with the webhook secret or the
+health token, and never a URL, a path or a token. ``GET /metrics`` (Prometheus text) and
+``GET /parked`` (events that kept failing) need the same credentials.
 """
 
 from __future__ import annotations
@@ -23,9 +29,10 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from .journal import Journal, NewEvent
 from .metrics import CONTENT_TYPE, Metrics
@@ -47,16 +54,38 @@ class Ignore:
 
 
 @dataclass(frozen=True)
-class Project:
-    """The one project gl-cs serves: a numeric id or a path (``group/project``)."""
+class Refused:
+    """An event of a project this service does not serve."""
 
-    ref: str
+    project_id: int
 
-    def matches(self, pid: Any, path: Any) -> bool:
-        ref = self.ref.strip()
-        if ref.isdigit():
-            return str(pid) == ref
-        return isinstance(path, str) and path.lower() == ref.lower().strip("/")
+
+class Served:
+    """The projects this service serves, by GitLab's numeric id, with the path each was
+    last seen under (for messages). Today ``gl-cs serve`` serves the one configured
+    project, resolved to its id at start-up; several desks will hand in several."""
+
+    def __init__(self, projects: Mapping[int, str]):
+        self.paths = {int(k): str(v) for k, v in projects.items()}
+        self._lock = threading.Lock()
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(sorted(self.paths))
+
+    def __contains__(self, project_id: int) -> bool:
+        return project_id in self.paths
+
+    def saw(self, project_id: int, path: Any) -> None:
+        """A payload named ``project_id`` ``path``: log a rename or move once."""
+        if not isinstance(path, str) or not path or self.paths.get(project_id) == path:
+            return
+        with self._lock:
+            before = self.paths.get(project_id)
+            if before == path:
+                return
+            self.paths[project_id] = path
+        log.warning("project %s is now %s (was %s); still served, by its id", project_id, path[:200], before)
 
 
 def _int(value: Any) -> int | None:
@@ -81,10 +110,12 @@ def _titles(labels: Any) -> list[str] | None:
     return [t for t in (_short(l.get("title"), 255) for l in labels[:500] if isinstance(l, dict)) if t is not None]
 
 
-def interpret(event_header: str | None, payload: Any, project: Project, *, uuid: str | None = None,
-              idempotency_key: str | None = None, body: bytes = b"", received_at: float = 0.0) -> NewEvent | Ignore:
-    """What a GitLab webhook body means to gl-cs: an event on one issue, or a reason to
-    ignore it. Raises :class:`Unprocessable` for shapes it cannot read."""
+def interpret(event_header: str | None, payload: Any, served: Served, *, uuid: str | None = None,
+              idempotency_key: str | None = None, body: bytes = b"",
+              received_at: float = 0.0) -> NewEvent | Ignore | Refused:
+    """What a GitLab webhook body means to gl-cs: an event on one issue of a served
+    project, a reason to ignore it, or another project's event. Raises
+    :class:`Unprocessable` for shapes it cannot read."""
     if not isinstance(payload, dict):
         raise Unprocessable("the body is JSON but not an object; expected a GitLab webhook payload")
     kind = payload.get("object_kind")
@@ -113,13 +144,13 @@ def interpret(event_header: str | None, payload: Any, project: Project, *, uuid:
     else:
         return Ignore("other_event")
     proj = payload.get("project")
-    pid = (proj.get("id") if isinstance(proj, dict) else None) or payload.get("project_id") \
-        or attrs.get("project_id")
-    path = proj.get("path_with_namespace") if isinstance(proj, dict) else None
-    if pid is None and path is None:
-        raise Unprocessable(f"{kind} event without project (project.id or project_id)")
-    if not project.matches(pid, path):
-        return Ignore("other_project")
+    pid = _int(proj.get("id") if isinstance(proj, dict) else None) or _int(payload.get("project_id")) \
+        or _int(attrs.get("project_id"))
+    if pid is None:
+        raise Unprocessable(f"{kind} event without a project id (project.id or project_id)")
+    if pid not in served:
+        return Refused(pid)
+    served.saw(pid, proj.get("path_with_namespace") if isinstance(proj, dict) else None)
     user = payload.get("user")
     user_id = _int(user.get("id")) if isinstance(user, dict) else None
     action = _short(attrs.get("action"), 40) or ""
@@ -130,6 +161,9 @@ def interpret(event_header: str | None, payload: Any, project: Project, *, uuid:
         labels = changes.get("labels")
         if isinstance(labels, dict):
             hints["labels"] = {"previous": _titles(labels.get("previous")), "current": _titles(labels.get("current"))}
+        updated = changes.get("updated_at")
+        if isinstance(updated, dict) and _short(updated.get("current")):
+            hints["changed_at"] = _short(updated.get("current"))
         if "description" in changes or "last_edited_at" in changes:
             hints["description_edited"] = True
     if kind in ("issue", "work_item"):
@@ -146,8 +180,8 @@ def interpret(event_header: str | None, payload: Any, project: Project, *, uuid:
         scoped = f"{uuid.strip()[:200]}|{kind}|{_int(target.get('id'))}|{_short(target.get('updated_at'))}|{action}"
         keys.append("uuid:" + hashlib.sha256(scoped.encode()).hexdigest())
     keys.append("body:" + hashlib.sha256(body).hexdigest())
-    return NewEvent(iid=iid, kind=kind, keys=tuple(keys), action=action, user_id=user_id, hints=hints,
-                    received_at=received_at)
+    return NewEvent(project_id=pid, iid=iid, kind=kind, keys=tuple(keys), action=action, user_id=user_id,
+                    hints=hints, received_at=received_at)
 
 
 def _answer(start_response, status: str, body: dict | bytes, content_type: str = "application/json"):
@@ -158,31 +192,51 @@ def _answer(start_response, status: str, body: dict | bytes, content_type: str =
 
 
 class WebhookApp:
-    """The WSGI callable. ``secret`` None runs insecure (only with ``--insecure``)."""
+    """The WSGI callable. ``secret`` None runs insecure (only with ``--insecure``);
+    ``health_token`` lets monitoring read /healthz's checks and /metrics without the
+    webhook secret (which would also let it post events)."""
 
-    def __init__(self, journal: Journal, metrics: Metrics, project: Project, *, secret: str | None,
-                 max_body: int = MAX_BODY, on_accepted: Callable[[NewEvent], None] = lambda e: None,
+    def __init__(self, journal: Journal, metrics: Metrics, served: Served, *, secret: str | None,
+                 health_token: str | None = None, max_body: int = MAX_BODY,
+                 on_accepted: Callable[[NewEvent], None] = lambda e: None,
                  bot_id: Callable[[], int | None] = lambda: None,
                  health: Callable[[], tuple[bool, dict]] | None = None):
         self.journal = journal
         self.metrics = metrics
-        self.project = project
+        self.served = served
         # compared as SHA-256 digests: constant time, and the secret's length does not show either
         self._secret = hashlib.sha256(secret.encode()).digest() if secret else None
+        self._health = hashlib.sha256(health_token.encode()).digest() if health_token else None
         self.max_body = max_body
         self.on_accepted = on_accepted
         self.bot_id = bot_id
         self.health = health
 
-    def _authorised(self, environ) -> bool:
-        if self._secret is None:
-            return True
+    @staticmethod
+    def _given(environ) -> str | None:
         given = environ.get("HTTP_X_GITLAB_TOKEN")
         if given is None:
             auth = environ.get("HTTP_AUTHORIZATION", "")
             given = auth[7:] if auth.startswith("Bearer ") else None
+        return given
+
+    @staticmethod
+    def _matches(expected: bytes | None, given: str | None) -> bool:
         digest = hashlib.sha256((given or "").encode("latin-1", "replace")).digest()
-        return hmac.compare_digest(self._secret, digest) and given is not None
+        return expected is not None and given is not None and hmac.compare_digest(expected, digest)
+
+    def _authorised(self, environ) -> bool:
+        """The webhook secret (``X-Gitlab-Token``, or ``Authorization: Bearer``)."""
+        if self._secret is None:
+            return True
+        return self._matches(self._secret, self._given(environ))
+
+    def _may_see_details(self, environ) -> bool:
+        """The webhook secret or the health token."""
+        if self._secret is None:
+            return True
+        given = self._given(environ)
+        return self._matches(self._secret, given) | self._matches(self._health, given)
 
     def __call__(self, environ, start_response) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -199,11 +253,13 @@ class WebhookApp:
             if method != "GET":
                 return _answer(start_response, "405 Method Not Allowed", {"error": "GET only"})
             if path == "/healthz":
-                return self.healthz(start_response)
+                return self.healthz(environ, start_response)
             if path == "/metrics":
+                if not self._may_see_details(environ):
+                    return _answer(start_response, "401 Unauthorized", {"error": "unauthorized"})
                 return _answer(start_response, "200 OK", self.metrics.render(), CONTENT_TYPE)
             if path == "/parked":
-                if not self._authorised(environ):
+                if not self._may_see_details(environ):
                     return _answer(start_response, "401 Unauthorized", {"error": "unauthorized"})
                 rows = [p.__dict__ for p in self.journal.parked()]
                 return _answer(start_response, "200 OK", {"parked": rows})
@@ -238,12 +294,16 @@ class WebhookApp:
         header = environ.get("HTTP_X_GITLAB_EVENT")
         m.received.labels(header if header in ISSUE_HOOKS | NOTE_HOOKS else "other").inc()
         try:
-            event = interpret(header, payload, self.project, uuid=environ.get("HTTP_X_GITLAB_EVENT_UUID"),
+            event = interpret(header, payload, self.served, uuid=environ.get("HTTP_X_GITLAB_EVENT_UUID"),
                               idempotency_key=environ.get("HTTP_IDEMPOTENCY_KEY"), body=body,
                               received_at=received_at)
         except Unprocessable as exc:
             m.rejected.labels("unprocessable").inc()
             return _answer(start_response, "422 Unprocessable Entity", {"error": str(exc)})
+        if isinstance(event, Refused):
+            m.refused(event.project_id)
+            return _answer(start_response, "403 Forbidden",
+                           {"error": f"project {event.project_id} is not served here; this hook is misconfigured"})
         if isinstance(event, Ignore):
             m.ignored.labels(event.reason).inc()
             return _answer(start_response, "200 OK", {"status": "ignored", "reason": event.reason})
@@ -254,7 +314,8 @@ class WebhookApp:
         try:
             appended = self.journal.append(event)
         except Exception as exc:
-            log.error("could not store an event for #%s: %s", event.iid, exc.__class__.__name__)
+            log.error("could not store an event for #%s of project %s: %s", event.iid, event.project_id,
+                      exc.__class__.__name__)
             m.rejected.labels("journal").inc()
             return _answer(start_response, "503 Service Unavailable", {"error": "could not store the event"})
         if appended.duplicate:
@@ -264,7 +325,9 @@ class WebhookApp:
         self.on_accepted(event)
         return _answer(start_response, "200 OK", {"status": "accepted", "event": appended.event_id})
 
-    def healthz(self, start_response):
+    def healthz(self, environ, start_response):
         ok, checks = self.health() if self.health else (True, {})
-        return _answer(start_response, "200 OK" if ok else "503 Service Unavailable",
-                       {"status": "ok" if ok else "unhealthy", "checks": checks})
+        body: dict[str, Any] = {"status": "ok" if ok else "unhealthy"}
+        if self._may_see_details(environ):
+            body["checks"] = checks
+        return _answer(start_response, "200 OK" if ok else "503 Service Unavailable", body)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -60,6 +60,25 @@ class Metrics:
                                             registry=r)
         self.run_seconds = Histogram("gl_cs_webhook_run_seconds", "Duration of one run of the rules.",
                                      buckets=WORK_BUCKETS, registry=r)
+        self.refused_project = Counter("gl_cs_webhook_refused_project", "Webhooks from a project this service "
+                                       "does not serve (403), by project id.", ["project_id"], registry=r)
+        self.leases_lost = Counter("gl_cs_webhook_leases_lost", "Runs whose issue went to another worker before "
+                                   "they finished (their result was not recorded).", registry=r)
+        self.worker_up = Gauge("gl_cs_webhook_worker_up", "1 while the worker process runs, 0 while it is being "
+                               "restarted.", registry=r)
+        self.worker_restarts = Counter("gl_cs_webhook_worker_restarts", "Worker processes that died and were "
+                                       "restarted, by how they ended.", ["reason"], registry=r)
+        self.token_rejected = Gauge("gl_cs_webhook_gitlab_token_rejected", "1 while GitLab rejects gl-cs's token "
+                                    "(nothing is processed; the events are kept).", registry=r)
+        self._refused_ids: set[str] = set()
+
+    def refused(self, project_id: int | None) -> None:
+        """Count a webhook of another project (at most 50 ids by name, then "other")."""
+        name = str(project_id)
+        if name not in self._refused_ids and len(self._refused_ids) >= 50:
+            name = "other"
+        self._refused_ids.add(name)
+        self.refused_project.labels(name).inc()
 
     def watch_journal(self, stats: Callable[[float], dict]) -> None:
         self.registry.register(_JournalCollector(stats))

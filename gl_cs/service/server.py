@@ -2,7 +2,8 @@
 
 ``Service.start()`` returns once the port is bound (``url`` tells where); ``stop()`` stops
 accepting, lets the runs in progress finish, and closes the journal. Events not yet
-processed stay in the journal for the next start.
+processed stay in the journal for the next start (or for another instance on a shared
+PostgreSQL journal).
 """
 
 from __future__ import annotations
@@ -13,43 +14,60 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from ..app.runtime import Runtime
 from ..config import Config
-from ..gitlab.adapter import GitLab
-from .app import MAX_BODY, Project, WebhookApp
-from .journal import Journal, SQLiteJournal
+from ..gitlab.adapter import GitLab, GitLabError
+from .app import MAX_BODY, Served, WebhookApp
+from .journal import LEASE, Journal, open_journal
 from .metrics import Metrics
 from .process import RemoteWorker, WorkerSpec
 from .worker import Backoff, Worker, utc_now
 
 log = logging.getLogger(__name__)
 
+WORKER_GRACE = 10.0  # a worker down for longer than this (or dying 3 times in 10 minutes) is unhealthy
+
 
 class Service:
     def __init__(self, config: Config, make_gitlab: Callable[[], GitLab], *, journal: Journal | str | Path,
-                 secret: str | None, host: str = "127.0.0.1", port: int = 8080, shards: int = 4,
-                 threads: int = 16, now: Callable[[], dt.datetime] = utc_now, backoff: Backoff = Backoff(),
-                 max_body: int = MAX_BODY, stuck_after: float = 900.0, health_ttl: float = 15.0,
-                 labels_ttl: float = 300.0, poll: float = 1.0, worker_process: "WorkerSpec | None" = None):
+                 secret: str | None, projects: Mapping[int, str] | None = None, health_token: str | None = None,
+                 host: str = "127.0.0.1", port: int = 8080, shards: int = 4, threads: int = 16,
+                 now: Callable[[], dt.datetime] = utc_now, backoff: Backoff = Backoff(), max_body: int = MAX_BODY,
+                 stuck_after: float = 900.0, health_ttl: float = 15.0, labels_ttl: float = 300.0,
+                 poll: float = 1.0, lease: float = LEASE, worker_process: "WorkerSpec | None" = None):
+        """``projects``: the project ids served, with their paths (``gl-cs serve`` resolves
+        the configured project at start-up); None asks GitLab for the configured one now."""
         self.config = config
         self.make_gitlab = make_gitlab
-        self.journal = journal if not isinstance(journal, (str, Path)) else SQLiteJournal(journal)
+        if projects is None:
+            pid, path = make_gitlab().project_identity()
+            projects = {pid: path}
+        self.served = Served(projects)
+        self.journal = journal if not isinstance(journal, (str, Path)) else open_journal(journal)
+        if len(self.served.ids) == 1:
+            adopted = self.journal.adopt_legacy(self.served.ids[0])
+            if adopted:
+                log.warning("journal: %d event(s) from before project ids were recorded now belong to project %s",
+                            adopted, self.served.ids[0])
         self.metrics = Metrics()
         self.metrics.watch_journal(self.journal.stats)
-        if worker_process is not None:  # gl-cs serve: the rules run in a child process
-            self.worker = RemoteWorker(worker_process, self.metrics, self.journal)
+        if worker_process is not None:  # gl-cs serve: the rules run in a supervised child process
+            import dataclasses
+
+            spec = dataclasses.replace(worker_process, projects=self.served.ids)
+            self.worker = RemoteWorker(spec, self.metrics, self.journal)
         else:  # tests, embedding: worker threads in this process
-            self.worker = Worker(self.journal, lambda: Runtime(make_gitlab(), config, labels_ttl=labels_ttl),
-                                 self.metrics, shards=shards, now=now, backoff=backoff, poll=poll)
-        self.app = WebhookApp(self.journal, self.metrics, Project(str(config.project)), secret=secret,
+            self.worker = Worker(self.journal, lambda pid: Runtime(make_gitlab(), config, labels_ttl=labels_ttl),
+                                 self.metrics, projects=self.served.ids, shards=shards, now=now, backoff=backoff,
+                                 poll=poll, lease=lease, probe=lambda: make_gitlab().current_user())
+        self.app = WebhookApp(self.journal, self.metrics, self.served, secret=secret, health_token=health_token,
                               max_body=max_body, on_accepted=lambda e: self.worker.wake(e.iid),
                               bot_id=lambda: self.worker.bot_id, health=self.health)
         self.host, self.port, self.threads, self.max_body = host, port, threads, max_body
         self.stuck_after = stuck_after
         self.health_ttl = health_ttl
-        self._health_gitlab: GitLab | None = None
         self._health_cache: tuple[float, bool, str] | None = None
         self._server = None
         self._thread: threading.Thread | None = None
@@ -104,39 +122,46 @@ class Service:
         self.stop()
 
     # -- health --------------------------------------------------------------
-    def _gitlab_reachable(self) -> tuple[bool, str]:
+    def _gitlab(self) -> tuple[bool, str]:
+        """Whether GitLab takes gl-cs's requests, as a reason code (never a URL or a message)."""
         now = time.time()
         w = self.worker
+        if getattr(w, "token_rejected_at", None) is not None:
+            return False, "token_rejected"
         if w.gitlab_ok_at and now - w.gitlab_ok_at < self.health_ttl and \
                 (w.gitlab_failed_at or 0) < w.gitlab_ok_at:
-            return True, "answered the last run"
+            return True, "answered"
         if self._health_cache and now - self._health_cache[0] < self.health_ttl:
             return self._health_cache[1], self._health_cache[2]
         try:
-            if self._health_gitlab is None:
-                self._health_gitlab = self.make_gitlab()
-            self._health_gitlab.current_user()
-            result = (True, "GET /user answered")
-        except Exception as exc:
-            result = (False, str(exc)[:200])
+            self.make_gitlab().current_user()  # a new adapter: GET /user afresh
+            result = (True, "answered")
+        except GitLabError as exc:
+            result = (False, "token_rejected" if exc.status == 401 else "unreachable" if exc.status is None
+                      else f"answered {exc.status}")
+        except Exception:
+            result = (False, "error")
         self._health_cache = (now, *result)
         return result
 
-    def health(self) -> tuple[bool, dict]:
-        checks: dict[str, dict] = {}
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        checks: dict[str, dict[str, Any]] = {}
         try:
             self.journal.check_writable()
             checks["journal"] = {"ok": True}
         except Exception as exc:
-            checks["journal"] = {"ok": False, "detail": exc.__class__.__name__}
-        ok, detail = self._gitlab_reachable()
-        checks["gitlab"] = {"ok": ok, "detail": detail}
+            checks["journal"] = {"ok": False, "error": exc.__class__.__name__}
+        ok, reason = self._gitlab()
+        checks["gitlab"] = {"ok": ok, "reason": reason}
+        state = self.worker.state()
+        worker_ok = state["state"] == "running" and state.get("deaths_last_10_min", 0) < 3 or \
+            state["state"] == "restarting" and state.get("down_seconds", 0) < WORKER_GRACE
+        checks["worker"] = {"ok": worker_ok, **state}
         try:
             stats = self.journal.stats(time.time())
         except Exception:
             stats = {"depth": -1, "oldest_age": 0.0, "overdue": 0.0, "parked": 0}
-        stuck = stats["overdue"] > self.stuck_after or self.worker.longest_run() > self.stuck_after \
-            or not self.worker.alive
+        stuck = stats["overdue"] > self.stuck_after or self.worker.longest_run() > self.stuck_after
         checks["queue"] = {"ok": not stuck, "depth": stats["depth"], "oldest_age_seconds": round(stats["oldest_age"], 3),
-                           "parked": stats["parked"], "workers_alive": self.worker.alive}
+                           "parked": stats["parked"]}
         return all(c["ok"] for c in checks.values()), checks

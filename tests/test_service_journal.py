@@ -1,0 +1,306 @@
+"""The journal contract, on both engines: SQLite (one instance) and a real PostgreSQL
+(several instances). Dedupe per project, a claim is a lease with a fence, expiry hands an
+issue to another worker whose late predecessor cannot complete, order per issue."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from gl_cs.service.journal import JournalError, NewEvent, SQLiteJournal, open_journal, redact_url
+from postgres_helpers import pg_url, postgres_server  # noqa: F401  (fixtures)
+
+P, Q = 101, 202  # two projects
+
+
+def ev(iid, *keys, project=P, user=None, hints=None):
+    return NewEvent(project_id=project, iid=iid, kind="issue", keys=tuple(keys) or (f"k-{iid}-{time.time_ns()}",),
+                    user_id=user, hints=hints or {}, received_at=time.time() - 1)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def journal(request, tmp_path):
+    """A journal factory on one store: each call is another instance on the same data."""
+    made = []
+    if request.param == "sqlite":
+        spec = str(tmp_path / "j.db")
+    else:
+        spec = request.getfixturevalue("pg_url")
+
+    def make(**kw):
+        j = open_journal(spec, coalesce=0.0, **kw)
+        made.append(j)
+        return j
+
+    make.spec = spec
+    yield make
+    for j in made:
+        j.close()
+
+
+def test_a_redelivery_is_a_duplicate_and_its_new_keys_are_remembered(journal):
+    j = journal()
+    first = j.append(ev(1, "idem:a", "uuid:x"))
+    again = j.append(ev(1, "idem:a", "uuid:y"))  # a resend: same Idempotency-Key, new Event-UUID
+    third = j.append(ev(1, "uuid:y"))
+    assert (first.duplicate, again.duplicate, third.duplicate) == (False, True, True)
+    assert again.event_id == third.event_id == first.event_id
+    assert j.counts() == {"pending": 1}
+
+
+def test_keys_are_per_project(journal):
+    j = journal()
+    assert not j.append(ev(1, "idem:same", project=P)).duplicate
+    assert not j.append(ev(1, "idem:same", project=Q)).duplicate
+    assert j.counts() == {"pending": 2}
+
+
+def test_a_claim_is_a_lease_no_other_worker_gets_that_issue(journal):
+    a, b = journal(), journal()  # two instances
+    for k in range(3):
+        a.append(ev(7, f"k{k}"))
+    b.append(ev(8, "other"))
+    first = a.claim(time.time(), "worker-a")
+    assert (first.iid, len(first.ids)) == (7, 3)
+    second = b.claim(time.time(), "worker-b")
+    assert second.iid == 8  # 7 is leased: b gets the next issue, never 7
+    assert b.claim(time.time(), "worker-b") is None
+    assert a.complete(first) and b.complete(second)
+    assert a.counts() == {"done": 4}
+    assert [e["run_seq"] for e in a.events()] == [first.seq] * 3 + [second.seq]
+
+
+def test_an_expired_lease_goes_to_another_worker_and_the_late_one_is_fenced_off(journal):
+    a, b = journal(), journal()
+    a.append(ev(5, "k1"))
+    hung = a.claim(time.time(), "worker-a", lease=0.3)
+    assert b.claim(time.time(), "worker-b") is None
+    time.sleep(0.5)  # worker-a hangs past its lease
+    taken = b.claim(time.time(), "worker-b", lease=30)
+    assert taken.iid == 5 and taken.ids == hung.ids and taken.seq == hung.seq + 1
+    assert not a.renew(hung)  # the late worker learns it lost the issue ...
+    assert not a.complete(hung)  # ... and its complete writes nothing
+    assert not a.fail(hung, "late", retry_at=time.time(), park=True)
+    assert a.counts() == {"pending": 1}
+    assert b.complete(taken)
+    [row] = a.events()
+    assert (row["state"], row["run_seq"], row["attempts"]) == ("done", taken.seq, 0)
+
+
+def test_an_expired_lease_nobody_took_still_completes(journal):
+    """The fence is the claim number, not the clock: late but still the latest holder."""
+    j = journal()
+    j.append(ev(5, "k1"))
+    slow = j.claim(time.time(), "worker-a", lease=0.1)
+    time.sleep(0.3)
+    assert j.complete(slow)
+    assert j.counts() == {"done": 1}
+
+
+def test_renewal_keeps_the_issue(journal):
+    a, b = journal(), journal()
+    a.append(ev(5, "k1"))
+    held = a.claim(time.time(), "worker-a", lease=0.4)
+    for _ in range(4):
+        time.sleep(0.2)
+        assert a.renew(held, lease=0.4)
+        assert b.claim(time.time(), "worker-b") is None
+    assert a.complete(held)
+
+
+def test_a_dead_workers_leases_are_released_at_once(journal):
+    a, b = journal(), journal()
+    a.append(ev(5, "k1"))
+    a.append(ev(6, "k2"))
+    dead = [a.claim(time.time(), "dead-worker", lease=600) for _ in range(2)]
+    assert {c.iid for c in dead} == {5, 6}
+    assert b.claim(time.time(), "new-worker") is None
+    assert b.release_owner("dead-worker") == 2
+    assert {b.claim(time.time(), "new-worker").iid for _ in range(2)} == {5, 6}
+
+
+def test_events_that_arrive_during_a_run_wait_for_the_next_claim(journal):
+    j = journal()
+    j.append(ev(9, "k1"))
+    run = j.claim(time.time(), "w")
+    j.append(ev(9, "k2"))  # arrives while the rules run
+    assert j.claim(time.time(), "w2") is None  # the issue is leased: no second run beside the first
+    assert j.complete(run)
+    nxt = j.claim(time.time(), "w2")
+    assert len(nxt.ids) == 1 and nxt.ids[0] > run.ids[0] and nxt.seq == run.seq + 1
+    assert j.complete(nxt)
+    seqs = [e["run_seq"] for e in j.events(9)]
+    assert seqs == sorted(seqs) == [run.seq, nxt.seq]
+
+
+def test_fail_retries_later_then_parks(journal):
+    j = journal()
+    j.append(ev(4, "k1"))
+    c = j.claim(time.time(), "w")
+    assert j.fail(c, "boom", retry_at=time.time() + 60, park=False)
+    assert j.claim(time.time(), "w") is None  # not due yet
+    assert j.next_due() == pytest.approx(time.time() + 60, abs=5)
+    c = j.claim(time.time() + 61, "w")
+    assert c.attempts == 1
+    assert j.fail(c, "boom again", retry_at=time.time(), park=True)
+    assert j.counts() == {"parked": 1}
+    [parked] = j.parked()
+    assert (parked.project_id, parked.iid, parked.attempts, parked.last_error) == (P, 4, 2, "boom again")
+    assert j.requeue_parked() == 1
+    again = j.claim(time.time(), "w")
+    assert again.iid == 4 and again.attempts == 0
+
+
+def test_claims_only_the_projects_served(journal):
+    j = journal()
+    j.append(ev(1, "a", project=Q))
+    assert j.claim(time.time(), "w", projects=[P]) is None
+    assert j.next_due(projects=[P]) is None
+    c = j.claim(time.time(), "w", projects=[P, Q])
+    assert (c.project_id, c.iid) == (Q, 1)
+
+
+def test_shards_split_issues_within_an_instance(journal):
+    j = journal()
+    for iid in (2, 3, 4, 5):
+        j.append(ev(iid, f"k{iid}"))
+    even = [j.claim(time.time(), "w", shard=(0, 2)) for _ in range(3)]
+    assert sorted(c.iid for c in even if c) == [2, 4] and even[2] is None
+
+
+def test_stats(journal):
+    j = journal()
+    j.append(ev(1, "a"))
+    j.append(ev(2, "b"))
+    c = j.claim(time.time(), "w")
+    j.fail(c, "x", retry_at=0, park=True)
+    s = j.stats(time.time())
+    assert (s["depth"], s["parked"]) == (1, 1) and s["oldest_age"] >= 1
+
+
+def test_concurrent_appends_and_claims_across_instances(journal):
+    """Four instances append the same 60 deliveries at once (each 3 times) and claim
+    concurrently: each delivery is stored once, no issue is ever held twice."""
+    instances = [journal() for _ in range(4)]
+    events = [ev(i % 6 + 1, f"idem:{i}") for i in range(60)]
+    results: list = []
+
+    def send(j):
+        for e in events * 3:
+            results.append(j.append(e))
+
+    threads = [threading.Thread(target=send, args=(j,)) for j in instances]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len({r.event_id for r in results}) == 60
+    assert sum(not r.duplicate for r in results) == 60
+    held: set = set()
+    overlap, done = [], []
+    lock = threading.Lock()
+
+    def work(j, name):
+        while True:
+            c = j.claim(time.time(), name)
+            if c is None:
+                return
+            with lock:
+                if c.iid in held:
+                    overlap.append(c.iid)
+                held.add(c.iid)
+            time.sleep(0.01)
+            with lock:
+                held.discard(c.iid)
+            assert j.complete(c)
+            done.extend(c.ids)
+
+    workers = [threading.Thread(target=work, args=(j, f"w{n}")) for n, j in enumerate(instances)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(60)
+    assert overlap == []
+    assert sorted(done) == sorted({r.event_id for r in results})
+    assert instances[0].counts() == {"done": 60}
+
+
+def test_a_newer_schema_is_refused_in_one_line(journal):
+    j = journal()
+    j.close()
+    if journal.spec.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(journal.spec, autocommit=True) as conn:
+            conn.execute("UPDATE gl_cs.meta SET v = '99' WHERE k = 'schema'")
+    else:
+        with sqlite3.connect(journal.spec) as db:
+            db.execute("UPDATE meta SET v='99' WHERE k='schema'")
+    with pytest.raises(JournalError) as err:
+        journal()
+    assert "schema version 99, newer than this gl-cs understands (2)" in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_a_version_1_sqlite_journal_is_migrated_and_its_events_adopted(tmp_path):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:  # the single-desk journal as gl-cs 0.1 left it
+        db.executescript("""
+            CREATE TABLE events(id INTEGER PRIMARY KEY AUTOINCREMENT, iid INTEGER NOT NULL, kind TEXT NOT NULL,
+                action TEXT NOT NULL DEFAULT '', user_id INTEGER, hints TEXT NOT NULL DEFAULT '{}',
+                received_at REAL NOT NULL, state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+                next_at REAL NOT NULL, last_error TEXT NOT NULL DEFAULT '', done_at REAL);
+            CREATE INDEX events_by_issue ON events(iid, state);
+            CREATE TABLE seen(key TEXT PRIMARY KEY, event_id INTEGER NOT NULL, at REAL NOT NULL) WITHOUT ROWID;
+            CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
+            INSERT INTO events(iid, kind, received_at, next_at) VALUES (12, 'issue', 1.0, 1.0);
+            INSERT INTO seen VALUES ('idem:old', 1, 1.0);
+        """)
+    j = SQLiteJournal(path, coalesce=0.0)
+    try:
+        assert j.adopt_legacy(P) == 1
+        assert j.append(ev(12, "idem:old")).duplicate  # its dedupe keys came along
+        c = j.claim(time.time(), "w", projects=[P])
+        assert (c.project_id, c.iid, c.ids) == (P, 12, (1,))
+        assert j.complete(c)
+    finally:
+        j.close()
+
+
+def test_corrupted_sqlite_file_is_one_line(tmp_path):
+    path = tmp_path / "j.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(JournalError) as err:
+        SQLiteJournal(path, check=True)
+    assert str(err.value).startswith(f"the journal {path} is not a readable SQLite database")
+
+
+def test_a_url_password_is_never_shown():
+    assert redact_url("postgresql://gl:s3cr%40t@db.example:5432/gl") == "postgresql://gl:***@db.example:5432/gl"
+    assert redact_url("postgresql://db.example/gl") == "postgresql://db.example/gl"
+
+
+def test_unreachable_postgres_is_one_line_without_the_password():
+    from gl_cs.service.journal_pg import PostgresJournal
+
+    with socket_free() as port:
+        with pytest.raises(JournalError) as err:
+            PostgresJournal(f"postgresql://gl:hunter2@127.0.0.1:{port}/gl", connect_timeout=2)
+    text = str(err.value)
+    assert text.startswith(f"cannot reach the PostgreSQL journal postgresql://gl:***@127.0.0.1:{port}/gl")
+    assert "hunter2" not in text and "\n" not in text
+
+
+class socket_free:
+    def __enter__(self):
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    def __exit__(self, *exc):
+        return False
