@@ -479,11 +479,13 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
 
 from .commands.templates import templates as _templates  # noqa: E402  (commands in their own modules)
 from .commands.triage import rotate, summary  # noqa: E402
+from .commands.insights import report as _report  # noqa: E402
 
 from .commands.service import register as _register_service  # noqa: E402
 
 cli.add_command(rotate)
 cli.add_command(summary)
+cli.add_command(_report)
 cli.add_command(_templates)
 _register_service(cli)
 
