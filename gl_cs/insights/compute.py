@@ -53,7 +53,7 @@ REQUEST_KINDS = (REQUEST, ONBOARDING_REQUEST, LIVE_OPTIMIZATION_REQUEST)
 #: The rules whose comments ask an AE for missing fields ("missing-...") and thank them ("complete-...").
 INTAKE_RULES = ("intake", "kind_intake")
 #: The hidden key of the issue a report is posted on (see :mod:`.post`).
-REPORT_KEY = "insights-"
+REPORT_KEY = "insights:"
 GL_CS = "gl-cs"
 
 

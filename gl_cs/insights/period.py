@@ -86,7 +86,7 @@ class Period:
 
     @property
     def key(self) -> str:
-        return f"{self.first_day.isoformat()}--{self.last_day.isoformat()}"
+        return f"{self.first_day.isoformat()}:{self.last_day.isoformat()}"
 
     @property
     def name(self) -> str:

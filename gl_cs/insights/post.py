@@ -1,6 +1,6 @@
 """insights.report: where ``gl-cs report --post`` puts the report. Pure.
 
-One report issue per period, found by its hidden key (``insights-FIRST--LAST``), opened when
+One report issue per period, found by its hidden key (``insights:FIRST:LAST``), opened when
 missing (labelled SA Action Items and the fiscal quarter, so no request rule touches it and
 the next sync has nothing to add); the report is one comment on it with a hidden key, so a
 re-run updates that comment in place. Once a later period's report issue is open, the earlier
@@ -28,7 +28,7 @@ def issue_key(ins: Insights) -> str:
 
 
 def _last_day(key: str) -> str:
-    return key.rsplit("--", 1)[-1]
+    return key.rsplit(":", 1)[-1]
 
 
 def actions(ins: Insights, body: str, issues: Sequence[Issue], ctx: Context) -> list[Action]:
