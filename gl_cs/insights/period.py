@@ -133,8 +133,8 @@ def period_for(now: dt.datetime, timezone: str, since: str | None = None, until:
         return Period(last.replace(day=1), last, timezone, now)
     last_day = _parse_day(until, "--until") if until is not None else today
     first_day = _parse_day(since, "--since") if since is not None else last_day.replace(day=1)
-    if first_day > last_day:
-        raise PeriodError(f"--since {first_day} is after --until {last_day}")
     if first_day > today:
         raise PeriodError(f"--since {first_day} is after today ({today} in {timezone}): nothing to report yet")
+    if first_day > last_day:
+        raise PeriodError(f"--since {first_day} is after --until {last_day}")
     return Period(first_day, last_day, timezone, now)
