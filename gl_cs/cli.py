@@ -463,11 +463,14 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
 
         seed_triage(sb.store, seeded["project_id"], now, triaged_label="SA Triaged - @chen.sa")
         seed_onboarding(sb.store, seeded["project_id"], now)
+        from .sandbox.seed_history import seed_history
+
+        seed_history(sb.store, seeded["project_id"], now)  # last month's history, for gl-cs report
         lead = seeded["manager_username"]
         click.echo(f"GitLab sandbox on {sb.url}  (project {seeded['project_path']})")
         click.echo(f"  export GITLAB_URL={sb.url} GITLAB_TOKEN={seeded['token']} "
                    f"GL_CS_PROJECT={seeded['project_path']}")
-        click.echo("  gl-cs sync --dry-run   (also: gl-cs summary --print, gl-cs rotate --dry-run)")
+        click.echo("  gl-cs sync --dry-run   (also: gl-cs summary --print, gl-cs rotate --dry-run, gl-cs report)")
         click.echo(f"  {lead}, a Maintainer (for gl-cs hooks install): GITLAB_TOKEN={seeded['tokens'][lead]}")
         click.echo("Ctrl-C stops it.")
         try:

@@ -141,7 +141,7 @@ def test_onboarding_time_to_value_per_customer(month):
         for key in ("engagement", "infrastructure_ready", "onboarding"):
             assert customer["kpis"][key]["days"] == want[key], (iid, key)
         assert customer["kpis"]["first_value"] == {"days": None, "target_days": None, "within_target": None}
-    hand = next(c for c in got.values() if c["customer"] == "Umbrella Labs")
+    hand = next(c for c in got.values() if c["customer"] == "Litware")
     assert [(s["title"], s["ticked_date_unknown"]) for s in hand["steps"]][0] == ("Welcome", True)
 
 

@@ -62,3 +62,31 @@ def test_gitlab_unreachable_is_one_line_and_exit_2():
     result = CliRunner().invoke(cli, argv, catch_exceptions=False)
     assert result.exit_code == 2
     assert "connection refused" in result.stderr and len(result.stderr.strip().splitlines()) == 2  # the clock line too
+
+
+def test_the_sandbox_as_gl_cs_sandbox_seeds_it_reports_last_month(tmp_path):
+    """Every seeded situation at once (the demo's requests, triage, onboarding, a month of
+    history): the report reads it all and its JSON follows the schema."""
+    import jsonschema
+
+    from gl_cs.insights.export import schema
+    from gl_cs.sandbox import Sandbox, Store, seed_service_desk
+    from gl_cs.sandbox.seed_onboarding import seed_onboarding
+    from gl_cs.sandbox.seed_triage import seed_triage
+
+    store = Store()
+    seeded = seed_service_desk(store, NOW, n_issues=30)
+    seed_triage(store, seeded["project_id"], NOW, triaged_label="SA Triaged - @chen.sa")
+    seed_onboarding(store, seeded["project_id"], NOW)
+    history = seed_history(store, seeded["project_id"], NOW)
+    with Sandbox(store=store) as sandbox:
+        argv = ["--gitlab-url", sandbox.url, "--token", seeded["token"], "--project", seeded["project_path"],
+                "--config", str(RULES), "--now", NOW.isoformat(), "report", "--format", "json",
+                "--record", str(tmp_path / "record.json")]
+        result = CliRunner().invoke(cli, argv, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, schema())
+    assert {c["iid"] for c in data["onboarding"]["customers"]} == set(history["checklists"])
+    # the history's requests were triaged under the label as last Monday's rotation renamed it
+    assert data["flow"]["open_at_end"]["triaged"] > 0 and data["time_to_triage"]["count"] >= 10

@@ -229,24 +229,24 @@ def seed_history(store: Any, project_id: int, now: dt.datetime, *, timezone: str
                                     "due": {i + 1: d.due for i, d in enumerate(steps)}}
 
     first = since.date()
-    checklist("Northwind Traders", first - 12 * D, {1: 0.2, 2: 3.1, 3: 9.2, 4: 26.0})
+    checklist("Adventure Works", first - 12 * D, {1: 0.2, 2: 3.1, 3: 9.2, 4: 26.0})
     checklist("Contoso", first + 3 * D, {1: 0.1, 2: 6.3, 3: 13.0}, untick=3)
     checklist("Fabrikam", first + 15 * D, {1: 1.2, 2: 4.0, 3: 8.5})
     checklist("Tailspin Toys", first + 27 * D, {1: 0.3})
-    hand = store.add_issue(project_id, "Umbrella Labs onboarding checklist",
-                           f"Customer: Umbrella Labs\nStart date: {(first + 5 * D).isoformat()}\n\n"
+    hand = store.add_issue(project_id, "Litware onboarding checklist",
+                           f"Customer: Litware\nStart date: {(first + 5 * D).isoformat()}\n\n"
                            "- [x] Welcome\n- [ ] Personal introduction\n- [ ] Installation follow-up\n- [ ] Education\n",
                            author="ben.sa", labels=["Onboarding", "SA Backlog"],
                            created_at=dt.datetime.combine(first + 5 * D, dt.time(10), tzinfo=zone))
-    truth["checklists"][int(hand["iid"])] = {"customer": "Umbrella Labs", "start": first + 5 * D, "ticked": {},
+    truth["checklists"][int(hand["iid"])] = {"customer": "Litware", "start": first + 5 * D, "ticked": {},
                                              "hand_made": True}
 
     # -- renewal reviews and an SA Action Items issue ------------------------------------
     for n, (account, renewal, months, opened_day, closed_day) in enumerate((
-            ("globex", first + 150 * D, 5, first - 20 * D, first + 12 * D),
-            ("initech", first + 99 * D, 3, first - 2 * D, None),
-            ("hooli", first + 172 * D, 5, first + 4 * D, first + 30 * D),
-            ("oscorp", first + 240 * D, 5, first + 25 * D, None))):
+            ("wingtip", first + 150 * D, 5, first - 20 * D, first + 12 * D),
+            ("proseware", first + 99 * D, 3, first - 2 * D, None),
+            ("lucerne", first + 172 * D, 5, first + 4 * D, first + 30 * D),
+            ("datum", first + 240 * D, 5, first + 25 * D, None))):
         due = renewal - months * 30 * D
         opened = dt.datetime.combine(opened_day, dt.time(8), tzinfo=zone)
         closed = dt.datetime.combine(closed_day, dt.time(16), tzinfo=zone) if closed_day else None
