@@ -90,3 +90,13 @@ def test_the_sandbox_as_gl_cs_sandbox_seeds_it_reports_last_month(tmp_path):
     assert {c["iid"] for c in data["onboarding"]["customers"]} == set(history["checklists"])
     # the history's requests were triaged under the label as last Monday's rotation renamed it
     assert data["flow"]["open_at_end"]["triaged"] > 0 and data["time_to_triage"]["count"] >= 10
+
+
+def test_a_read_that_keeps_failing_stops_the_report_and_posts_nothing(desk):
+    seed_history(desk.store, desk.project_id, NOW)
+    desk.sandbox.faults.fail_paths = {r"/resource_label_events$": 500}
+    result = desk.run("report", "--post")
+    assert result.exit_code == 1
+    assert "the report stopped; nothing was posted" in result.stderr and "answered 500" in result.stderr
+    assert desk.sandbox.requests.writes() == 0
+    assert result.stdout == ""
