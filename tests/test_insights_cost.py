@@ -39,7 +39,8 @@ def needs(desk, seeded, since: dt.datetime, until: dt.datetime) -> tuple[set[int
     """The requests whose label history the period needs (open in it, changed since it
     began), and the requests and checklists whose comments it needs."""
     events, notes = set(), set()
-    for iid in seeded["requests"]:
+    # a closed SA Action Items issue lost its label: only its history tells it is no request
+    for iid in [*seeded["requests"], *seeded["closed_action_items"]]:
         issue = desk.get(iid)
         created, closed = t(issue["created_at"]), t(issue["closed_at"])
         if created >= until or (closed is not None and closed < since):

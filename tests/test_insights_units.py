@@ -10,7 +10,7 @@ import pytest
 
 from gl_cs.config import load_config
 from gl_cs.decide.context import Context
-from gl_cs.insights.compute import needs_label_events, needs_notes, role
+from gl_cs.insights.compute import compute, needs_label_events, needs_notes, role
 from gl_cs.insights.onboarding import ticks
 from gl_cs.insights.period import PeriodError, period_for
 from gl_cs.insights.stats import Spread, p90
@@ -175,3 +175,14 @@ def test_what_a_request_needs_read():
     assert not needs_label_events(closed_before, period, CTX)
     assert needs_notes(issue(None, created=at(3), user_notes_count=2), period, CTX)
     assert not needs_notes(issue(None, created=at(3), user_notes_count=0), period, CTX)  # no comment: no ask
+
+
+def test_a_closed_action_items_issue_is_not_a_request_though_it_lost_its_label():
+    period = period_for(CTX.now, LA)
+    closed = issue([(ANA, "add", "SA Action Items", at(2)), (BOT, "remove", "SA Action Items", at(9, 13))],
+                   state="closed", closed=at(9), updated=at(9, 13), author=ANA)
+    assert role(closed, CTX) == "request"  # its labels alone no longer say
+    assert compute([closed], period, CTX).closed == 0
+    request = issue([(EVE, "add", "SA Backlog", at(2)), (BOT, "remove", "SA Backlog", at(9, 13))],
+                    state="closed", closed=at(9), updated=at(9, 13))
+    assert compute([request], period, CTX).closed == 1

@@ -232,7 +232,8 @@ class Insights:
 def compute(issues: Sequence[Issue], period: Period, ctx: Context) -> Insights:
     cfg = ctx.config
     roles = {i.iid: role(i, ctx) for i in issues}
-    requests = [i for i in issues if roles[i.iid] == "request" and in_scope(i, period)]
+    requests = [i for i in issues if roles[i.iid] == "request" and in_scope(i, period)
+                and not _closed_as_action_items(i, cfg)]
     end = period.end
 
     weeks = tuple(WeekFlow(w.name, w.short, w.span, w.first_day, w.last_day,
@@ -284,6 +285,15 @@ def compute(issues: Sequence[Issue], period: Period, ctx: Context) -> Insights:
         waiting=Spread.of(d.hours for d in waiting), waiting_requests=waiting, waiting_by_ae=waiting_by_ae,
         still_waiting=open_at_end.get("waiting", 0), intake=intake[0], intake_total=intake[1],
         expedite=expedite, load=load, capacity=cfg.sa_capacity, onboarding=onboarding, renewals=renewals)
+
+
+def _closed_as_action_items(issue: Issue, cfg) -> bool:
+    """An SA Action Items issue closed: it lost its workflow label when it closed (the
+    ``workflow.closed`` rule), so only its history tells it was never a request."""
+    if issue.state != "closed":
+        return False
+    states = [s for _, s in timeline.changes(issue, cfg) if s not in (None, timeline.CLOSED)]
+    return bool(states) and states[-1] == "action_items"
 
 
 def _round(value: float | None) -> float | None:

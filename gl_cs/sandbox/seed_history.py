@@ -14,7 +14,7 @@ desk's time zone (and a little before and after it):
   "marked the checklist item ... as completed" note), one ticked and unticked again, and one
   checklist made by hand with a step ticked when it was written;
 * renewal review issues gl-cs opened, due in the month, some closed;
-* an SA Action Items issue (never a request).
+* SA Action Items issues, one closed in the month (never requests).
 
 Everything after ``now`` is left out, so the desk is as it would be at ``now``. Deterministic
 for a ``now`` (a seeded random generator). Returns the ground truth the tests check the report
@@ -260,6 +260,12 @@ def seed_history(store: Any, project_id: int, now: dt.datetime, *, timezone: str
         truth["reviews"].append({"iid": int(review["iid"]), "due": due, "opened": opened, "closed": closed})
     store.add_issue(project_id, "SA team: refresh the demo environment", "Long-running SA work.", author="ana.sa",
                     labels=["SA Action Items"], assignees=["ana.sa"], created_at=since + 2 * D)
+    done = since + 20 * D  # one closed in the month: gl-cs then took its workflow label off
+    closed = store.add_issue(project_id, "SA team: new demo scripts", "Long-running SA work.", author="ben.sa", labels=[],
+                    assignees=["ben.sa"], created_at=since - 10 * D, state="closed", closed_at=done, closed_by="ben.sa",
+                    label_events=[("ben.sa", "add", "SA Action Items", since - 10 * D),
+                                  (BOT, "remove", "SA Action Items", done + 10 * M)])
+    truth["closed_action_items"] = [int(closed["iid"])]
     return truth
 
 
