@@ -164,6 +164,9 @@ def test_the_markdown_and_the_csv_say_the_same(month):
         section = md.split(f"### {heading}\n", 1)[1].split("\n### ", 1)[0]
         assert section.rstrip().splitlines()[-1].startswith("_") and section.rstrip().endswith("_"), heading
     assert md.count("```mermaid") == 4
+    onboarding = month["truth"].onboarding().values()
+    engaged = sorted(c["days"][2] for c in onboarding if 2 in c["days"])
+    assert f"| 2. Personal introduction | 5 d | {len(engaged)} of {len(onboarding)} |" in md
     rows = {(r["section"], r["subject"], r["metric"]): r["value"] for r in csv.DictReader(io.StringIO(month["csv"]))}
     assert rows[("time_to_triage", "all", "median_hours")] == str(triage["median_hours"])
     assert rows[("time_to_start", "all", "p90_hours")] == str(data["time_to_start"]["p90_hours"])

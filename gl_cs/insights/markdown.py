@@ -200,6 +200,7 @@ def onboarding(ins: Insights) -> str:
         overdue = ", ".join(f"{s.number}. {s.title}" if s.number else s.title for s in c.overdue)
         cust_rows.append([quoted(c.customer, 40), ref(c.iid), _day(c.start), *cells, cell(overdue) or "none"])
     parts.append(table(["Customer", "Checklist", "Start", *[k.name for k in measured], "Overdue steps"], cust_rows))
+    parts.append(steps_table(ins))
     parts.append(_define("Calendar days from the checklist's start date to the day a step was ticked (GitLab's "
                          "\"marked the checklist item ... as completed\"), against the step's own due date in the "
                          "checklist (handbook 001's timing). Engagement is step 2 (the personal introduction call), "
@@ -208,6 +209,30 @@ def onboarding(ins: Insights) -> str:
                          "not hold. Overdue: not ticked by the end of the period, due before its last day was over. "
                          "Over the checklists open at some point of the period."))
     return "\n\n".join(parts)
+
+
+def steps_table(ins: Insights) -> str:
+    """Each checklist step any customer reached or missed: its target, how many ticked it and
+    in how many days (median), how many within target, how many overdue at the end."""
+    by_step: dict[int, list] = {}
+    for c in ins.onboarding:
+        for s in c.steps:
+            if s.number is not None:
+                by_step.setdefault(s.number, []).append(s)
+    rows = []
+    for number in sorted(by_step):
+        found = by_step[number]
+        ticked = [s for s in found if s.days is not None]
+        overdue = sum(1 for s in found if s.overdue)
+        if not ticked and not overdue and not any(s.ticked_unknown for s in found):
+            continue
+        targets = sorted({s.target_days for s in found if s.target_days is not None})
+        med = Spread.of(s.days for s in ticked).median
+        within = sum(1 for s in ticked if s.target_days is not None and s.days <= s.target_days)
+        rows.append([cell(f"{number}. {found[0].title}"), ", ".join(f"{t} d" for t in targets) or "-",
+                     f"{len(ticked)} of {len(found)}", f"{med:g} d" if med is not None else "-",
+                     f"{within} of {len(ticked)}", str(overdue)])
+    return table(["Step", "Target", "Ticked (day known)", "Median", "Within target", "Overdue at the end"], rows)
 
 
 def renewals(ins: Insights) -> str:
