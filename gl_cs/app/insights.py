@@ -99,7 +99,11 @@ def run_report(runtime: Runtime, now: dt.datetime, period: Period, *, post_it: b
     the period's report issue (``dry_run``: say what would be written, write nothing). The
     record keeps what was read either way (it only saves reads)."""
     report = SyncReport(now=now, dry_run=dry_run, project=str(runtime.config.project))
-    runtime.setup()
+    try:
+        runtime.setup()  # 401/403/404: SetupError, for the caller (a configuration problem)
+    except GitLabError as exc:
+        report.fatal = f"{exc} — the report stopped; nothing was posted"
+        return ReportRun(report)
     reads: Counter = Counter()
     try:
         issues = read(runtime, period, now, reads)
