@@ -600,11 +600,14 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
 
         seed_triage(sb.store, seeded["project_id"], now, triaged_label="SA Triaged - @chen.sa")
         seed_onboarding(sb.store, seeded["project_id"], now)
+        from .sandbox.seed_history import seed_history
+
+        seed_history(sb.store, seeded["project_id"], now)  # last month's history, for gl-cs report
         lead = seeded["manager_username"]
         click.echo(f"GitLab sandbox on {sb.url}  (project {seeded['project_path']})")
         click.echo(f"  export GITLAB_URL={sb.url} GITLAB_TOKEN={seeded['token']} "
                    f"GL_CS_PROJECT={seeded['project_path']}")
-        click.echo("  gl-cs sync --dry-run   (also: gl-cs summary --print, gl-cs rotate --dry-run)")
+        click.echo("  gl-cs sync --dry-run   (also: gl-cs summary --print, gl-cs rotate --dry-run, gl-cs report)")
         click.echo(f"  {lead}, a Maintainer (for gl-cs hooks install): GITLAB_TOKEN={seeded['tokens'][lead]}")
         click.echo("Ctrl-C stops it.")
         try:
@@ -617,11 +620,13 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
 from .commands.templates import templates as _templates  # noqa: E402  (commands in their own modules)
 from .commands.init import init as _init  # noqa: E402
 from .commands.triage import rotate, summary  # noqa: E402
+from .commands.insights import report as _report  # noqa: E402
 
 from .commands.service import register as _register_service  # noqa: E402
 
 cli.add_command(rotate)
 cli.add_command(summary)
+cli.add_command(_report)
 cli.add_command(_templates)
 cli.add_command(_init)
 _register_service(cli)

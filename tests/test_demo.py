@@ -47,7 +47,7 @@ def test_sandbox_command_serves_until_stopped(tmp_path):
         issues = requests.get(f"{url}/api/v4/projects/sa-team%2Fsa-service-desk/issues",
                               headers={"PRIVATE-TOKEN": token}, timeout=10)
         assert issues.headers["x-total"] == str(5 + _extra_scenarios())  # the 5 asked for, and triage's and
-        # onboarding's situations, so every command has something to show
+        # onboarding's situations and last month's history, so every command has something to show
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -96,10 +96,11 @@ def test_verbosity_flags_after_the_subcommand():
 
 
 def _extra_scenarios() -> int:
-    """How many issues the sandbox adds to the requests asked for (triage and onboarding)."""
+    """How many issues the sandbox adds to the requests asked for (triage, onboarding, a month of history)."""
     import datetime as dt
 
     from gl_cs.sandbox import Store, seed_service_desk
+    from gl_cs.sandbox.seed_history import seed_history
     from gl_cs.sandbox.seed_onboarding import seed_onboarding
     from gl_cs.sandbox.seed_triage import seed_triage
 
@@ -108,4 +109,5 @@ def _extra_scenarios() -> int:
     seeded = seed_service_desk(store, now, n_issues=0)
     seed_triage(store, seeded["project_id"], now, triaged_label="SA Triaged - @chen.sa")
     seed_onboarding(store, seeded["project_id"], now)
+    seed_history(store, seeded["project_id"], now)
     return len(store.issues(seeded["project_id"]))

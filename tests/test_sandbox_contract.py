@@ -220,6 +220,42 @@ def test_a_title_change_note_marks_the_changed_part_as_gitlab_does(world: World,
     assert world.store.notes(world.pid, 2)[-1]["body"] == note
 
 
+CHECKLIST = "Steps:\n\n- [ ] **1. Welcome** (due 2026-11-23)\n- [ ] 2. Intro #4 <!-- key -->\n* [ ] Install\n"
+
+
+@pytest.mark.parametrize("edit, notes", [
+    # one note per item ticked, by whoever edited, and no "changed the description"
+    (CHECKLIST.replace("- [ ] **1", "- [x] **1").replace("* [ ]", "* [X]"),
+     ["marked the checklist item **\\*\\*1\\. Welcome\\*\\* \\(due 2026\\-11\\-23\\)** as completed",
+      "marked the checklist item **Install** as completed"]),
+    # the item's Markdown escaped, a hidden comment's text kept without its delimiters
+    (CHECKLIST.replace("- [ ] 2", "- [x] 2"), ["marked the checklist item **2\\. Intro \\#4 key** as completed"]),
+    # a tick and other text at once: the tick only (GitLab shows no description change then)
+    (CHECKLIST.replace("Steps:", "Steps, updated:").replace("* [ ]", "* [x]"),
+     ["marked the checklist item **Install** as completed"]),
+    # an item reworded while ticked is a description change, not a tick
+    (CHECKLIST.replace("* [ ] Install", "* [x] Installation"), ["changed the description"]),
+    (CHECKLIST.replace("Steps:", "The steps:"), ["changed the description"]),
+])
+def test_ticking_a_task_item_writes_a_checklist_note_per_item_as_gitlab_does(world: World, edit: str,
+                                                                             notes: list[str]) -> None:
+    # Issuable::CommonSystemNotesService#handle_description_change_note, Taskable.get_updated_tasks
+    # (items compared by position, the same text and another box), SystemNotes::IssuablesService
+    # #change_task_status: "marked the checklist item **TEXT** as completed|incomplete".
+    world.project.issues.update(2, {"description": CHECKLIST})
+    world.store.add_token("ana-token", "ana.sa")
+    world.client("ana-token").projects.get(world.pid, lazy=True).issues.update(2, {"description": edit})
+    written = [(n["author"]["username"], n["body"]) for n in world.store.notes(world.pid, 2)][1:]
+    assert written == [("ana.sa", body) for body in notes]
+
+
+def test_unticking_a_task_item_writes_as_incomplete(world: World) -> None:
+    ticked = CHECKLIST.replace("* [ ]", "* [x]")
+    world.project.issues.update(2, {"description": ticked})
+    world.project.issues.update(2, {"description": CHECKLIST})
+    assert world.store.notes(world.pid, 2)[-1]["body"] == "marked the checklist item **Install** as incomplete"
+
+
 def test_resource_state_events_record_close_and_reopen_by_the_actor(world: World) -> None:
     # doc/api/resource_state_events.md
     world.project.issues.update(1, {"state_event": "close"})

@@ -3,7 +3,7 @@ from the installed package: no network), and every `gl-cs` line of every job nam
 command and options that exist (the click group, introspected).
 
 Checked: the project's `.gitlab-ci.yml` (tests, dependency bounds, the scheduled sync,
-summary and rotate jobs) against `gl-cs` as cli.py registers it.
+summary, rotate and report jobs) against `gl-cs` as cli.py registers it.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def check_commands(path: Path, group: click.Group) -> dict[str, list[str]]:
     return found
 
 
-def test_the_projects_gitlab_ci_is_valid_and_schedules_sync_summary_and_rotate():
+def test_the_projects_gitlab_ci_is_valid_and_schedules_sync_summary_rotate_and_report():
     """The bot project's .gitlab-ci.yml: valid for GitLab's own CI schema; every gl-cs call
     a real command with real options; each GL_CS_JOB schedule runs the gl-cs command of its
     name (or the test suite, for the dependency checks), one gl-cs job at a time."""
@@ -113,9 +113,9 @@ def test_the_projects_gitlab_ci_is_valid_and_schedules_sync_summary_and_rotate()
             chosen = re.search(r'\$CI_PIPELINE_SOURCE == "schedule" && \$GL_CS_JOB == "([\w-]+)"', rule.get("if", ""))
             if chosen:
                 scheduled.setdefault(chosen.group(1), []).append(name)
-    assert set(scheduled) == {"sync", "summary", "rotate", "newest-deps"}
+    assert set(scheduled) == {"sync", "summary", "rotate", "report", "newest-deps"}
     groups = set()
-    for value in ("sync", "summary", "rotate"):
+    for value in ("sync", "summary", "rotate", "report"):
         [name] = scheduled[value]
         job = dict(all_jobs[".gl-cs-scheduled"], **all_jobs[name]) if all_jobs[name].get("extends") else all_jobs[name]
         assert value in found[name], (name, found[name])

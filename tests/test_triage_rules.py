@@ -15,7 +15,7 @@ from gl_cs.decide.actions import CloseIssue, CreateIssue, UpsertComment
 from gl_cs.decide.context import Context, MissingData
 from gl_cs.decide.facts import IssueFact
 from gl_cs.decide.project_rules import triage_summary
-from gl_cs.decide.triage.markdown import bar_chart, cell, duration, person, quoted, table
+from gl_cs.decide.triage.markdown import cell, duration, load_chart, person, quoted, table
 from gl_cs.read.snapshot import Member, User
 from gl_cs.text.safe import ZWJ
 
@@ -125,10 +125,11 @@ def test_person_never_mentions_and_quotes_odd_names():
     assert person("@all") .startswith("`@" + ZWJ)
 
 
-def test_bar_chart_accepts_only_usernames_as_labels():
-    chart = bar_chart('Load "x"', [("ana.sa", 3), ('bad"] ; click', 1)], limit=5)
+def test_the_load_chart_accepts_only_usernames_as_labels():
+    chart = load_chart([("ana.sa", 3), ('bad"] ; click', 1)], 5)
     assert 'x-axis ["ana.sa", "?"]' in chart and "bar [3, 1]" in chart and "line [5, 5]" in chart
-    assert 'title "Load x"' in chart and chart.startswith("```mermaid\nxychart-beta") and chart.endswith("```")
+    assert 'title "Open requests per SA"' in chart and 'y-axis "open requests" 0 --> 6' in chart
+    assert chart.startswith("```mermaid\nxychart-beta") and chart.endswith("```")
 
 
 @pytest.mark.parametrize("days, text", [(3.9, "3 d"), (1, "1 d"), (0.5, "12 h"), (0.02, "28 min"), (-0.1, "0 min")])

@@ -26,6 +26,13 @@ as synthetic events), and no read is needed. When they disagree (a change that w
 reported, a late delivery, a label renamed) the issue is read as before. A comment keyed on
 a synthetic event is never posted: the sync reads the real history first (see
 ``app/sync.py``, ``_decide``), so the key is GitLab's own event id.
+
+A second, additive section, ``history``, keeps what ``gl-cs report`` read of each issue: its
+label events and the comments the desk insights use (gl-cs's marked comments, GitLab's task
+notes), under the issue's fingerprint. A closed issue's history never changes, so a later
+report of an overlapping period reads only the issues that changed since (or are new to it).
+The sync keeps the section as it is; it follows the same rule (used only when the
+fingerprint matches).
 """
 
 from __future__ import annotations
@@ -136,6 +143,40 @@ class LabelChange:
 
 
 @dataclass
+class History:
+    """What a report read of one issue (``None``: not read), under its fingerprint."""
+
+    fingerprint: str
+    events: list[list[Any]] | None = None  # compact label events
+    notes: list[list[Any]] | None = None  # compact comments: [id, created_at, system, [user id, name], body]
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"f": self.fingerprint}
+        if self.events is not None:
+            out["e"] = self.events
+        if self.notes is not None:
+            out["n"] = self.notes
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "History":
+        events, notes = data.get("e"), data.get("n")
+        return cls(fingerprint=str(data["f"]), events=[list(e) for e in events] if events is not None else None,
+                   notes=[list(n) for n in notes] if notes is not None else None)
+
+
+def _note_to_json(n: Note) -> list[Any]:
+    author = [n.author.id, n.author.username] if n.author else None
+    return [n.id, n.created_at.isoformat() if n.created_at else None, n.system, author, n.body]
+
+
+def _note_from_json(data: list[Any]) -> Note:
+    nid, when, system, author, body = data
+    return Note(id=int(nid), body=str(body), system=bool(system), created_at=parse_timestamp(when),
+                author=User(id=int(author[0]), username=str(author[1])) if author else None)
+
+
+@dataclass
 class Record:
     """In memory: entries by iid. ``path`` None keeps it for the process only (the
     webhook worker's runtime, tests)."""
@@ -144,6 +185,7 @@ class Record:
     path: Path | None = None
     bot: User | None = None
     entries: dict[int, Entry] = field(default_factory=dict)
+    history: dict[int, History] = field(default_factory=dict)
     dirty: bool = False
     expected: dict[int, list[LabelChange]] = field(default_factory=dict, repr=False)
     writable = True  # this run may change it (a dry run sees it through a read-only view)
@@ -166,10 +208,11 @@ class Record:
                 log.info("record %s is for another project, bot or configuration: starting afresh", path)
                 return record
             record.entries = {int(k): Entry.from_json(v) for k, v in data.get("issues", {}).items()}
+            record.history = {int(k): History.from_json(v) for k, v in (data.get("history") or {}).items()}
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("record %s is unreadable (%s): starting afresh; this costs reads, nothing else",
                         path, exc.__class__.__name__)
-            record.entries = {}
+            record.entries, record.history = {}, {}
         return record
 
     def save(self) -> None:
@@ -179,8 +222,11 @@ class Record:
         entries = self.entries
         if len(entries) > MAX_ISSUES:  # keep the newest iids
             entries = dict(sorted(entries.items())[-MAX_ISSUES:])
-        data = {"version": VERSION, "scope": self.scope,
-                "issues": {str(k): v.as_json() for k, v in sorted(entries.items())}}
+        data: dict[str, Any] = {"version": VERSION, "scope": self.scope,
+                                "issues": {str(k): v.as_json() for k, v in sorted(entries.items())}}
+        if self.history:
+            kept = sorted(self.history.items())[-MAX_ISSUES:]
+            data["history"] = {str(k): v.as_json() for k, v in kept}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".record-", dir=str(self.path.parent))
@@ -266,6 +312,25 @@ class Record:
                                         reading=kept)
         self._content[issue.iid] = content_print(current)
         self.dirty = True
+
+    def history_of(self, issue: Issue) -> tuple[tuple[LabelEvent, ...] | None, tuple[Note, ...] | None]:
+        """The label events and comments a report kept for ``issue`` (each None when not
+        kept), when the issue has not changed since."""
+        kept = self.history.get(issue.iid)
+        if kept is None or kept.fingerprint != fingerprint(issue):
+            return None, None
+        events = tuple(_event_from_json(e) for e in kept.events) if kept.events is not None else None
+        notes = tuple(_note_from_json(n) for n in kept.notes) if kept.notes is not None else None
+        return events, notes
+
+    def keep_history(self, issue: Issue, events: Iterable[LabelEvent] | None,
+                     notes: Iterable[Note] | None) -> None:
+        """Keep what a report read of ``issue`` as it is now (``None``: not read)."""
+        entry = History(fingerprint(issue), [_event_to_json(e) for e in events] if events is not None else None,
+                        [_note_to_json(n) for n in notes] if notes is not None else None)
+        if self.history.get(issue.iid) != entry:
+            self.history[issue.iid] = entry
+            self.dirty = True
 
     def forget(self, iid: int) -> None:
         self._content.pop(iid, None)

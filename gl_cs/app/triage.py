@@ -92,7 +92,20 @@ def run_summary(gitlab: GitLab | None, config: Config | None, now: dt.datetime, 
     if print_only:
         return result
     writer = runtime.writer(ctx, dry_run=dry_run)
+    result.iid, result.note_id = perform(actions, writer, report, "triage issue")
+    report.writes += writer.writes_made
+    report.planned_writes += writer.writes_so_far
+    return result
+
+
+def perform(actions: Sequence[Action], writer, report: SyncReport, issue: str) -> tuple[int | None, int | None]:
+    """Perform a project rule's issue, comment and closing actions in order: a comment with
+    no issue number goes on the issue the ``CreateIssue`` before it opened (``issue`` names
+    it for a dry run, where it does not exist). Each action that wrote is reported; the first
+    failure stops the rest. Returns the issue and the comment (None when not known)."""
     iid: int | None = None
+    target: int | None = None
+    note_id: int | None = None
     for action in actions:
         try:
             before = writer.writes_so_far
@@ -103,23 +116,20 @@ def run_summary(gitlab: GitLab | None, config: Config | None, now: dt.datetime, 
                     report.add_project_action(action)
             elif isinstance(action, UpsertComment):
                 target = action.iid or iid
-                result.iid = target or None
                 if not target:  # a dry run: the issue it would open does not exist yet
-                    entry = Entry(0, action.rule, f"post comment '{action.key}' on the new triage issue", action.why)
+                    entry = Entry(0, action.rule, f"post comment '{action.key}' on the new {issue}", action.why)
                     report.changes.append(entry)
                     report.counts[entry.rule] += 1
                     continue
                 action = replace(action, iid=target)
-                result.note_id = writer.execute(action)
+                note_id = writer.execute(action)
                 if writer.writes_so_far > before:  # a re-run with nothing new writes nothing
                     report.add_project_action(action)
-            else:  # closing an earlier week's triage issue
+            else:  # closing an earlier period's issue
                 writer.execute(action)
                 if writer.writes_so_far > before:
                     report.add_project_action(action)
         except GitLabError as exc:
             report.add_failure(getattr(action, "iid", 0) or 0, f"{action.rule}: {action.describe()}: {exc}")
             break
-    report.writes += writer.writes_made
-    report.planned_writes += writer.writes_so_far
-    return result
+    return target or None, note_id

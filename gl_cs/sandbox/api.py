@@ -15,6 +15,7 @@ import operator
 import re
 from typing import Any, Callable, Sequence
 
+from ..text import task_notes
 from . import quickactions
 from .errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from .model import GUEST
@@ -746,7 +747,13 @@ class ApiRules(Rendering):
             old, new = _inline_diff(*changed["title"])
             bodies.append(f"changed title from **{old}** to **{new}**")
         if "description" in changed:
-            bodies.append("changed the description")
+            # Issuable::CommonSystemNotesService#handle_description_change_note: an edit that
+            # ticks or unticks task items gets one note per item instead.
+            ticked = task_notes.updated_tasks(*changed["description"])
+            if ticked:
+                bodies += [task_notes.task_note(text, done) for done, text in ticked]
+            else:
+                bodies.append("changed the description")
         if "due_date" in changed:
             new = changed["due_date"][1]
             bodies.append(f"changed due date to {_long_date(new)}" if new else "removed due date")

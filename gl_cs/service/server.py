@@ -106,8 +106,12 @@ class Service:
                 wasyncore.close_all(server._map)
                 done.set()
 
-            server.trigger.pull_trigger(close_all)
-            done.wait(5)
+            try:
+                server.trigger.pull_trigger(close_all)
+                done.wait(5)
+            except OSError as exc:  # the loop's wake-up pipe is gone: close from here instead
+                log.warning("stopping the HTTP loop directly (its wake-up pipe failed: %s)", exc.strerror or exc)
+                close_all()
             if thread is not None:
                 thread.join(5)
             server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)

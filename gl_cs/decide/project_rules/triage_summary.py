@@ -33,7 +33,7 @@ from ..context import Context
 from ..facts import IssueFact
 from ..request import OPENED, REQUEST
 from ..rules import fiscal_quarter
-from ..triage.markdown import bar_chart, cell, duration, person, quoted, ref, table
+from ..triage.markdown import cell, duration, load_chart, person, quoted, ref, table
 from ..triage.weeks import Turn, monday_of, next_call, triage_sa, week_name
 from . import ProjectRule
 
@@ -190,7 +190,7 @@ class Summary:
         parts = []
         if rows:
             parts.append(table(["SA", triaged, doing, "Total", ""], rows))
-            parts.append(bar_chart("Open requests per SA", [(u, sum(c)) for u, c in order], limit=cap))
+            parts.append(load_chart([(u, sum(c)) for u, c in order], cap))
         else:
             parts.append("No SA on the roster and no request assigned.")
         parts.append(self._backlog_age())

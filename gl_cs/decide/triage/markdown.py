@@ -1,4 +1,5 @@
-"""Markdown for the triage summary: tables whose cells stay inert, and a Mermaid chart.
+"""Markdown for the triage summary and the desk insights: tables whose cells stay inert,
+and the load chart (Mermaid).
 
 Text copied from an issue (a title, a customer name) goes into a cell through
 :func:`quoted`: an inline code span from :func:`gl_cs.text.safe.neutralize` (no quick
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from ...text.mermaid import xychart
 from ...text.safe import neutralize
 
 _USERNAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
@@ -47,21 +49,13 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def bar_chart(title: str, bars: Sequence[tuple[str, int]], limit: int | None = None) -> str:
-    """A Mermaid ``xychart-beta`` bar chart (GitLab renders Mermaid in comments). Labels
-    must be plain usernames (they are checked; anything else becomes ``?``); a line marks
-    ``limit``."""
-    names = [b[0] if _USERNAME.fullmatch(b[0] or "") else "?" for b in bars]
-    values = [max(0, int(b[1])) for b in bars]
-    top = max(values + [limit or 0, 1])
-    lines = ["```mermaid", "xychart-beta", f'    title "{cell(title).replace(chr(34), "")}"',
-             "    x-axis [" + ", ".join(f'"{n}"' for n in names) + "]",
-             f'    y-axis "open requests" 0 --> {top + 1}',
-             "    bar [" + ", ".join(str(v) for v in values) + "]"]
-    if limit is not None:
-        lines.append("    line [" + ", ".join(str(limit) for _ in values) + "]")
-    lines.append("```")
-    return "\n".join(lines)
+def load_chart(loads: Sequence[tuple[str, int]], capacity: int) -> str:
+    """The load chart (the triage summary's and the desk insights' one): each SA's open
+    SA Triaged + SA Doing requests as bars, ``capacity`` as a line. Usernames only (anything
+    else shows as ``?``)."""
+    names = [u if _USERNAME.fullmatch(u or "") else "?" for u, _ in loads]
+    return xychart("Open requests per SA", names, y_title="open requests",
+                   bars=[max(0, int(n)) for _, n in loads], lines=[[capacity] * len(loads)])
 
 
 def duration(days: float) -> str:
