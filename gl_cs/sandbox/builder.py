@@ -115,7 +115,7 @@ class Building(Rendering):
                   created_at: Any = None, updated_at: Any = None,
                   label_events: Sequence[tuple[str | None, str, str, Any]] | None = None, *,
                   closed_at: Any = None, closed_by: str | None = None,
-                  confidential: bool = False) -> dict[str, Any]:
+                  confidential: bool = False, iid: int | None = None) -> dict[str, Any]:
         """Seed an issue directly (no permission checks, no quick actions).
 
         ``label_events`` is an optional history of ``(username, action, label, created_at)``
@@ -123,14 +123,19 @@ class Building(Rendering):
         ``labels`` is not empty, one ``add`` event per label is recorded for the
         author at ``created_at``. Unknown label names become project labels.
         ``updated_at`` defaults to the latest of ``created_at`` and the seeded events.
+        ``iid``: the issue's number (default: the next one).
         """
         with self.lock:
             project = self._project(project_id)
             author_user = self._user(author)
             created = parse_time(created_at) if created_at is not None else self.now()
             gid = self._next_id("issue")
-            iid = project["next_iid"]
-            project["next_iid"] += 1
+            if iid is None:
+                iid = project["next_iid"]
+            elif (project["id"], int(iid)) in self._issue_ids:
+                raise Conflict(f"issue #{iid} exists")
+            iid = int(iid)  # a number of one's own: GitLab's numbers have gaps (moved, deleted issues)
+            project["next_iid"] = max(project["next_iid"], iid + 1)
             issue: dict[str, Any] = {
                 "id": gid, "iid": iid, "project_id": project["id"], "title": title,
                 "description": description, "state": "opened", "author_id": author_user["id"],
