@@ -196,10 +196,11 @@ def _ensure_labels(runtime: Runtime, writer: Writer) -> list[str]:
 
 
 def decide_project(rule: ProjectRule, facts: Sequence[IssueFact], ctx: Context, runtime: Runtime):
-    """A project rule may ask for the project members (read once, kept by the runtime) and
+    """A project rule may ask for the project members (read once, kept by the runtime),
     for every closed issue with a label (``Context.need_closed``: one list read, only when
-    a rule is about to open an issue that must exist once); ``facts`` grows with those."""
-    for _ in range(8):
+    a rule is about to open an issue that must exist once), and for issues a request cites
+    (``Context.need_issues``: one list read); ``facts`` grows with those."""
+    for _ in range(12):
         try:
             return rule.decide(facts, ctx)
         except MissingData as need:
@@ -212,6 +213,13 @@ def decide_project(rule: ProjectRule, facts: Sequence[IssueFact], ctx: Context, 
                     if issue.iid not in known:
                         facts.append(issue_facts(issue, Plan(iid=issue.iid, web_url=issue.web_url), ctx))
                 ctx.closed_history = ctx.closed_history | {label}
+            elif need.what.startswith("issues:") and isinstance(facts, list):
+                wanted = [int(i) for i in need.what[len("issues:"):].split(",")]
+                known = {f.iid for f in facts}
+                for chunk in _chunks([i for i in wanted if i not in known]):
+                    for issue in runtime.gitlab.iter_issues(state="all", iids=chunk):
+                        facts.append(issue_facts(issue, Plan(iid=issue.iid, web_url=issue.web_url), ctx))
+                ctx.issues_read = ctx.issues_read | set(wanted)
             else:
                 raise
     raise MissingData("members")  # pragma: no cover

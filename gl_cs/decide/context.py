@@ -34,6 +34,9 @@ class Context:
     # sees closed issues of the last week only): read when a rule is about to open an issue
     # that must exist once per account (``need_closed``).
     closed_history: frozenset[str] = frozenset()
+    # Issues a project rule asked for by number (those a request cites: "#41", a link):
+    # read once, whatever their state or age.
+    issues_read: frozenset[int] = frozenset()
 
     @property
     def members(self) -> tuple[Member, ...]:
@@ -66,6 +69,14 @@ class Context:
         for them before it opens one; the sync reads them once."""
         if label not in self.closed_history:
             raise MissingData(f"closed:{label}")
+
+    def need_issues(self, iids) -> None:
+        """A project rule that must know what the issues a request cites are (an earlier
+        checklist named "Checklist: #41", a session cited as "#141") asks for those not
+        among its facts; the sync reads them once (one list request)."""
+        wanted = sorted(set(int(i) for i in iids) - self.issues_read)
+        if wanted:
+            raise MissingData("issues:" + ",".join(str(i) for i in wanted))
 
     def is_bot(self, user: User | None) -> bool:
         """gl-cs itself: the token's user, the accounts it runs as (``team.bots``), or one it

@@ -90,7 +90,7 @@ def kind_reading(issue: Issue, kind: str, config: Config, now: dt.datetime, *, c
     if clean:
         text = text.replace("\u200d", "").replace("`", "")
     return reading_of(issue, config).part(f"kind:{kind}{':clean' if clean else ''}",
-                                  lambda: read_kind(text, kind, config, written_at(issue, now)),
+                                  lambda: read_kind(text, kind, config, written_at(issue, now), title=issue.title),
                                   encode=encode, decode=decoder(KindRequest))
 
 
@@ -120,11 +120,11 @@ def issue_kind(issue: Issue, ctx) -> str:
         return OPENED
     if any(cfg.state_of(l) is not None and cfg.state_of(l).key == "action_items" for l in issue.labels):
         return ACTION_ITEMS
-    spec = cfg.kind_of_labels(issue.labels) if cfg.kinds else None
-    if spec is not None:
+    key = kind_key(issue, ctx)
+    if key is not None:
         # The team puts the kind label on requests and on checklists / sessions a person
         # made: a made one (its shape) is neither kind of request.
-        return OTHER if made_by_hand(issue, spec.key, ctx) else KIND_REQUESTS[spec.key]
+        return OTHER if made_by_hand(issue, key, ctx) else KIND_REQUESTS[key]
     applies = cfg.intake_applies_to
     if applies == "all":
         return REQUEST
@@ -134,21 +134,45 @@ def issue_kind(issue: Issue, ctx) -> str:
     return REQUEST if value in (issue.description or "") else OTHER
 
 
+def kind_key(issue: Issue, ctx) -> str | None:
+    """Which kind (``onboarding`` / ``live_optimization``) an issue is about: its kind label,
+    else what it says (an AE who forgot the label still asked for a checklist); None for
+    neither, or when rules.yml has no kinds."""
+    cfg = ctx.config
+    if not cfg.kinds:
+        return None
+    spec = cfg.kind_of_labels(issue.labels)
+    if spec is not None:
+        return spec.key
+    from ..parse.kinds import kind_of_text
+
+    found = reading_of(issue, cfg).part("kind", lambda: kind_of_text(issue.title, issue.description or ""))
+    return found if found and cfg.kind(found) is not None else None
+
+
 def made_by_hand(issue: Issue, kind: str, ctx) -> bool:
-    """Is this kind-labelled issue a checklist / session a person made (not a request)?
-    A task list of at least three of its steps says so; a title saying "checklist" /
-    "session" (without "request") does when the text holds none of the request's
-    required fields."""
+    """Is this issue a checklist / session a person (or another tool) made, not a request?
+    A task list of at least three of its steps says so; so do notes of work done ("session
+    held", "notes after the call": a hand-made session is a session with or without a task
+    list); so does a title saying "checklist" / "session" on a text that asks for nothing."""
+    from ..parse.kinds import asks, looks_done
     from .accounts.checklist import _STEP_WORDS, looks_like_checklist
     from .accounts.session import _WORDS, looks_like_session
 
     steps = _STEP_WORDS if kind == "onboarding" else _WORDS
     if sum(1 for t in checklist_tasks(issue, ctx.config) if steps.search(t.title)) >= 3:
         return True
+    reading = reading_of(issue, ctx.config)
+    if reading.part("done", lambda: looks_done(issue.title, issue.description or "")):
+        return True
     shaped = (looks_like_checklist if kind == "onboarding" else looks_like_session)(issue.title, "")
-    if not shaped:
+    if not shaped or reading.part("asks", lambda: asks(issue.title, issue.description or "")):
         return False
-    return len(kind_reading(issue, kind, ctx.config, ctx.now).missing) >= 2
+    # a title saying "checklist" over what a request says (the template filled in, or
+    # most of what the issue to open needs) is still a request
+    read = kind_reading(issue, kind, ctx.config, ctx.now)
+    said = set(read.missing) | ({"customer"} if read.evidence.get("customer_from") == "title" else set())
+    return read.fields_found < 4 and len(said) >= 2
 
 
 def issue_facts(issue: Issue, plan, ctx):
@@ -223,7 +247,7 @@ def _did(issue: Issue, plan) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-_REF = __import__("re").compile(r"(?<![\w/&!])#(\d+)\b")
+_REF = __import__("re").compile(r"(?<![\w/&!])#(\d+)\b|/-/issues/(\d+)\b")
 
 
 def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
@@ -238,7 +262,7 @@ def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, st
 
     reading = reading_of(issue, cfg)
     mentions = tuple(reading.part("mentions", lambda: list(dict.fromkeys(
-        int(m) for m in _REF.findall(as_text(issue.description))))))
+        int(a or b) for a, b in _REF.findall(as_text(issue.description))))))
     if kind in (ONBOARDING_REQUEST, LIVE_OPTIMIZATION_REQUEST):
         key = "onboarding" if kind == ONBOARDING_REQUEST else "live_optimization"
         return (("role", "request"),) + pairs(kind_reading(issue, key, cfg, ctx.now)), mentions
@@ -253,9 +277,9 @@ def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, st
     key = created_key(issue) if kind == OPENED else None
     if key and key.startswith(("onboarding:", "live-optimization:", "renewal:")):
         made = {"onboarding": "checklist", "live-optimization": "session", "renewal": "renewal"}[key.split(":")[0]]
-    spec = cfg.kind_of_labels(issue.labels)
-    if made is None and spec is not None and kind == OTHER:
-        made = "checklist" if spec.key == "onboarding" else "session"
+    spec_key = kind_key(issue, ctx) if kind == OTHER else None
+    if made is None and spec_key is not None:
+        made = "checklist" if spec_key == "onboarding" else "session"
     if made is None:
         return (), mentions
     out: tuple[tuple[str, str], ...] = (("role", made),)

@@ -38,7 +38,7 @@ def customer_name(text: str) -> str:
     text = _URL.sub(" ", text or "")
     text = re.sub(r"^\s*(?:customer|account|company|name)\s*(?:name)?\s*[:=-]\s*", "", text, flags=re.I)
     first = _CUT.split(text.strip(), maxsplit=1)[0] if text.strip() else ""
-    return re.sub(r"\s+", " ", first).strip(" .:*_`\"'")
+    return re.sub(r"\s+", " ", first).strip(" .:*_`\"'-–—|")
 
 
 def normalise(name: str) -> str:

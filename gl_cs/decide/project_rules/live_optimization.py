@@ -15,7 +15,10 @@ after signing (outside it the comment says when the window opens, or that it clo
 request waiting for its window is opened by the sync once it opens); no CSM/CSE named; no
 PS or partner engagement named; no earlier session for the account (open or closed, by
 anyone; cited by number) unless the request names both an Ultimate opportunity and the
-ASM's approval. The comment is one per request, updated in place when the reasons change
+ASM's approval (in its fields or in a sentence: "Kim (ASM) confirmed the exception, Ultimate
+opp in Q1"), which is then treated as pre-sales (the 1-2 month window does not apply).
+A request citing its account's earlier session ("#141") is not served by it: the cited
+session is an earlier one. The comment is one per request, updated in place when the reasons change
 (``kind_intake`` has the request's comments read, so a sync knows what was said). The
 session is assigned to the SA the AE named, else the SA who worked with
 the account most recently, when that SA has fewer open SA Triaged + SA Doing issues than
@@ -65,8 +68,9 @@ def reasons(request: IssueFact, earlier: list[IssueFact], ctx: Context) -> list[
         out.append({"why": "The request names a Professional Services engagement, and a session must not "
                            "compete with it.",
                     "instead": "Plan the adoption work with the PS engagement instead."})
+    exception = bool(request.field("ultimate") and request.field("asm_approval"))
     signed = desk.iso(request.field("start"))
-    if signed is not None:
+    if signed is not None and not exception:  # an exception is treated as pre-sales: no window
         opens, closes = window(signed)
         if today < opens:
             out.append({"why": Trusted(f"Sessions are held 1-2 months after signing: for an account signed on "
@@ -77,7 +81,6 @@ def reasons(request: IssueFact, earlier: list[IssueFact], ctx: Context) -> list[
             out.append({"why": Trusted(f"Sessions are held 1-2 months after signing: for an account signed on "
                                        f"{signed}, the window closed on {closes}."),
                         "instead": f"Point the customer to {WEBINARS}."})
-    exception = request.field("ultimate") and request.field("asm_approval")
     if earlier and not exception:
         refs = ", ".join(f"#{f.iid}" for f in earlier)
         missing = ("the ASM's approval" if request.field("ultimate") else
@@ -145,10 +148,13 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         account = desk.account_of(request, accounts)
         if account is None:
             continue
+        cited = [i for i in request.mentions if i != request.iid]
+        ctx.need_issues(cited)  # what the request cites ("the session we had, #141") is read, whatever its age
         sessions = desk.made(facts, "session", account, accounts)
-        if any(request.iid in s.mentions or request.iid in s.links or s.iid in request.mentions
-               for s in sessions):
-            continue  # this request has its session
+        sessions += [f for f in facts if f.iid in cited and f.field("role") == "session" and f not in sessions
+                     and not f.field("customer")]  # a cited session that names no customer is the account's
+        if any(request.iid in s.mentions or request.iid in s.links for s in sessions):
+            continue  # this request has its session (it cites the request, or is linked to it)
         if request.examined and any(k.startswith(f"{NAME}:declined-") for k in request.said or ()):
             continue  # declined, and nobody touched the request since: the answer stands
         exception = bool(request.field("ultimate") and request.field("asm_approval"))

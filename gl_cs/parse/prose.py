@@ -1,0 +1,227 @@
+"""Facts an AE writes in sentences, not fields: who signed, when, how big they are.
+
+"*Nordwind Logistik* is closed-won!! contract countersigned Thu 11/26", "Maison Clairval
+(cosmétiques, env. 600 salariés) a signé le 18 novembre", "Lumen Freight, CW Nov 30. mid
+market (approx 350 staff)", "signed last Friday", "closed-won Jul 2026", "around eighty
+people", "5k+ employees". Each reader returns what it found (or None) and never guesses a
+value that is not written: a month without a day is a month (the caller says so), a count
+of developers or seats is not the number of employees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .dates import find_dates
+from .date_words import MONTHS
+from .kind_words import (APPROX, EMPLOYEE_NOUNS, NUMBER_WORDS, SEATS, SEGMENT_WORDS, SIGNED, TIERS)
+
+# -- when -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Signed:
+    day: dt.date
+    source: str  # what was read ("CW Nov 30", "signed last Friday")
+    month_only: bool = False  # "closed-won Jul 2026": the first of the month stands for it
+
+
+_WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2, "thursday": 3,
+             "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6}
+_RELATIVE = re.compile(r"\b(?:(last|this\s+past|past|this)\s+(" + "|".join(_WEEKDAYS) + r")\b|(yesterday|today|"
+                       r"this\s+morning|earlier\s+today)|on\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b)", re.I)
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(?:of\s+|de\s+)?(20\d\d)\b",
+                         re.I)
+_IN_MONTH = re.compile(r"\bin\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b(?!\s*\d)", re.I)
+
+
+def _relative(text: str, written: dt.date) -> tuple[dt.date, str] | None:
+    m = _RELATIVE.search(text)
+    if not m:
+        return None
+    if m.group(2):
+        target = _WEEKDAYS[m.group(2).lower()]
+        back = (written.weekday() - target) % 7 or 7  # "last Friday": the one before today
+        return written - dt.timedelta(days=back), m.group(0)
+    if m.group(3):
+        return written - dt.timedelta(days=1 if m.group(3).lower() == "yesterday" else 0), m.group(0)
+    day = int(m.group(4))
+    month = written.replace(day=1)
+    for _ in range(2):  # "on the 3rd": this month's, else last month's (never ahead of the writing)
+        try:
+            found = month.replace(day=day)
+        except ValueError:
+            found = None
+        if found is not None and found <= written:
+            return found, m.group(0)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return None
+
+
+def _month(text: str, written: dt.date) -> tuple[dt.date, str] | None:
+    m = _MONTH_YEAR.search(text)
+    if m:
+        month = dt.datetime.strptime(MONTHS[m.group(1).lower()], "%b").month
+        return dt.date(int(m.group(2)), month, 1), m.group(0)
+    m = _IN_MONTH.search(text)
+    if m:
+        month = dt.datetime.strptime(MONTHS[m.group(1).lower()], "%b").month
+        year = written.year if month <= written.month else written.year - 1
+        return dt.date(year, month, 1), m.group(0)
+    return None
+
+
+def signed_on(text: str, written: dt.datetime, tz: str, day_first: bool) -> Signed | None:
+    """The signing (start) date a sentence gives: a date next to a signing word
+    ("CW Nov 30", "signed on 2026-04-02", "a signé le 18 novembre", "countersigned Thu
+    11/26"), a relative one ("signed last Friday", "closed-won yesterday", "signed on the
+    3rd", read from when the request was written), or a month ("closed-won Jul 2026")."""
+    text = text or ""
+    day = written.date()
+    for m in SIGNED.finditer(text):
+        line_end = text.find("\n", m.end())
+        after = text[m.end(): line_end if line_end >= 0 else len(text)][:60]
+        found = find_dates(after, now=written, default_tz=tz, day_first=day_first, written=written)
+        if found and after.find(found[0].source) <= 16:
+            return Signed(found[0].when.date(), f"{m.group(0)}{after[:after.find(found[0].source) + len(found[0].source)]}")
+        rel = _relative(after[:30], day)
+        if rel and after.find(rel[1]) <= 6:
+            return Signed(rel[0], f"{m.group(0)} {rel[1]}")
+        month = _month(after[:30], day)
+        if month and after.find(month[1]) <= 8:
+            return Signed(month[0], f"{m.group(0)} {month[1]}", month_only=True)
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[max(line_start, m.start() - 30): m.start()]
+        found = find_dates(before, now=written, default_tz=tz, day_first=day_first, written=written)
+        if found and before.rstrip().endswith(found[-1].source.rstrip()):
+            return Signed(found[-1].when.date(), f"{found[-1].source} {m.group(0)}")
+    return None
+
+
+def first_date(text: str, written: dt.datetime, tz: str, day_first: bool) -> Signed | None:
+    """A field's date: the first date written in it, or a month ("Jul 2026"), or a
+    relative day ("last Friday")."""
+    found = find_dates(text or "", now=written, default_tz=tz, day_first=day_first, written=written)
+    if found:
+        return Signed(found[0].when.date(), found[0].source)
+    rel = _relative(text or "", written.date())
+    if rel:
+        return Signed(rel[0], rel[1])
+    month = _month(text or "", written.date())
+    if month:
+        return Signed(month[0], month[1], month_only=True)
+    return None
+
+
+# -- how many -----------------------------------------------------------------------------
+
+_NUM = r"(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+(?:[.,]\d+)?)\s*(k|K|thousand|tausend|mil|mille)?\s*\+?(?:ish)?"
+_WORDS_NUM = r"((?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?:[\s-](?:" + \
+             "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"))?)"
+_COUNT = re.compile(r"(?:" + APPROX + r"\s*)?" + _NUM + r"(?:\s*(?:-|–|to|bis|à|a|e|y|and|und|et)\s*" + _NUM + r")?\s*"
+                    r"(?:\(?(?:total|in\s+total|overall|insgesamt|au\s+total|en\s+total|no\s+total)\)?\s*)?"
+                    r"(?:" + EMPLOYEE_NOUNS + r")\b", re.I)
+_WORD_COUNT = re.compile(r"(?:" + APPROX + r"\s*)?" + _WORDS_NUM + r"\s+(" + EMPLOYEE_NOUNS + r")\b", re.I)
+_BARE = re.compile(r"^\s*(?:" + APPROX + r"\s*)?" + _NUM + r"(?:\s*(?:-|–|to)\s*" + _NUM + r")?\s*"
+                   r"(?:\(.*\))?\s*[.!]?\s*$", re.I)
+_TOTAL = re.compile(r"\btotal\b|\boverall\b|\binsgesamt\b|\bcompany\b|\bglobal", re.I)
+
+
+def _value(digits: str, scale: str | None) -> int:
+    digits = digits.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", digits):
+        number = float(re.sub(r"\D", "", digits))
+    else:
+        number = float(digits.replace(",", "."))
+    if scale and scale.lower() in ("k", "thousand", "tausend", "mil", "mille"):
+        number *= 1000
+    return int(number)
+
+
+def _word_value(words: str) -> int | None:
+    parts = [p for p in re.split(r"[\s-]+", words.lower()) if p]
+    total = 0
+    for p in parts:
+        if p not in NUMBER_WORDS:
+            return None
+        value = NUMBER_WORDS[p]
+        total = total * value if value == 100 and total else total + value
+    return total or None
+
+
+def employees(text: str, *, bare: bool = False) -> int | None:
+    """The company's size: "80 employees", "~320 people total", "ca. 1.800 Mitarbeiter",
+    "env. 600 salariés", "between 500-600 staff", "5k+ employees", "around eighty people";
+    with ``bare``, a field holding only a number ("62", "ca. 1.800", "5k+"). Several
+    counts: the one said to be the total, else the largest (a team is part of a company)."""
+    text = text or ""
+    found: list[tuple[bool, int]] = []
+    for m in _COUNT.finditer(text):
+        low = _value(m.group(1), m.group(2))
+        found.append((bool(_TOTAL.search(m.group(0))), low))
+    for m in _WORD_COUNT.finditer(text):
+        value = _word_value(m.group(1))
+        if value:
+            found.append((False, value))
+    if found:
+        totals = [n for total, n in found if total]
+        return max(totals or [n for _, n in found])
+    if bare:
+        m = _BARE.match(text)
+        if m:
+            return _value(m.group(1), m.group(2))
+        m = re.match(r"^\s*(?:" + APPROX + r"\s*)?" + _WORDS_NUM + r"\s*$", text, re.I)
+        if m:
+            return _word_value(m.group(1))
+    return None
+
+
+def segment_named(text: str) -> str | None:
+    """The segment as written ("mid market", "Enterprise / strategic", "SMB")."""
+    for rx, name in SEGMENT_WORDS:
+        if rx.search(text or ""):
+            return name
+    return None
+
+
+def tier(text: str) -> str:
+    m = TIERS.search(text or "")
+    return m.group(1).capitalize() if m else ""
+
+
+def seats(text: str) -> int | None:
+    m = SEATS.search(text or "")
+    return _value(m.group(1), None) if m else None
+
+
+# -- who ----------------------------------------------------------------------------------
+
+_AT = re.compile(r"(?<![\w.@/])@([A-Za-z0-9_][A-Za-z0-9_.\-]*[A-Za-z0-9_])")
+
+
+def usernames(text: str) -> tuple[str, ...]:
+    """The ``@username`` mentions, in order, once each (e-mail addresses are not)."""
+    return tuple(dict.fromkeys(m.group(1) for m in _AT.finditer(text or "")))
+
+
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w&'’.\-]*(?:\s+(?:&\s+)?[A-ZÀ-ÖØ-Þ0-9][\w&'’.\-]*){0,5}"
+_SIGNER = re.compile(r"(?:\*{1,2}|_)(" + _NAME + r")(?:\*{1,2}|_)|(" + _NAME + r")(?=\s*(?:\([^)]{0,80}\)\s*)?,?\s*"
+                     r"(?:is\s+|has\s+|just\s+|finally\s+|officially\s+|hat\s+|ha\s+|a\s+)?(?i:" + SIGNED.pattern + r"))")
+_NOT_NAMES = re.compile(r"^(?:We|They|The|It|This|Our|Customer|Client|Account|Contract|Deal|Hi|Hey|Hello|Hallo|"
+                        r"Bonjour|Hola|Olá|Ola|Team|Good\s+news|Bonne\s+nouvelle|Great\s+news|Update|FYI|Also|And|"
+                        r"Premium|Ultimate|SA|AE|CSM|CW|Note|Notes|Signed|Closed|Today|Yesterday|Mon|Tue|Wed|Thu|Fri|"
+                        r"Sat|Sun|[A-Z][a-z]+day)\b")
+
+
+def signer(text: str) -> str:
+    """The customer a sentence says signed: "*Nordwind Logistik* is closed-won", "Maison
+    Clairval (cosmétiques, ...) a signé", "Lumen Freight, CW Nov 30"."""
+    for line in (text or "").splitlines():
+        for m in _SIGNER.finditer(line):
+            name = (m.group(1) or m.group(2) or "").strip(" .,:;*_")
+            if m.group(1) and not SIGNED.search(line):
+                continue  # an emphasised name on a line that says nothing of signing
+            if name and not _NOT_NAMES.match(name) and len(name) >= 2:
+                return name
+    return ""
