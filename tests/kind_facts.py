@@ -18,7 +18,8 @@ def ctx(now=NOW, members=None, config=CONFIG, closed_read=True) -> Context:
     (``closed_read``), unless a test is about reading them."""
     c = Context(config=config, now=now, bot=User(1, "gl-cs-bot"),
                 project_labels=("SA Backlog", "SA Triaged", "SA Doing", "SA Waiting", "SA Action Items"),
-                closed_history=frozenset(k.label for k in config.kinds) if closed_read else frozenset())
+                closed_history=frozenset([k.label for k in config.kinds] + [config.renewal_label or ""])
+                if closed_read else frozenset())
     if members is not None:
         c.members_ = tuple(Member(id=i + 100, username=u, access_level=30) for i, u in enumerate(members))
     return c

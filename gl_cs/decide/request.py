@@ -120,6 +120,8 @@ def issue_kind(issue: Issue, ctx) -> str:
         return OPENED
     if any(cfg.state_of(l) is not None and cfg.state_of(l).key == "action_items" for l in issue.labels):
         return ACTION_ITEMS
+    if is_review(issue, ctx):
+        return OTHER  # a renewal review a person made is no request (and asks nothing of its author)
     key = kind_key(issue, ctx)
     if key is not None:
         # The team puts the kind label on requests and on checklists / sessions a person
@@ -150,6 +152,9 @@ def kind_key(issue: Issue, ctx) -> str | None:
     return found if found and cfg.kind(found) is not None else None
 
 
+_BULLET = __import__("re").compile(r"^\s{0,3}(?:[-*+•]|\d+[.)])\s+")
+
+
 def made_by_hand(issue: Issue, kind: str, ctx) -> bool:
     """Is this issue a checklist / session a person (or another tool) made, not a request?
     A task list of at least three of its steps says so; so do notes of work done ("session
@@ -161,6 +166,11 @@ def made_by_hand(issue: Issue, kind: str, ctx) -> bool:
 
     steps = _STEP_WORDS if kind == "onboarding" else _WORDS
     if sum(1 for t in checklist_tasks(issue, ctx.config) if steps.search(t.title)) >= 3:
+        return True
+    listed = reading_of(issue, ctx.config).part("steps_listed", lambda: sum(
+        1 for line in (issue.description or "").splitlines()
+        if _BULLET.match(line) and steps.search(line)))
+    if listed >= 3:  # "- welcome ✅", "- intro call ✅ (5/1)": the steps, ticked off by hand
         return True
     reading = reading_of(issue, ctx.config)
     if reading.part("done", lambda: looks_done(issue.title, issue.description or "")):
@@ -277,6 +287,8 @@ def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, st
     key = created_key(issue) if kind == OPENED else None
     if key and key.startswith(("onboarding:", "live-optimization:", "renewal:")):
         made = {"onboarding": "checklist", "live-optimization": "session", "renewal": "renewal"}[key.split(":")[0]]
+    if made is None and kind == OTHER and is_review(issue, ctx):
+        return _review_fields(issue, ctx), mentions
     spec_key = kind_key(issue, ctx) if kind == OTHER else None
     if made is None and spec_key is not None:
         made = "checklist" if spec_key == "onboarding" else "session"
@@ -304,6 +316,27 @@ def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, st
             if read.start:
                 out += (("start", read.start.isoformat()),)
     return out, mentions
+
+
+def is_review(issue: Issue, ctx) -> bool:
+    """A renewal review a person or another tool made: it carries the renewal label, or its
+    title says renewal review."""
+    from ..parse.kinds import looks_like_review
+
+    label = ctx.config.renewal_label
+    return bool(ctx.config.kinds) and ((label is not None and label in issue.labels) or looks_like_review(issue.title))
+
+
+def _review_fields(issue: Issue, ctx) -> tuple[tuple[str, str], ...]:
+    from ..parse.kinds import ReviewRead, read_review
+
+    read = reading_of(issue, ctx.config).part(
+        "review", lambda: read_review(issue.title, issue.description or "", ctx.config, written_at(issue, ctx.now)),
+        encode=encode, decode=decoder(ReviewRead))
+    out = [("role", "renewal")]
+    out += [(k, v) for k, v in (("customer", read.customer), ("months", str(read.months or "")),
+                                ("renewal", read.renewal.isoformat() if read.renewal else "")) if v]
+    return tuple(out)
 
 
 def _title_customer(title: str) -> str:

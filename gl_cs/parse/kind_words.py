@@ -76,6 +76,7 @@ REQUEST_WORDS = re.compile(
 #: A record of a session or checklist already held (a hand-made one, often closed).
 DONE_WORDS = re.compile(
     r"\b(?:session\s+(?:held|done|delivered|booked|took\s+place|recap)|notes\s+(?:after|from)\s+the\s+(?:call|session)|"
+    r"tracking\s+(?:the\s+)?(?:onboarding|steps|progress)|"
     r"recap|follow[\s-]*up\s+sent|delivered\s+(?:by|on)|held\s+on|we\s+(?:met|covered|walked\s+through)|"
     r"attendees|welcome\s+(?:email|call)\s+(?:sent|done)|checklist\s+(?:done|complete))\b", re.I)
 
@@ -161,7 +162,8 @@ CONCEPTS: dict[str, re.Pattern] = {
     "partner": re.compile(
         r"(?<![\w-])(?:partners?(?:[\s-]sold)?|re[\s-]?sellers?|resold|channel\s+partners?|distributors?|"
         r"partenaires?|parceir[oa]s?|revendedor\w*|revendeur\w*|socios?\s+comercial\w*|vertriebspartner\w*|"
-        r"wiederverk[äa]ufer\w*|partnerfirma)(?![\w-])", re.I),
+        r"wiederverk[äa]ufer\w*|partnerfirma|(?:bought|sold|purchased|resold|transacted|buying)\s+(?:via|through)"
+        r"(?=\s+(?!us\b|gitlab\b|direct)[A-Z]))(?![\w-])", re.I),
     "direct": re.compile(
         r"(?<![\w-])(?:(?:bought|sold|purchased|buying|signed)\s+direct(?:ly)?|direct\s+(?:deal|sale|customer|account|"
         r"purchase|contract|business)|direct(?=\s*[),.]|\s*$)|en\s+direct|vente\s+directe?|direktgesch[äa]ft|"

@@ -28,7 +28,7 @@ from .dates import find_dates
 from .fields import FieldDef, parse_request
 from .kind_words import (CONCEPTS, DONE_WORDS, FIELD_ALIASES, LIVE_OPTIMIZATION_WORDS, ONBOARDING_WORDS, REQUEST_WORDS,
                          SIGNED)
-from .prose import employees, first_date, seats, segment_named, signed_on, signer, tier, usernames
+from .prose import Signed, employees, first_date, renews_on, seats, segment_named, signed_on, signer, tier, usernames
 from .stance import field_stance, mentions, stance
 
 ONBOARDING = "onboarding"
@@ -263,12 +263,14 @@ def _read(description: str, title: str, kind: str, defs: tuple, placeholders: tu
     evidence: dict[str, str] = {}
     date_key = "start_date" if kind == ONBOARDING else "signing_date"
     undecided = _UNDECIDED.match(answer(date_key))  # "TBD - should close before Dec 18": not signed yet
-    signed = first_date(one(date_key), written, tz, day_first) if one(date_key) and not undecided else None
+    signed = first_date(one(date_key), written, tz, day_first, past=True) if one(date_key) and not undecided else None
     if signed is None and not undecided:
         signed = signed_on(f"{title}\n{text}", written, tz, day_first)
     if signed is not None:
         evidence["start"] = signed.source
     renewal = first_date(one("renewal_date"), written, tz, day_first) if one("renewal_date") else None
+    if renewal is None and kind == ONBOARDING:
+        renewal = renews_on(text, written, tz, day_first, signed.day if signed else None)
     count = employees(one("employees"), bare=True) or employees(text)
     segment = segment_named(one("segment")) or segment_named(one("employees"))
     if count is not None:
@@ -379,3 +381,49 @@ def looks_done(title: str, description: str) -> bool:
 def asks(title: str, description: str) -> bool:
     """Does the text ask for something ("please open", "can someone", "would like a ...")?"""
     return bool(REQUEST_WORDS.search(title or "") or REQUEST_WORDS.search(_clean(description)))
+
+
+_REVIEW_TITLE = re.compile(r"renewal\s+review|renewal\s+prep|verl[äa]ngerungs?[\s-]*(?:review|gespr[äa]ch)|"
+                           r"revue\s+de\s+renouvellement|revis[aã]o\s+de\s+renova[cç][aã]o|"
+                           r"revisi[oó]n\s+de\s+renovaci[oó]n", re.I)
+_FIVE = re.compile(r"\b(?:5|five|f[üu]nf|cinq|cinco)[\s-]*(?:m|mo|mos|months?|monate|mois|meses)\b|\bfirst\b|\b1st\b|"
+                   r"\(5\s*m", re.I)
+_THREE = re.compile(r"\b(?:3|three|drei|trois|tr[eê]s)[\s-]*(?:m|mo|mos|months?|monate|mois|meses)\b|\bsecond\b|\b2nd\b|"
+                    r"\(3\s*m", re.I)
+_REVIEW_WORDS = re.compile(r"(?i)\b(?:renewal\s+review|renewal|review|prep|meeting|first|second|1st|2nd)\b|"
+                           r"\b(?:\d|five|three)[\s-]*(?:m|mo|mos|months?)\b(?:\s+(?:out|before))?|\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class ReviewRead:
+    months: int | None  # 5 (the first review) or 3 (the second), None when it does not say
+    renewal: dt.date | None
+    customer: str
+
+
+def looks_like_review(title: str) -> bool:
+    """A renewal review meeting's issue, by its title ("Renewal Review - Acme (5 mo)")."""
+    return bool(_REVIEW_TITLE.search(title or ""))
+
+
+def read_review(title: str, description: str, config, now: dt.datetime) -> ReviewRead:
+    """A renewal review issue made by a person or another tool: which review (five or three
+    months before), for which renewal, for which customer."""
+    text = _clean(description)
+    where = f"{title}\n{text}"
+    months = 5 if _FIVE.search(where) else 3 if _THREE.search(where) else None
+    tz = config.timezone if config is not None else "UTC"
+    day_first = bool(config and config.day_first)
+    renewal = renews_on(text, now, tz, day_first)
+    if renewal is None:
+        found = find_dates(text, now=now, default_tz=tz, day_first=day_first, written=now)
+        renewal = next((Signed(d.when.date(), d.source) for d in found if d.when.date() > now.date()), None)
+    name = ""
+    field = re.search(r"(?im)^\W*(?:account|customer|kunde|client|cliente)\s*:\s*(.+)$", text)
+    if field:
+        name = customer_name(field.group(1))
+    if not name:
+        rest = _REVIEW_WORDS.sub(" ", title or "")
+        parts = [p.strip(" :-–—|/,.!*_") for p in re.split(r"\s[-–—|:]\s|:\s", rest)]
+        name = customer_name(next((p for p in parts if p and re.search(r"[^\W\d_]", p)), ""))
+    return ReviewRead(months, renewal.day if renewal else None, name)

@@ -72,6 +72,35 @@ def _month(text: str, written: dt.date) -> tuple[dt.date, str] | None:
     return None
 
 
+_NUMERIC = re.compile(r"^\D*(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
+
+
+def _in_the_past(found, written: dt.datetime, tz: str, day_first: bool) -> Signed:
+    """A signing is in the past: a date written without a year that reads as a coming one
+    ("signed May 15th" written in December) is last year's; a numeric date that reads as
+    months ago either way round ("signed 3/11/26" written on 7 Dec) is read the other way
+    round when that makes it recent (a request is written soon after the signing)."""
+    day = found.when.date()
+    source = found.source
+    today = written.date()
+    if day > today + dt.timedelta(days=7) and not re.search(r"\b(?:19|20)\d\d\b|[/.]\d{2}\b", source):
+        try:
+            day = day.replace(year=day.year - 1)
+        except ValueError:  # 29 February
+            day = day.replace(year=day.year - 1, day=28)
+    m = _NUMERIC.match(source)
+    if m and int(m.group(1)) <= 12 and int(m.group(2)) <= 12 and m.group(1) != m.group(2):
+        a, b = int(m.group(1)), int(m.group(2))
+        other_month, other_day = (a, b) if day.month == b else (b, a)
+        try:
+            other = day.replace(month=other_month, day=other_day)
+        except ValueError:
+            other = None
+        if other is not None and (today - day).days > 120 and 0 <= (today - other).days <= 90:
+            day = other
+    return Signed(day, source)
+
+
 def signed_on(text: str, written: dt.datetime, tz: str, day_first: bool) -> Signed | None:
     """The signing (start) date a sentence gives: a date next to a signing word
     ("CW Nov 30", "signed on 2026-04-02", "a signé le 18 novembre", "countersigned Thu
@@ -84,7 +113,8 @@ def signed_on(text: str, written: dt.datetime, tz: str, day_first: bool) -> Sign
         after = text[m.end(): line_end if line_end >= 0 else len(text)][:60]
         found = find_dates(after, now=written, default_tz=tz, day_first=day_first, written=written)
         if found and after.find(found[0].source) <= 16:
-            return Signed(found[0].when.date(), f"{m.group(0)}{after[:after.find(found[0].source) + len(found[0].source)]}")
+            read = _in_the_past(found[0], written, tz, day_first)
+            return Signed(read.day, f"{m.group(0)}{after[:after.find(found[0].source) + len(found[0].source)]}")
         rel = _relative(after[:30], day)
         if rel and after.find(rel[1]) <= 6:
             return Signed(rel[0], f"{m.group(0)} {rel[1]}")
@@ -95,16 +125,46 @@ def signed_on(text: str, written: dt.datetime, tz: str, day_first: bool) -> Sign
         before = text[max(line_start, m.start() - 30): m.start()]
         found = find_dates(before, now=written, default_tz=tz, day_first=day_first, written=written)
         if found and before.rstrip().endswith(found[-1].source.rstrip()):
-            return Signed(found[-1].when.date(), f"{found[-1].source} {m.group(0)}")
+            read = _in_the_past(found[-1], written, tz, day_first)
+            return Signed(read.day, f"{found[-1].source} {m.group(0)}")
     return None
 
 
-def first_date(text: str, written: dt.datetime, tz: str, day_first: bool) -> Signed | None:
+_RENEWS = re.compile(r"(?<![\w-])(?:renew(?:al|s|ed)?(?:\s+(?:date|is|on|in|at|coming\s+up\s+in))*|"
+                     r"verl[äa]ngerung(?:\s+am)?|renouvellement(?:\s+le)?|renova[cç][aã]o(?:\s+em)?|"
+                     r"renovaci[oó]n(?:\s+el)?)\s*[:=-]?\s*", re.I)
+
+
+def renews_on(text: str, written: dt.datetime, tz: str, day_first: bool, start: dt.date | None = None
+              ) -> Signed | None:
+    """The renewal date a sentence gives ("RENEWAL IS 5/31/2027", "renews on 2027-03-31",
+    "renewal is coming up in May 2027": with a start date in that month a year before, the
+    start's anniversary)."""
+    for m in _RENEWS.finditer(text or ""):
+        after = (text or "")[m.end(): m.end() + 40].split("\n")[0]
+        found = find_dates(after, now=written, default_tz=tz, day_first=day_first, written=written)
+        if found and after.find(found[0].source) <= 3:
+            return Signed(found[0].when.date(), found[0].source)
+        month = _month(after[:24], written.date())
+        if month and after.find(month[1]) <= 3:
+            day = month[0]
+            if start is not None and (start.month, start.year + 1) == (day.month, day.year):
+                try:
+                    return Signed(start.replace(year=start.year + 1), month[1])
+                except ValueError:
+                    pass
+            return Signed(day, month[1], month_only=True)
+    return None
+
+
+def first_date(text: str, written: dt.datetime, tz: str, day_first: bool, *, past: bool = False) -> Signed | None:
     """A field's date: the first date written in it, or a month ("Jul 2026"), or a
-    relative day ("last Friday")."""
+    relative day ("last Friday"); ``past``: a signing, so never a coming date read from a
+    date without a year (see :func:`_in_the_past`)."""
     found = find_dates(text or "", now=written, default_tz=tz, day_first=day_first, written=written)
     if found:
-        return Signed(found[0].when.date(), found[0].source)
+        return _in_the_past(found[0], written, tz, day_first) if past else Signed(found[0].when.date(),
+                                                                                   found[0].source)
     rel = _relative(text or "", written.date())
     if rel:
         return Signed(rel[0], rel[1])

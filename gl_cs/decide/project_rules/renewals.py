@@ -10,7 +10,9 @@ renewal date." (DOMAIN.md section 4.)
 * The next renewal: the renewal date written in the onboarding request or checklist, else
   the start date + 12 months; rolling yearly (the first anniversary on or after today).
   Accounts onboarded before gl-cs come from the accounts file (``kinds.accounts_file``).
-* Once each per account and renewal date (hidden key ``renewal:<account>:<date>:<5|3>m``).
+* Once each per account and renewal date (hidden key ``renewal:<account>:<date>:<5|3>m``);
+  a review a person or another tool made (the renewal label, or "renewal review" in its
+  title; which one and for which renewal as it says) counts, open or closed.
 * A review whose date has passed while the renewal is still ahead is opened at once, due
   today, saying it is late. None for a renewal already past: only the next one counts.
 * Assigned to the account's SA (request, checklist or accounts file) when known.
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ...render import Trusted, plain_title, render
-from ..accounts import desk
+from ..accounts import desk, identity
 from ..accounts.dates import add_months, next_anniversary
 from ..actions import Action, CreateIssue
 from ..context import Context
@@ -86,6 +88,41 @@ def accounts_due(facts: Sequence[IssueFact], ctx: Context) -> list[_Account]:
     return [found[k] for k in sorted(found)]
 
 
+def _made_by_others(facts: Sequence[IssueFact], accounts: Sequence[_Account], ctx: Context
+                    ) -> dict[str, list[tuple[int | None, dt.date | None]]]:
+    """Renewal reviews a person or another tool opened, by account: (which review, for
+    which renewal), as far as each says. A review names its account as people do ("Renewal
+    review - Castellan (3 mo)" for Castellan Wines): the account whose name it is, else the
+    one account whose name starts with it."""
+    book = desk.book(facts, ctx.config)
+    out: dict[str, list[tuple[int | None, dt.date | None]]] = {}
+    names = {a.key: identity.normalise(a.customer) for a in accounts}
+    for f in facts:
+        if f.field("role") != "renewal" or f.key:
+            continue
+        key = desk.account_of(f, book)
+        if key not in names:
+            said = identity.normalise(f.field("customer"))
+            near = [k for k, n in names.items()  # "Castellan" for Castellan Wines, "Quantum Leap Edu" for ... Education
+                    if len(said) >= 6 and (n.startswith(said) or said.startswith(n))]
+            key = near[0] if len(near) == 1 else key
+        if key is None:
+            continue
+        months = int(f.field("months")) if f.field("months").isdigit() else None
+        out.setdefault(key, []).append((months, desk.iso(f.field("renewal"))))
+    return out
+
+
+def _covered(made: list[tuple[int | None, dt.date | None]], months: int, renewal: dt.date) -> bool:
+    """Is this review (five or three months before ``renewal``) one a person already made?
+    A review that does not say which is the first; one that does not say its renewal
+    counts for the coming one."""
+    for which, for_renewal in made:
+        if (which or 5) == months and (for_renewal is None or abs((for_renewal - renewal).days) <= 31):
+            return True
+    return False
+
+
 def next_renewal(acc: _Account, today: dt.date) -> dt.date | None:
     if acc.renewal is not None:
         return next_anniversary(acc.renewal, today)
@@ -101,14 +138,18 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
     today = desk.today(ctx)
     actions: list[Action] = []
     existing = {f.key for f in facts if f.key}
-    for acc in accounts_due(facts, ctx):
+    due_now = accounts_due(facts, ctx)
+    made = _made_by_others(facts, due_now, ctx)
+    for acc in due_now:
         renewal = next_renewal(acc, today)
         if renewal is None or add_months(renewal, -6) > today:
             continue
         for months, which in REVIEWS:
             key = f"renewal:{acc.key}:{renewal.isoformat()}:{months}m"
-            if key in existing:
+            if key in existing or _covered(made.get(acc.key, []), months, renewal):
                 continue
+            if cfg.renewal_label:  # about to open one: a review a person closed long ago counts too
+                ctx.need_closed(cfg.renewal_label)
             due = add_months(renewal, -months)
             late = due < today
             users, quick = desk.assignee(acc.sa, ctx)
