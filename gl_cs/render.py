@@ -120,6 +120,8 @@ def _sample_values() -> dict[str, dict[str, Any]]:
         "kind_missing.md.j2": {"who": Trusted("@eve.ae "), "kind_title": "Customer Onboarding",
                                "opens": "on-boarding checklist", "missing": [{"title": "Start Date", "hint": "date"}]},
         "kind_complete.md.j2": {"state": "SA Backlog"},
+        "onboarding_earlier.md.j2": {"who": Trusted("@eve.ae "), "customer": "Acme Robotics",
+                                     "refs": Trusted("#28 (Acme Robotics - kickoff notes)"), "one": True},
         "checklist_overdue.md.j2": {"who": Trusted("@ana.sa "), "step": "2. Personal introduction",
                                     "due": dt.date(2026, 3, 19)},
         "live_optimization_declined.md.j2": {"who": Trusted("@eve.ae "), "customer": "Acme Robotics",

@@ -4,6 +4,7 @@ text: see :mod:`gl_cs.decide.reading`)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -83,15 +84,35 @@ def written_at(issue: Issue, now: dt.datetime) -> dt.datetime:
 def kind_reading(issue: Issue, kind: str, config: Config, now: dt.datetime, *, clean: bool = False):
     """The fields of a Customer Onboarding / Live Optimization request (``kind``), or of a
     checklist / session read the same way (``clean``: without zero-width joiners and code
-    marks, as gl-cs writes its own issues)."""
+    marks, as gl-cs writes its own issues). What the description lacks may be in the AE's
+    answers: when its comments are known, the author's replies are read with it ("closed
+    11/19/26, sorry thought that was in SFDC")."""
     from ..parse.kinds import KindRequest, read_kind
 
     text = issue.description or ""
     if clean:
         text = text.replace("\u200d", "").replace("`", "")
-    return reading_of(issue, config).part(f"kind:{kind}{':clean' if clean else ''}",
-                                  lambda: read_kind(text, kind, config, written_at(issue, now), title=issue.title),
-                                  encode=encode, decode=decoder(KindRequest))
+    reading = reading_of(issue, config)
+    read = reading.part(f"kind:{kind}{':clean' if clean else ''}",
+                        lambda: read_kind(text, kind, config, written_at(issue, now), title=issue.title),
+                        encode=encode, decode=decoder(KindRequest))
+    replies, last = author_replies(issue)
+    if not read.missing or clean or not replies:
+        return read
+    digest = hashlib.sha1(replies.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    written = min(last or now, now)  # "Dec 4th" in a reply is read from when the reply was written
+    return reading.part(f"kind:{kind}:replies:{digest}",
+                        lambda: read_kind(f"{text}\n\n{replies}", kind, config, written, title=issue.title),
+                        encode=encode, decode=decoder(KindRequest))
+
+
+def author_replies(issue: Issue) -> tuple[str, dt.datetime | None]:
+    """The request's author's own comments, oldest first (when the sync read them), and
+    when the last was written."""
+    if issue.notes is None or issue.author is None:
+        return "", None
+    mine = [n for n in issue.notes if not n.system and n.author is not None and n.author.id == issue.author.id]
+    return "\n\n".join(n.body for n in mine), max((n.created_at for n in mine if n.created_at), default=None)
 
 
 def checklist_tasks(issue: Issue, config: Config):
@@ -208,6 +229,7 @@ def issue_facts(issue: Issue, plan, ctx):
     said = None
     if issue.notes is not None or issue.user_notes_count == 0:
         said = tuple(f"{r}:{k}" for n in ctx.bot_notes(issue) for r, k in markers_in(n.body))
+        kind_fields += answers(issue, ctx)
     changed = tuple(dict.fromkeys(a.rule for a in plan.actions if a.__class__.__name__ != "Finding"))
     findings = tuple(a.describe() for a in plan.findings)
     workflow = cfg.state_of(present[0]).key if len(present) == 1 else None
@@ -316,6 +338,29 @@ def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, st
             if read.start:
                 out += (("start", read.start.isoformat()),)
     return out, mentions
+
+
+def answers(issue: Issue, ctx) -> tuple[tuple[str, str], ...]:
+    """What people answered to gl-cs's questions on the issue: ("answer:<rule>:<key>",
+    "yes" | "no") for the first reply after each comment of gl-cs that asked one (its
+    first words: "yes", "no, #28 is just meeting notes", "nein", "oui")."""
+    from ..parse.stance import reply_answer
+
+    if not issue.notes:
+        return ()
+    out: list[tuple[str, str]] = []
+    asked: list[str] = []
+    for note in issue.notes:
+        if note.system:
+            continue
+        if ctx.is_bot(note.author):
+            asked += [f"{r}:{k}" for r, k in markers_in(note.body) if k.startswith("earlier")]
+            continue
+        said = reply_answer(note.body)
+        if asked and said is not None:
+            out += [(f"answer:{key}", "yes" if said else "no") for key in asked]
+            asked = []
+    return tuple(out)
 
 
 def is_review(issue: Issue, ctx) -> bool:

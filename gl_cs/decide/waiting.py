@@ -15,9 +15,10 @@ The pattern, the same for every kind of request:
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Callable, Sequence
 
-from ..markers import latest_key
+from ..markers import latest_key, markers_in
 from ..read.snapshot import Issue
 from .actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from .context import Context
@@ -74,9 +75,32 @@ def ask(rule: str, issue: Issue, ctx: Context, missing: Sequence[str], names: Se
         actions += [RemoveLabel(rule, why, label=current), AddLabel(rule, why, label=waiting_label)]
     digest = hashlib.sha1("|".join(sorted(missing)).encode()).hexdigest()[:10]
     author = issue.author.username if issue.author else "the author"
+    said = [n.body for n in ctx.bot_notes(issue)]
+    if latest_key(said, rule, "") != f"missing-{digest}" and asked_before(issue, ctx, names):
+        return actions  # the question stands (asked before gl-cs's markers, or by another tool)
     actions.append(Comment(rule, why, key=f"missing-{digest}", body=body, scope="",
                            summary=f"to {author}: asks for " + ", ".join(names)))
     return actions
+
+
+_ASKING = re.compile(r"\?|\bplease\b|\bcould\s+you\b|\bcan\s+you\b|\bneed(?:s|ed)?\b|\bmissing\b|\badd\b", re.I)
+
+
+def asked_before(issue: Issue, ctx: Context, names: Sequence[str]) -> bool:
+    """Did a comment without gl-cs's hidden marker (gl-cs before it had markers, another
+    tool, a person) already ask the author for every one of ``names``? Then asking again says
+    nothing new: the question stands."""
+    if not issue.user_notes_count:
+        return False
+    wanted = [[w for w in re.findall(r"\w+", n.casefold()) if len(w) > 2] for n in names]
+    for note in ctx.notes(issue):
+        if note.system or markers_in(note.body) or (issue.author is not None and note.author is not None
+                                                     and note.author.id == issue.author.id):
+            continue
+        body = note.body.casefold()
+        if _ASKING.search(body) and all(words and all(w in body for w in words) for words in wanted):
+            return True
+    return False
 
 
 def back_when_complete(rule: str, issue: Issue, ctx: Context, why: Callable[[str], str],

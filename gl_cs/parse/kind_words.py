@@ -86,7 +86,7 @@ DONE_WORDS = re.compile(
 SIGNED_WORDS = (
     r"closed[\s-]*won|c\.?w\.?(?=[\s:]*[\d(]|\s+(?:on\s+)?[A-Za-z]{3})|signed|signs|counter[\s-]*signed|"
     r"signature|inked|went\s+live|go[\s-]*live|started|start(?:s|ing)?\s+(?:date|on)|contract\s+(?:start|began|begins)|"
-    r"deal\s+closed|closed\s+(?:the\s+deal|on)|won\s+on|purchased|bought|"
+    r"deal\s+closed|closed\s+(?:the\s+deal|on)|closed(?=\s+(?:on\s+)?\d{1,4}[/.-]\d)|won\s+on|purchased|bought|"
     r"unterschrieben|unterzeichnet|unterzeichnung|vertragsunterzeichnung|abgeschlossen|vertragsbeginn|gestartet|"
     r"a\s+sign[ée]|ont\s+sign[ée]|sign[ée]\s+le|signature\s+le|d[ée]but\s+(?:du\s+contrat|le)|"
     r"assinou|assinaram|assinado|assinatura|fechou|fechado|in[ií]cio|"

@@ -145,9 +145,12 @@ def _milestones(text: str) -> tuple[str, ...]:
 def _answer_of(source: str) -> str:
     """A field's answer out of the text it was read from: without its heading or label."""
     lines = [l for l in (source or "").strip().splitlines() if l.strip()]
-    if len(lines) > 1:
-        return "\n".join(lines[1:])
-    return lines[0].split(":", 1)[1] if lines and ":" in lines[0] else ""
+    if not lines:
+        return ""
+    inline = re.split(r":|\s[-–—]\s|\t", lines[0], maxsplit=1)  # "PS - none", "CSM: n/a"
+    if len(inline) == 2 and inline[1].strip():
+        return inline[1].strip()
+    return "\n".join(lines[1:])
 
 
 def _clean(description: str) -> str:
@@ -250,7 +253,7 @@ def _read(description: str, title: str, kind: str, defs: tuple, placeholders: tu
         return next((l.strip() for l in whole(k).splitlines() if l.strip()), "")
 
     def answer(k: str) -> str:  # the field's first line, a placeholder ("none", "n/a") included
-        said = whole(k) or _answer_of(parsed.sources.get(k, ""))
+        said = _answer_of(parsed.sources.get(k, "")) or whole(k)  # "PS - none": none, whatever follows
         return next((l.strip() for l in said.splitlines() if l.strip()), "")
 
     # the sentences outside the fields: where a partner, a CSM or PS is said in prose (a

@@ -36,7 +36,50 @@ _MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)
 _IN_MONTH = re.compile(r"\bin\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b(?!\s*\d)", re.I)
 
 
+_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?![\d.])")
+_HOLIDAY = re.compile(r"(?:the\s+)?(?:(" + "|".join(_WEEKDAYS) + r")\s+(before|after)\s+)?(thanksgiving|black\s+friday|"
+                      r"christmas(?:\s+eve)?|xmas|new\s+year'?s?(?:\s+eve)?)\b", re.I)
+
+
+def _holiday(name: str, year: int) -> dt.date:
+    name = name.lower()
+    if name.startswith(("thanksgiving", "black")):
+        first = dt.date(year, 11, 1)
+        thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)  # the fourth Thursday of November
+        return thursday + dt.timedelta(days=1) if name.startswith("black") else thursday
+    if name.startswith(("christmas", "xmas")):
+        return dt.date(year, 12, 24 if name.endswith("eve") else 25)
+    return dt.date(year, 12, 31) if name.endswith("eve") else dt.date(year, 1, 1)
+
+
+def _special(text: str, written: dt.date) -> tuple[dt.date, str] | None:
+    """A date dateutil does not read: "14.05.26" (European, two-digit year), "the Friday
+    before Thanksgiving" (the latest such day not after the writing)."""
+    m = _DOTTED.search(text)
+    if m:
+        try:
+            return dt.date(2000 + int(m.group(3)), int(m.group(2)), int(m.group(1))), m.group(0)
+        except ValueError:
+            pass
+    m = _HOLIDAY.search(text)
+    if m:
+        for year in (written.year, written.year - 1):
+            day = _holiday(m.group(3), year)
+            if m.group(1):
+                target = _WEEKDAYS[m.group(1).lower()]
+                step = -1 if m.group(2).lower() == "before" else 1
+                day += dt.timedelta(days=step)
+                while day.weekday() != target:
+                    day += dt.timedelta(days=step)
+            if day <= written:
+                return day, m.group(0)
+    return None
+
+
 def _relative(text: str, written: dt.date) -> tuple[dt.date, str] | None:
+    special = _special(text, written)
+    if special:
+        return special
     m = _RELATIVE.search(text)
     if not m:
         return None

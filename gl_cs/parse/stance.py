@@ -65,6 +65,18 @@ def _answer(clause: str) -> bool | None:
     return None
 
 
+_DELIMITER = re.compile(r"[.!;?\n](?=\s|$)|,\s|\s[-–—]\s|[()]")
+
+
+def negated_at(text: str, start: int, end: int) -> bool:
+    """Is the mention at ``text[start:end]`` negated in its clause ("the customer does NOT
+    want professional services", "no PS planned")?"""
+    left = max((m.end() for m in _DELIMITER.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _DELIMITER.finditer(text, end)), len(text))
+    clause = text[left:right]
+    return _negated(clause, start - left, end - left)
+
+
 def mentions(text: str, concept: str) -> list[Stance]:
     """Every mention of ``concept`` in ``text``, each read as yes or no."""
     pattern = CONCEPTS[concept]
@@ -115,3 +127,10 @@ def stance(text: str, concept: str, field: str = "") -> Stance:
     if no and not yes:
         return no[0]
     return Stance(None, (yes or no)[0].evidence if said else "")
+
+
+def reply_answer(text: str) -> bool | None:
+    """A reply's answer to a yes-or-no question: its first words ("yes", "no, that one is
+    just meeting notes", "nope", "ja", "non"); None when it does not start with one."""
+    clauses = _clauses(re.sub(r"(?m)^\s*>.*$", "", text or ""))  # a quoted question is not the answer
+    return _answer(clauses[0]) if clauses else None

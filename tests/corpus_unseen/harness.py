@@ -183,10 +183,10 @@ class Desks:
                 out.asked |= {ASKED.get(n.strip().lower(), n.strip().lower()) for n in names.split(",")}
             elif entry.rule == "expedite" and "date gl-cs can read" in what:
                 out.asked.add("event_date")
+            elif entry.rule in ("onboarding", "live_optimization") and "comment 'earlier'" in what:
+                out.asked.add("earlier_issue")
             elif entry.rule == "live_optimization":
                 out.declined |= {code for words, code in DECLINED if words in entry.why}
-            elif "earlier" in what and "asks" in what:
-                out.asked.add("earlier_issue")
         if out.declined:
             out.answer = "decline"
         elif out.asked:

@@ -101,7 +101,8 @@ ASKS = [
                  ctx(), [NOTES, EVENTS],
                  id="intake: missing, gl-cs commented for workflow.transitions -> comments, events"),
     pytest.param(intake.decide, issue(("SA Waiting",), description=NO_OUTCOME, notes=ASKED, events=GL_CS_PUT_IT), ctx(),
-                 [], id="intake: missing, already in waiting -> no read (the writer checks its markers)"),
+                 [NOTES], id="intake: missing, already in waiting -> comments (was it asked before, without a marker? "
+                             "the writer then reads nothing more)"),
     pytest.param(intake.decide, issue(("SA Doing",), assignees=("ana.sa",), description=NO_OUTCOME, notes=ASKED),
                  ctx(), [], id="intake: missing, in doing -> no read"),
     pytest.param(intake.decide, issue(("SA Waiting",)), ctx(), [],

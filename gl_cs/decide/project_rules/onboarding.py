@@ -6,9 +6,12 @@ introduction — (2-5 days) ... 11. Expansion — For Strategic Deals, an Accoun
 Template should be created." (DOMAIN.md section 2.)
 
 * One checklist per account: none is opened when one is linked to the request, mentioned
-  in it (``#IID``), or any issue with the checklist's shape exists for the same customer
-  (open or closed, made by a person, an earlier tool or gl-cs). gl-cs's own carries the
-  hidden key ``onboarding:<account>:checklist``.
+  in it (``#IID``, read whatever its age), or any issue with the checklist's shape exists
+  for the same customer (open or closed, made by a person, an earlier tool or gl-cs).
+  gl-cs's own carries the hidden key ``onboarding:<account>:checklist``.
+* When an issue only may be the checklist (titled with the customer and onboarding words,
+  "Acme - kickoff notes"), gl-cs asks the AE on the request, naming it, and opens nothing:
+  "yes" (or a link) means it is; "no" and the next sync opens the checklist.
 * The checklist: the 11 steps (step 11 only for Strategic accounts), each due counted from
   the start date; assigned to the SA the request names (SA Triaged), else left in the
   Triage SA's queue (the default state); due on its first step; linked to the request.
@@ -18,13 +21,14 @@ Template should be created." (DOMAIN.md section 2.)
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from ...render import Trusted, plain_title, render
 from ...text.safe import mention
 from ..accounts import desk
 from ..accounts.checklist import schedule
-from ..actions import Action, CreateIssue
+from ..actions import Action, CreateIssue, UpsertComment
 from ..context import Context
 from ..facts import IssueFact
 from . import ProjectRule
@@ -97,12 +101,54 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         account = desk.account_of(request, accounts)
         if account is None or account in planned or desk.iso(request.field("start")) is None:
             continue
+        ctx.need_issues([i for i in request.mentions if i != request.iid])  # "Checklist: #41", whatever its age
         if _has_checklist(request, account, facts, accounts) is not None:
             continue
         ctx.need_closed(ctx.config.kind(KIND).label)  # about to open one: one closed long ago counts too
+        if _has_checklist(request, account, facts, accounts) is not None:
+            continue
+        maybe = _maybe_checklists(request, facts)
+        answer = request.field("answer:onboarding:earlier")
+        if maybe and answer == "yes":
+            continue  # the AE says the earlier issue is where the onboarding is tracked
+        if maybe and answer != "no":
+            actions.append(_ask_about(request, maybe, ctx))
+            continue
         planned.add(account)
         actions.append(checklist_issue(request, account, ctx))
     return actions
+
+
+_ONBOARDING_ISH = re.compile(r"kick[\s-]*off|on[\s-]*boarding|welcome|check[\s-]*list|getting\s+started|implementation|"
+                             r"rollout|roll-out|go[\s-]*live|einf[üu]hrung|d[ée]marrage|implanta", re.I)
+
+
+def _maybe_checklists(request: IssueFact, facts: Sequence[IssueFact]) -> list[IssueFact]:
+    """Issues that may be where this customer's onboarding is already tracked, but do not
+    say so plainly: not a checklist, but titled with the customer's name and onboarding
+    words ("Harbor Point Insurance - kickoff notes"). A person would ask, not guess."""
+    from ..accounts.identity import normalise
+
+    name = normalise(request.field("customer"))
+    if len(name) < 3:
+        return []
+    out = []
+    for f in facts:
+        if f.iid == request.iid or f.field("role") in ("request", "checklist", "session", "renewal"):
+            continue
+        if name in normalise(f.title) and _ONBOARDING_ISH.search(f.title):
+            out.append(f)
+    return sorted(out, key=lambda f: f.iid)
+
+
+def _ask_about(request: IssueFact, maybe: Sequence[IssueFact], ctx: Context) -> UpsertComment:
+    refs = " or ".join(f"#{f.iid} ({plain_title(f.title)})" for f in maybe[:3])
+    body = render("onboarding_earlier.md.j2", {"who": _who(request.field("ae") or request.author),
+                                                "customer": request.field("customer"),
+                                                "refs": Trusted(refs), "one": len(maybe) == 1},
+                  ctx.config.templates_dir)
+    return UpsertComment(NAME, f"{refs} may already track this onboarding: asked before opening a checklist",
+                         iid=request.iid, key="earlier", body=body)
 
 
 RULE = ProjectRule(NAME, decide, doc=__doc__ or "")

@@ -15,9 +15,9 @@ request gl-cs itself put in SA Waiting goes back to the state it had before, wit
 comment. A person's own SA Waiting is left alone, a person who took the request out of
 gl-cs's SA Waiting is not overruled, and only requests in ``intake.states`` are moved.
 
-A complete Live Optimization request has its comments read (from the record when nothing
-changed), so the ``live_optimization`` project rule knows whether it already explained why
-the request does not qualify.
+A complete request has its comments read (from the record when nothing changed), so the
+project rules know what gl-cs already said (why a Live Optimization does not qualify, a
+question about an earlier checklist) and what the AE answered.
 """
 
 from __future__ import annotations
@@ -47,13 +47,17 @@ WHAT = {ONBOARDING: ("Customer Onboarding", "on-boarding checklist"),
 def decide(issue: Issue, ctx: Context) -> list[Action]:
     cfg = ctx.config
     kind = {ONBOARDING_REQUEST: ONBOARDING, LIVE_OPTIMIZATION_REQUEST: LIVE_OPTIMIZATION}.get(issue_kind(issue, ctx))
-    if kind == LIVE_OPTIMIZATION and not kind_reading(issue, kind, cfg, ctx.now).missing:
-        ctx.bot_notes(issue)  # so the project rule knows what it said about eligibility (facts.said)
+    if kind is not None and not kind_reading(issue, kind, cfg, ctx.now).missing:
+        # so the project rules know what gl-cs said (a Live Optimization's reasons, a question
+        # about an earlier checklist) and what the AE answered (facts.said, answer:...)
+        ctx.bot_notes(issue)
     present = cfg.workflow_labels(issue.labels)
     if kind is None or waiting_key(ctx) is None or len(present) != 1 \
             or cfg.state_of(present[0]).key not in cfg.intake_states:
         return []
     read = kind_reading(issue, kind, cfg, ctx.now)
+    if read.missing and issue.notes is None and issue.user_notes_count:
+        ctx.notes(issue)  # the AE may have answered in a comment: read them, then read again
     if not read.missing:
         return back_when_complete(NAME, issue, ctx,
                                   why=lambda back: f"the request has what gl-cs needs now; back to '{back}'",

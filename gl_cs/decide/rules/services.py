@@ -4,7 +4,9 @@ Handbook 002, "Labels": "Services: If this opportunity involves or requires
 services, use this label to indicate that."
 
 Phrases from rules.yml are matched as whole words (so "PS" does not match "GPS",
-"PS-led" does; an all-capitals phrase matches only in capitals). Template leftovers
+"PS-led" does; an all-capitals phrase matches only in capitals), and read with what
+negates them in their clause: "the customer does NOT want professional services", "no PS
+planned" are not services. Template leftovers
 do not count: HTML comments and the template's own unticked options are ignored; a
 ticked "Services evaluation" box, or an unticked task the AE wrote, counts. gl-cs only adds
 the label; it never removes a Services label a person set, and never adds it back
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ...parse.stance import negated_at
 from ...read.snapshot import Issue
 from ..actions import Action, AddLabel
 from ..context import Context
@@ -59,9 +62,9 @@ def mentions_services(text: str, phrases: tuple[str, ...], template_boxes: tuple
     cleaned = _POSTSCRIPT.sub("", _UNTICKED.sub(drop_leftover, _COMMENT.sub("", (text or "")[:MAX_TEXT])))
     for pattern in _pattern(phrases):
         if pattern is not None:
-            found = pattern.search(cleaned)
-            if found:
-                return found.group(0)
+            for found in pattern.finditer(cleaned):
+                if not negated_at(cleaned, found.start(), found.end()):  # "does NOT want professional services"
+                    return found.group(0)
     return None
 
 
