@@ -190,14 +190,19 @@ def test_a_decline_already_said_in_these_words_is_not_planned_again():
     assert again.key == "declined"
 
 
-def test_before_opening_a_session_it_asks_for_the_closed_ones_and_only_then():
+def test_before_answering_a_request_it_asks_for_the_closed_ones_and_only_then():
     """The sweep's facts hold closed issues of the last week only; "once per account" needs
     every earlier session, so the rule asks for the label's closed issues (one read by the
-    sync) when it is about to open one, and not when it declines for another reason."""
+    sync) when it is about to answer a request (open a session, or say every reason it does
+    not qualify, the earlier session included), and not for a request it already answered
+    that nobody touched since."""
+    from dataclasses import replace
+
     from gl_cs.decide.context import MissingData
 
-    with pytest.raises(MissingData) as need:
-        decide([lo_request(3)], ctx(closed_read=False))
-    assert need.value.what == "closed:Live Optimization"
-    too_big = lo_request(3, segment="Mid-Market")
-    assert [a.__class__ for a in decide([too_big], ctx(closed_read=False))] == [UpsertComment]
+    for request in (lo_request(3), lo_request(3, segment="Mid-Market")):
+        with pytest.raises(MissingData) as need:
+            decide([request], ctx(closed_read=False))
+        assert need.value.what == "closed:Live Optimization"
+    answered = replace(lo_request(3, segment="Mid-Market"), examined=True, said=("live_optimization:declined-1",))
+    assert decide([answered], ctx(closed_read=False)) == []

@@ -297,7 +297,10 @@ def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, st
         int(a or b) for a, b in _REF.findall(as_text(issue.description))))))
     if kind in (ONBOARDING_REQUEST, LIVE_OPTIMIZATION_REQUEST):
         key = "onboarding" if kind == ONBOARDING_REQUEST else "live_optimization"
-        return (("role", "request"),) + pairs(kind_reading(issue, key, cfg, ctx.now)), mentions
+        read = kind_reading(issue, key, cfg, ctx.now)
+        sa = named_sa(read, issue, cfg)
+        found = tuple(p for p in pairs(read) if p[0] != "sa") + ((("sa", sa),) if sa else ())
+        return (("role", "request"),) + found, mentions
     if kind == REQUEST:
         from .accounts.identity import customer_name, salesforce_id
 
@@ -338,6 +341,26 @@ def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, st
             if read.start:
                 out += (("start", read.start.isoformat()),)
     return out, mentions
+
+
+def named_sa(read, issue: Issue, cfg: Config) -> str | None:
+    """The SA the request names to own the work, on the roster: the SA field's @username or
+    first name ("Chen (@chen.sa) - owns onboarding", "Dara Lindqvist"), else the one SA the
+    request @-mentions ("@ben.sa should own it"), never its author or AE."""
+    import re
+
+    roster = tuple(cfg.roster)
+    if read.sa and (not roster or read.sa in roster):
+        return read.sa
+    if not roster:
+        return None
+    firsts = {u.split(".")[0].casefold(): u for u in roster}
+    for word in re.findall(r"[^\W\d_]+", read.sa_text or ""):
+        if word.casefold() in firsts and word[:1].isupper():
+            return firsts[word.casefold()]
+    others = {read.ae, issue.author.username if issue.author else None}
+    mentioned = [u for u in read.people if u in roster and u not in others]
+    return mentioned[0] if mentioned else None
 
 
 def answers(issue: Issue, ctx) -> tuple[tuple[str, str], ...]:

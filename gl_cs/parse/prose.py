@@ -31,9 +31,14 @@ _WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesda
              "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6}
 _RELATIVE = re.compile(r"\b(?:(last|this\s+past|past|this)\s+(" + "|".join(_WEEKDAYS) + r")\b|(yesterday|today|"
                        r"this\s+morning|earlier\s+today)|on\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b)", re.I)
-_MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(?:of\s+|de\s+)?(20\d\d)\b",
-                         re.I)
-_IN_MONTH = re.compile(r"\bin\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b(?!\s*\d)", re.I)
+#: month names in every language the date reader knows (English ones included) -> "Jan" ...
+_MONTH_NAMES = {**MONTHS, **{n.lower(): n[:3].title() for n in (
+    "january february march april may june july august september october november december".split())},
+                **{n: n.title() for n in "jan feb mar apr jun jul aug sep sept oct nov dec".split()}}
+_MONTH_NAMES["sept"] = "Sep"
+_MONTH_ALT = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+_MONTH_YEAR = re.compile(r"\b(" + _MONTH_ALT + r")\.?\s+(?:of\s+|de\s+)?(20\d\d)\b", re.I)
+_IN_MONTH = re.compile(r"\bin\s+(" + _MONTH_ALT + r")\b(?!\s*\d)", re.I)
 
 
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?![\d.])")
@@ -105,11 +110,11 @@ def _relative(text: str, written: dt.date) -> tuple[dt.date, str] | None:
 def _month(text: str, written: dt.date) -> tuple[dt.date, str] | None:
     m = _MONTH_YEAR.search(text)
     if m:
-        month = dt.datetime.strptime(MONTHS[m.group(1).lower()], "%b").month
+        month = dt.datetime.strptime(_MONTH_NAMES[m.group(1).lower()], "%b").month
         return dt.date(int(m.group(2)), month, 1), m.group(0)
     m = _IN_MONTH.search(text)
     if m:
-        month = dt.datetime.strptime(MONTHS[m.group(1).lower()], "%b").month
+        month = dt.datetime.strptime(_MONTH_NAMES[m.group(1).lower()], "%b").month
         year = written.year if month <= written.month else written.year - 1
         return dt.date(year, month, 1), m.group(0)
     return None
@@ -158,7 +163,7 @@ def signed_on(text: str, written: dt.datetime, tz: str, day_first: bool) -> Sign
         if found and after.find(found[0].source) <= 16:
             read = _in_the_past(found[0], written, tz, day_first)
             return Signed(read.day, f"{m.group(0)}{after[:after.find(found[0].source) + len(found[0].source)]}")
-        rel = _relative(after[:30], day)
+        rel = _relative(after[:48], day)
         if rel and after.find(rel[1]) <= 6:
             return Signed(rel[0], f"{m.group(0)} {rel[1]}")
         month = _month(after[:30], day)

@@ -160,9 +160,10 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         exception = bool(request.field("ultimate") and request.field("asm_approval"))
         if account in planned and not exception:
             continue  # a second request for an account whose session this sync opens: the next sync cites it
+        # about to answer (open one, or say why not): sessions closed long ago count too ("once
+        # per account"), so the answer is complete the first time
+        ctx.need_closed(ctx.config.kind(KIND).label)
         found = reasons(request, sessions, ctx)
-        if not found:  # about to open one: sessions closed long ago count too ("once per account")
-            ctx.need_closed(ctx.config.kind(KIND).label)
         if found:
             body = render("live_optimization_declined.md.j2", {
                 "who": _who(request.author), "customer": request.field("customer"), "reasons": found},

@@ -1,0 +1,128 @@
+"""Earlier work made by people and other tools, recognised before anything is opened, over
+real HTTP against the sandbox: a checklist another bot opened without gl-cs's markers, a
+hand-made closed session without a task list, an exception citing its earlier session, a
+partner-sold account written in a sentence, "Sold through a partner? No, direct", and an
+issue that only may be the checklist (gl-cs asks, then acts on the answer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import NOW, PROJECT, RULES, TOKEN
+from gl_cs.app.sync import run_sync
+from gl_cs.config import load_config
+from gl_cs.gitlab.adapter import GitLab
+
+DAY = dt.timedelta(days=1)
+
+
+def sync(desk, now=NOW):
+    report = run_sync(GitLab(desk.sandbox.url, TOKEN, PROJECT), load_config(RULES), now)
+    assert not report.failures and not report.fatal, (report.failures, report.fatal)
+    return report
+
+
+def opened(desk):
+    """The issues gl-cs opened, by title."""
+    out = {}
+    for raw in desk.store.query_issues(desk.project_id, state="all"):
+        issue = desk.get(raw["iid"])
+        if issue["author"]["username"] == "gl-cs-bot":
+            out[issue["title"]] = issue
+    return out
+
+
+@pytest.fixture
+def kinds_desk(desk):
+    for label in ("Onboarding", "Live Optimization", "Renewal Review"):
+        desk.store.add_label(desk.project_id, label)
+    desk.store.add_user("cs-automation")
+    desk.store.add_member(desk.project_id, "cs-automation", 30)
+    for sa in ("chen.sa", "dara.sa"):
+        desk.store.add_user(sa)
+        desk.store.add_member(desk.project_id, sa, 30)
+    return desk
+
+
+def test_a_checklist_another_bot_opened_is_not_opened_again(kinds_desk):
+    desk = kinds_desk
+    older = desk.issue("Onboarding Checklist: Acme Robotics", author="cs-automation", labels=("Onboarding", "SA Doing"),
+                       assignees=["ana.sa"], description="Customer: Acme Robotics\nStart date: 2026-11-02\n\n"
+                       "- [x] 1. Welcome (due 2026-11-02)\n- [ ] 2. Personal introduction call\n"
+                       "- [ ] 3. Installation follow-up\n- [ ] 4. Education\n")
+    desk.issue("Onboarding: ACME Robotics GmbH", labels=("Onboarding", "SA Backlog"),
+               description=f"ACME Robotics GmbH signed on Nov 2, 2026 (~300 people).\nChecklist: #{older}\n")
+    sync(desk)
+    assert opened(desk) == {}
+    again = sync(desk)
+    assert again.writes == 0 and opened(desk) == {}
+
+
+def test_a_hand_made_closed_session_counts_once_per_account(kinds_desk):
+    desk = kinds_desk
+    old = NOW - 30 * DAY
+    desk.issue("Live Optimization - Kestrel Labs", author="eve.ae", labels=("Live Optimization",), state="closed",
+               assignees=["ana.sa"], created_at=old, updated_at=old + DAY, closed_at=old + DAY,
+               description="Kestrel Labs, signed 10 Oct, ~60 people.\nSession booked Wed Oct 21, Ana presenting.\n\n"
+                           "Notes after the call:\n- runners on GKE\n- approval rules\n")
+    request = desk.issue("Live Optimization Request - Kestrel Laboratories, Inc.", labels=("Live Optimization",
+                         "SA Backlog"), description="## Customer\nKestrel Labs\n\n## Signing Date\n2026-10-10\n\n"
+                         "## Employees\n60\n\n## CSM\nnone\n\n## Partner\nno\n\n## Professional Services\nnone\n")
+    sync(desk)
+    assert opened(desk) == {}  # no second session
+    [note] = desk.bot_notes(request)
+    assert "already had its Live Optimization session" in note["body"]
+    # "none" is no: the only reason is the earlier session
+    assert "names a Professional Services engagement" not in note["body"]
+    assert "The account has a CSM/CSE" not in note["body"] and "sold through a partner" not in note["body"]
+
+
+def test_an_exception_citing_its_earlier_session_is_served(kinds_desk):
+    desk = kinds_desk
+    old = NOW - 60 * DAY
+    earlier = desk.issue("Live Optimization session: Dovetail Ledger", author="cs-automation",
+                         labels=("Live Optimization",), state="closed", created_at=old, updated_at=old,
+                         closed_at=old, description="Live Optimization session for **Dovetail Ledger**.\n"
+                         "- [x] 1. Qualification\n- [x] 2. Milestone meeting\n- [x] 3. SA preparation\n")
+    desk.issue("Dovetail Ledger - second Live Optimization", labels=("Live Optimization", "SA Backlog"),
+               description=f"Dovetail Ledger already had theirs (#{earlier}). Kim (ASM) confirmed the exception on "
+                           f"Friday, Ultimate opp in Q1.\nThey're still 28 people, signed Aug 24 this year, no CSM, "
+                           f"direct, no PS. @chen.sa again please.\n")
+    sync(desk)
+    [title] = opened(desk)
+    assert title == "Live Optimization session: Dovetail Ledger"
+    assert [u["username"] for u in opened(desk)[title]["assignees"]] == ["chen.sa"]
+
+
+@pytest.mark.parametrize("sentence, served", [
+    ("We sold this through our partner Bytewise GmbH, who did the initial setup.", False),
+    ("Sold through a partner? No, direct.", True),
+])
+def test_partner_sold_read_from_a_sentence(kinds_desk, sentence, served):
+    desk = kinds_desk
+    request = desk.issue("LO request: Voxel Foundry", labels=("Live Optimization", "SA Backlog"),
+                         description=f"Voxel Foundry (~70 people) signed on Oct 12.\n{sentence}\nNo CSM. No PS.\n")
+    sync(desk)
+    assert bool(opened(desk)) is served
+    if not served:
+        [note] = desk.bot_notes(request)
+        assert "sold through a partner" in note["body"]
+
+
+def test_an_issue_that_may_be_the_checklist_is_asked_about_then_the_answer_acted_on(kinds_desk):
+    desk = kinds_desk
+    notes = desk.issue("Harbor Point Insurance - kickoff notes", author="ana.sa", labels=(),
+                       description="Kickoff 11/19 - attendees: Dana, Lou\n- rolling out to 3 BUs first\n")
+    request = desk.issue("Onboarding - Harbor Point Insurance", labels=("Onboarding", "SA Backlog"),
+                         description="Customer: Harbor Point Insurance\nStart date: Nov 13 2026\nEmployees: ~1,500\n")
+    sync(desk)
+    assert opened(desk) == {}
+    [question] = desk.bot_notes(request)
+    assert f"#{notes}" in question["body"] and "reply \"no\"" in question["body"]
+    assert sync(desk).writes == 0  # asked once
+    desk.store.add_note(desk.project_id, request, "no, that's just our meeting notes", "eve.ae",
+                        created_at=NOW + dt.timedelta(minutes=5))
+    sync(desk, now=NOW + dt.timedelta(minutes=10))
+    assert list(opened(desk)) == ["Onboarding checklist: Harbor Point Insurance"]
