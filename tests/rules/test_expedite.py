@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 
 import pytest
 
@@ -415,3 +416,21 @@ def test_an_unclear_date_is_asked_about_once_it_comes_within_reach():
     asked = decide(request_at(text, late, False, created_at=NOW - D), ctx(now=late))
     assert [shape(a) for a in asked][0] == ("finding", "event time unclear, may be under 24 hours away")
     assert "`Nov 27`" in asked[1].body and "Dec 2" not in asked[1].body
+
+
+def test_the_dates_a_record_keeps_decide_as_freshly_read_ones():
+    """The record keeps the ``dates`` part as JSON (gl_cs.decide.reading's codec): an unclear
+    date comes back unclear, with its time written, and the rule decides the same."""
+    import json
+
+    from gl_cs.decide.reading import Reading, with_reading
+
+    text = with_dates("Option 1: Nov 30, 10am PT\nOption 2: Nov 24 - earliest 10:00 CET")
+    fresh = issue(description=text)
+    first = with_reading(fresh, ctx().config)
+    decided = decide(first, ctx())
+    kept = json.loads(json.dumps(first.reading.parts))
+    assert kept["dates"][1]["unread_time"] == "10:00" and kept["dates"][1]["date_only"] is True
+    again = replace(fresh, reading=Reading(first.reading.key, kept))
+    assert expedite.requested_dates(again, ctx()) == expedite.requested_dates(first, ctx())
+    assert decide(again, ctx()) == decided and [shape(a) for a in decided][0][0] == "finding"
