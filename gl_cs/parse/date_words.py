@@ -26,7 +26,7 @@ fullwidth ``１５：００``          ``15:00``
 ``hoy``, ``hoje``, ``oggi``,
 ``vandaag``, ``tonight``
 ``übermorgen``, ``après-demain`` ``overmorrow`` (two days on)
-``(Dienstag)``, ``(mar.)``        ``(Tue)``
+``(Dienstag)``, ``(mar.)``, ``（火）`` ``(Tue)``
 ``**tomorrow**``, ``_10:00_``    the same, emphasis marks as spaces
 ==============================  =========================================
 
@@ -47,7 +47,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from .vocabulary import NOT_TOMORROW_AFTER, RELATIVE_DAYS, WEEKDAY_ABBREVIATIONS, WEEKDAYS
+from .vocabulary import NOT_TOMORROW_AFTER, RELATIVE_DAYS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, WEEKDAYS_JA
 
 #: month names and abbreviations in the team's languages -> English abbreviation
 MONTHS: dict[str, str] = {}
@@ -139,6 +139,8 @@ WEEKDAY_INDEX.update({"tues": 1, "thur": 3, "thurs": 3})
 _ENGLISH_WEEKDAYS = frozenset(("mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday",
                                "thursday", "friday", "saturday", "sunday", "tues", "thur", "thurs"))
 ABBREVIATION_INDEX: dict[str, int] = {n: _EN_WEEKDAYS.index(en) for en, ns in WEEKDAY_ABBREVIATIONS.items() for n in ns}
+#: Japanese weekdays, read in parentheses only (``月`` and ``日`` are also month and day)
+JA_WEEKDAY_INDEX: dict[str, int] = {n: _EN_WEEKDAYS.index(en) for en, ns in WEEKDAYS_JA.items() for n in ns}
 
 
 def _alternation(words) -> str:
@@ -153,15 +155,16 @@ _SHAPES = _SHAPES + (
     # heute / morgen / demain / mañana / amanhã / domani / 明日 ... (not "heute Morgen": morning)
     ("rel", r"(?i)" + _alternation(RELATIVE_DAYS),
      r"(?<!\w)(?P<rel>" + _alternation(_REL_LATIN) + r")(?!\w)|(?P<relj>" + _alternation(_REL_CJK) + r")"),
-    # (Dienstag) / (mar.) / (terça-feira): a weekday alone in parentheses
-    ("wdparen", r"\(",
-     r"(?P<wpo>\(\s*)(?P<wp>" + _WD_FULL_ALT + "|" + _WD_ABBR_ALT + r")\.?(?P<wpc>\s*\))"),
+    # (Dienstag) / (mar.) / (terça-feira) / （火）: a weekday alone in parentheses
+    ("wdparen", r"[(\uff08]",
+     r"[(\uff08]\s*(?P<wp>" + _WD_FULL_ALT + "|" + _WD_ABBR_ALT + "|" + _alternation(JA_WEEKDAY_INDEX)
+     + r")\.?\s*[)\uff09]"),
 )
 _GATES = tuple((name, re.compile(gate)) for name, gate, _ in _SHAPES)
 #: words one of which must be in the (lower-case) text before a shape's gate is searched
 _LITERALS: dict[str, tuple[str, ...]] = {
     "cjk_date": ("月",), "uhr": ("uhr", "uur"), "ji": ("時",), "bare": BARE_HOUR_CONNECTORS,
-    "rel": tuple(RELATIVE_DAYS), "wdparen": ("(",),
+    "rel": tuple(RELATIVE_DAYS), "wdparen": ("(", "\uff08"),
 }
 
 
@@ -266,10 +269,10 @@ def _replacement(m: re.Match[str], text: str) -> str | None:
         return f" {_REL_WORDS[RELATIVE_DAYS[g('relj')]]} "
     if g("wp") is not None:
         word = " ".join(g("wp").casefold().split())
-        index = WEEKDAY_INDEX.get(word, ABBREVIATION_INDEX.get(word))
-        if index is None or word in _ENGLISH_WEEKDAYS:
+        index = WEEKDAY_INDEX.get(word, ABBREVIATION_INDEX.get(word, JA_WEEKDAY_INDEX.get(word)))
+        if index is None or (word in _ENGLISH_WEEKDAYS and m.group(0).startswith("(")):
             return None  # English: the reader knows it
-        return f"{g('wpo')}{_EN_WEEKDAYS[index]}{g('wpc')}"
+        return f"({_EN_WEEKDAYS[index]})"
     if g("cm") is not None:
         month, day = int(g("cm")), int(g("cd"))
         return f" {g('cy')}-{month:02d}-{day:02d} " if g("cy") else f" {_EN_MONTHS[month - 1]} {day} "

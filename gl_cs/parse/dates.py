@@ -29,7 +29,7 @@ dates and times written in German, French, Spanish, Portuguese, Dutch, Italian
 and Japanese into these shapes (``26. November``, ``26 de noviembre``,
 ``26.11.``, ``9 Uhr``, ``17h``, ``a las 10:00``, ``às 10h``, ``15時``; ``morgen``,
 ``demain``, ``mañana``, ``amanhã``, ``domani``, ``明日``, ``heute``, ``übermorgen``;
-``(Dienstag)``, ``(mar.)``), keeping a map back, so ``source`` and
+``(Dienstag)``, ``(mar.)``, ``（火）``), keeping a map back, so ``source`` and
 ``time_source`` are always the exact text written.  Markdown emphasis is read
 as spaces (``**tomorrow** — *9:00 Pacific*``).
 

@@ -194,6 +194,12 @@ WEEKDAYS: dict[str, tuple[str, ...]] = {
     "Sat": ("samstag", "sonnabend", "samedi", "sábado", "sabado", "sabato", "zaterdag"),
     "Sun": ("sonntag", "dimanche", "domingo", "domenica", "zondag"),
 }
+#: Japanese weekdays: ``火曜日``, ``火曜``, and ``(火)`` alone in parentheses.
+WEEKDAYS_JA: dict[str, tuple[str, ...]] = {
+    "Mon": ("月曜日", "月曜", "月"), "Tue": ("火曜日", "火曜", "火"), "Wed": ("水曜日", "水曜", "水"),
+    "Thu": ("木曜日", "木曜", "木"), "Fri": ("金曜日", "金曜", "金"), "Sat": ("土曜日", "土曜", "土"),
+    "Sun": ("日曜日", "日曜", "日"),
+}
 #: Their abbreviations.  Many are words too ("so", "do", "mar", "sex"), so they
 #: count only with a dot or comma after them (``Di., 08.12.``, ``mar. 8 déc.``)
 #: or alone in parentheses (``(Di)``).
