@@ -299,3 +299,64 @@ def test_relative_date_does_not_move_when_the_issue_is_updated_later(desk):
     assert "EXPEDITE" in desk.labels(iid)  # Tue 10:00 PT is 9.5 h away
     code, out, report = desk.sync(now=written + 4 * H)
     assert code == 0 and report["writes"] == 0 and "EXPEDITE" in desk.labels(iid)
+
+
+# -- dates never thrown away, urgent events read (issue 17) ---------------------------------
+# An event under 24 hours away keeps or gets EXPEDITE whenever a date read whole, or the due
+# date, says so; a date whose time could not be attached is asked about only when its day
+# could hold an event under 24 hours away. NOW is Mon 23 Nov 2026 09:00 PT.
+KEPT = {
+    "unread-second-option-urgent-first": ("Option 1: Tue Nov 24, 8am PT\nOption 2: Nov 26 - earliest 10:00 CET",
+                                          None, dt.datetime(2026, 11, 24, 8, 0, tzinfo=LA), LA),
+    "due-date-alone-option-unread-far": ("Dec 3 - earliest 10:00 CET", "2026-11-24",
+                                         dt.datetime(2026, 11, 24, 0, 0, tzinfo=LA), LA),
+    "german-weekday-in-parentheses": ("24.11.2026 (Dienstag) 08:00 Europe/Berlin", None,
+                                      dt.datetime(2026, 11, 24, 8, 0, tzinfo=BERLIN), BERLIN),
+    "unread-option-far-read-one-in-a-week": ("Option 1: Nov 30, 10am PT\nOption 2: Dec 10 - earliest 10:00 CET", None,
+                                             dt.datetime(2026, 11, 30, 10, 0, tzinfo=LA), LA),
+    "all-dates-past": ("Nov 20 - earliest 10:00 CET\nNov 21 10am PT", "2026-11-21",
+                       dt.datetime(2026, 11, 21, 10, 0, tzinfo=LA), LA),
+}
+
+
+@pytest.mark.parametrize("case", list(KEPT))
+def test_dates_read_whole_decide_whatever_else_is_unclear(desk, case):
+    text, due, event, ae_zone = KEPT[case]
+    plain, flagged = two_issues(desk, with_dates(text), NOW, **({"due_date": due} if due else {}))
+    code, out, report = desk.sync(now=NOW)
+    assert code == 0, out
+    check(desk, plain, flagged, report, event, NOW, ae_zone)
+    assert report["findings"] == []  # nothing asked
+    converged(desk, NOW, plain, flagged)
+
+
+@pytest.mark.parametrize("text,written", [
+    ("morgen, 9 Uhr MEZ", dt.datetime(2026, 11, 24, 9, 0, tzinfo=BERLIN)),
+    ("**tomorrow** — *8:00 Pacific*", dt.datetime(2026, 11, 24, 8, 0, tzinfo=LA)),
+    ("demain à 10h CET", dt.datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)),
+])
+def test_relative_days_in_the_aes_languages(desk, text, written):
+    created = NOW - 2 * H  # "tomorrow" counts from when it was written
+    plain = desk.issue(description=with_dates(text), labels=("SA Backlog", "FY27-Q4"), created_at=created,
+                       updated_at=created)
+    code, out, report = desk.sync(now=NOW)
+    assert code == 0, out
+    assert written - NOW < 24 * H
+    assert "EXPEDITE" in desk.labels(plain) and desk.bot_notes(plain) == []
+
+
+def test_an_unclear_date_within_reach_is_asked_about_once_quoting_only_it(desk):
+    text = "Option 1: Nov 30, 10am PT\nOption 2: Nov\u200b 24 - earliest 10:00 CET"  # a zero-width space typed in
+    plain, flagged = two_issues(desk, with_dates(text), NOW)
+    code, out, report = desk.sync(now=NOW)
+    assert code == 0, out
+    assert "EXPEDITE" not in desk.labels(plain) and "EXPEDITE" in desk.labels(flagged)  # as they were
+    for iid in (plain, flagged):
+        [note] = desk.bot_notes(iid)
+        body = note["body"]
+        assert body.startswith("@eve.ae what time is meant for `Nov 24`") and "`10:00`" in body, body
+        assert "Nov 30" not in body and "e.g." not in body and "\u200b" not in body
+    assert {(f["issue"], f["rule"]) for f in report["findings"]} == {(plain, "expedite"), (flagged, "expedite")}
+    assert not [c for c in report["changes"] if "label" in c["what"]]
+    assert foreign_quick_actions(desk.store) == []
+    converged(desk, NOW, plain, flagged)

@@ -10,7 +10,7 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from gl_cs.text.safe import ZWJ, mention, neutralize, safe_username
+from gl_cs.text.safe import ZWJ, label_name, mention, neutralize, safe_username
 
 MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 
@@ -289,3 +289,35 @@ def test_iso_time_parser_refuses_what_is_not_a_time(text):
 
     with pytest.raises(ValueError):
         parse_iso(text)
+
+
+@pytest.mark.parametrize("text, shown", [
+    pytest.param("Nov\u200b 24, 10\u2060am PT", "Nov 24, 10am PT", id="zero-width space, word joiner"),
+    pytest.param("\ufeffTue Dec 1\u200d", "Tue Dec 1", id="byte-order mark, a stray joiner"),
+    pytest.param("Mon\u00adday 10\u200c:00", "Monday 10:00", id="soft hyphen, zero-width non-joiner"),
+    pytest.param("\u200eNov 24\u200f \u202aCET\u202c", "Nov 24 CET", id="bidi marks"),
+    pytest.param("Acme\U000e0069\U000e0067\U000e006e Corp", "Acme Corp", id="tag characters"),
+    pytest.param("\u3164\u115f", "", id="only Hangul fillers: blank"),
+])
+def test_quotes_carry_no_invisible_characters_of_the_input(text, shown):
+    out = neutralize(text)
+    assert out == (f"`{shown}`" if shown else "")
+    assert label_name(text) == shown
+
+
+def test_every_invisible_format_character_is_removed():
+    """Every Unicode format character (category Cf) this Python knows: gone from a quote."""
+    import sys
+    import unicodedata
+
+    format_chars = [chr(cp) for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Cf"]
+    assert len(format_chars) > 150
+    kept = [f"U+{ord(c):04X}" for c in format_chars if neutralize(f"a{c}b") != "`ab`"]
+    assert kept == []
+
+
+def test_our_joiners_are_the_only_invisible_characters_left():
+    out = neutralize("@\u200ball #\u200b12 {\u200b{ x }}")
+    inner = out.strip("`")
+    assert inner.replace(ZWJ, "") == "@all #12 {{ x }}"
+    assert inner.count(ZWJ) == 3 and "\u200b" not in out

@@ -9,6 +9,10 @@ one place; what a dry run must not keep (gl-cs's record) it gets through :meth:`
 
 One issue's plan (``apply``):
 
+* Everything the rules have to say on the issue goes out as one note (one notification):
+  one rule's comment as it is; several rules' as one message per rule, each under a short
+  heading (:func:`note_body`), never two messages run together. Each part ends with its
+  hidden marker.
 * What gl-cs already said is found by the hidden markers of its own comments: from the
   comments a rule already read, from the record, or, for an issue without comments
   (``user_notes_count`` 0), without any request. Only otherwise are the comments read.
@@ -90,6 +94,31 @@ class Outcome:
 # own comment with quoted label names. Anything else GitLab runs came from a person's text.
 OWN_QUICK_ACTION = re.compile(r'/(?:un)?label(?: ~"[^"\n]+")+|/(?:re)?assign(?: @[\w.\-]+)+|/unassign'
                               r'|/due \d{4}-\d{2}-\d{2}|/remove_due_date')
+
+
+#: The heading of a rule's message in a note where several rules speak (a person's words
+#: for what the message is about); a rule not listed is headed by its name.
+HEADINGS = {
+    "intake": "Missing information",
+    "kind_intake": "Missing information",
+    "expedite": "Event date",
+    "workflow.assignee": "Assignee",
+    "workflow.transitions": "Workflow",
+    "checklist_progress": "Checklist",
+}
+
+
+def note_body(comments: list[Comment]) -> str:
+    """The one note that says ``comments``: when one rule speaks, its comment(s) as
+    written; when several do, one message per rule (in the order they first speak), each
+    under a short heading. Every comment keeps its hidden marker."""
+    by_rule: dict[str, list[Comment]] = {}
+    for c in comments:
+        by_rule.setdefault(c.rule, []).append(c)
+    parts = {rule: "\n\n".join(with_marker(c.body, c.rule, c.key) for c in said) for rule, said in by_rule.items()}
+    if len(parts) == 1:
+        return next(iter(parts.values()))
+    return "\n\n".join(f"#### {HEADINGS.get(rule, rule)}\n\n{part}" for rule, part in parts.items())
 
 
 def is_own_quick_action(line: str) -> bool:
@@ -199,7 +228,7 @@ class Writer:
         if commands is None:  # a label name a quick action cannot carry: edit first
             self._edit(plan)
             edited, commands = True, ""
-        body = "\n\n".join(with_marker(c.body, c.rule, c.key) for c in pending)
+        body = note_body(pending)
         if commands:
             body += "\n\n" + commands
         try:
@@ -286,8 +315,7 @@ class Writer:
         rest = [c for c in comments if c not in said]
         try:
             if rest:
-                self._send(self.gitlab.edit_note, iid, note_id,
-                           "\n\n".join(with_marker(c.body, c.rule, c.key) for c in rest))
+                self._send(self.gitlab.edit_note, iid, note_id, note_body(rest))
             else:
                 self._send(self.gitlab.delete_note, iid, note_id)
         except GitLabError as exc:

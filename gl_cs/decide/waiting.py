@@ -14,6 +14,7 @@ The pattern, the same for every kind of request:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from typing import Callable, Sequence
@@ -23,6 +24,21 @@ from ..read.snapshot import Issue
 from .actions import Action, AddLabel, Comment, Finding, RemoveLabel
 from .context import Context
 from .history import going_back, latest_add
+
+#: A request this young is thanked for ("thanks for the request!"); one open longer (an
+#: AE who edited a field away days later) gets a plain opener.
+FRESH = dt.timedelta(hours=24)
+
+
+def fresh(issue: Issue, now: dt.datetime) -> bool:
+    """Was ``issue`` opened less than :data:`FRESH` ago? (Unknown age: no.)"""
+    return issue.created_at is not None and now - issue.created_at < FRESH
+
+
+def to_author(addressing: str, sentence: str) -> str:
+    """``sentence`` opening a comment: after ``@name `` as written, else capitalised."""
+    return addressing + sentence if addressing else sentence[:1].upper() + sentence[1:]
+
 
 # Rules whose comment goes with every move gl-cs makes into SA Waiting.
 MOVES_INTO_WAITING = ("intake", "kind_intake", "workflow.assignee", "workflow.transitions")

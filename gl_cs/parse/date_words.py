@@ -19,10 +19,26 @@ written                          read as
 ``3 de la tarde``                ``at 15:00``
 ``15時``, ``午後3時半``           ``15:00``, ``15:30``
 fullwidth ``１５：００``          ``15:00``
+``morgen``, ``demain``,          ``tomorrow``
+``mañana``, ``amanhã``,
+``domani``, ``明日``
+``heute``, ``aujourd'hui``,      ``today``
+``hoy``, ``hoje``, ``oggi``,
+``vandaag``, ``tonight``
+``übermorgen``, ``après-demain`` ``overmorrow`` (two days on)
+``(Dienstag)``, ``(mar.)``, ``（火）`` ``(Tue)``
+``**tomorrow**``, ``_10:00_``    the same, emphasis marks as spaces
 ==============================  =========================================
 
 ``17h`` is a time, but ``2h session`` / ``within 48h`` are durations: an
 ``h`` time is not read when a duration word follows or precedes it.
+``morgen`` and ``mañana`` also mean "morning": after ``heute``, ``am``,
+``Guten``, ``la``, ``esta``, a weekday ... they are not "tomorrow"
+(:data:`gl_cs.parse.vocabulary.NOT_TOMORROW_AFTER`).
+
+The words themselves (weekdays, relative days, parts of a day) are data in
+:mod:`gl_cs.parse.vocabulary`; :func:`weekday_before` / :func:`weekday_after`
+find a weekday written next to a date, in any of those languages.
 """
 
 from __future__ import annotations
@@ -30,6 +46,8 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
+
+from .vocabulary import NOT_TOMORROW_AFTER, RELATIVE_DAYS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, WEEKDAYS_JA
 
 #: month names and abbreviations in the team's languages -> English abbreviation
 MONTHS: dict[str, str] = {}
@@ -109,10 +127,44 @@ _SHAPES: tuple[tuple[str, str, str], ...] = (
      r"(?<![\w.,/])(?P<fd>3[01]|[12]\d|0?[1-9])(?:\.|º|er|e)?\s*(?:de\s+)?(?P<fmon>" + _MON_ALT + r")(?!\w)\.?"
      r"(?:,?\s*(?:de\s+)?(?P<fy>(?:19|20)\d{2})(?!\d))?"),
 )
+_EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: weekday word (any language, lower case) -> 0 = Monday
+WEEKDAY_INDEX: dict[str, int] = {}
+for _en, _names in WEEKDAYS.items():
+    for _n in (_en.lower(),) + _names:
+        WEEKDAY_INDEX[_n] = _EN_WEEKDAYS.index(_en)
+for _en, _en_full in zip(_EN_WEEKDAYS, ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")):
+    WEEKDAY_INDEX[_en_full] = _EN_WEEKDAYS.index(_en)
+WEEKDAY_INDEX.update({"tues": 1, "thur": 3, "thurs": 3})
+_ENGLISH_WEEKDAYS = frozenset(("mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday",
+                               "thursday", "friday", "saturday", "sunday", "tues", "thur", "thurs"))
+ABBREVIATION_INDEX: dict[str, int] = {n: _EN_WEEKDAYS.index(en) for en, ns in WEEKDAY_ABBREVIATIONS.items() for n in ns}
+#: Japanese weekdays, read in parentheses only (``月`` and ``日`` are also month and day)
+JA_WEEKDAY_INDEX: dict[str, int] = {n: _EN_WEEKDAYS.index(en) for en, ns in WEEKDAYS_JA.items() for n in ns}
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))
+
+
+_WD_FULL_ALT = _alternation(WEEKDAY_INDEX)
+_WD_ABBR_ALT = _alternation(ABBREVIATION_INDEX)
+_REL_LATIN = [w for w in RELATIVE_DAYS if w.isascii() or not re.search(r"[\u3000-\u9fff]", w)]
+_REL_CJK = [w for w in RELATIVE_DAYS if w not in _REL_LATIN]
+_SHAPES = _SHAPES + (
+    # heute / morgen / demain / mañana / amanhã / domani / 明日 ... (not "heute Morgen": morning)
+    ("rel", r"(?i)" + _alternation(RELATIVE_DAYS),
+     r"(?<!\w)(?P<rel>" + _alternation(_REL_LATIN) + r")(?!\w)|(?P<relj>" + _alternation(_REL_CJK) + r")"),
+    # (Dienstag) / (mar.) / (terça-feira) / （火）: a weekday alone in parentheses
+    ("wdparen", r"[(\uff08]",
+     r"[(\uff08]\s*(?P<wp>" + _WD_FULL_ALT + "|" + _WD_ABBR_ALT + "|" + _alternation(JA_WEEKDAY_INDEX)
+     + r")\.?\s*[)\uff09]"),
+)
 _GATES = tuple((name, re.compile(gate)) for name, gate, _ in _SHAPES)
 #: words one of which must be in the (lower-case) text before a shape's gate is searched
 _LITERALS: dict[str, tuple[str, ...]] = {
     "cjk_date": ("月",), "uhr": ("uhr", "uur"), "ji": ("時",), "bare": BARE_HOUR_CONNECTORS,
+    "rel": tuple(RELATIVE_DAYS), "wdparen": ("(", "\uff08"),
 }
 
 
@@ -122,6 +174,10 @@ def _scanner(names: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _FULLWIDTH_RE = re.compile("[\uff10-\uff1a]")
+#: Markdown emphasis around a date or time (``**tomorrow**``, ``_10:00 CET_``): read as
+#: spaces, so offsets (and the source quoted) stay the same. An ``_`` inside a word
+#: (``America/New_York``) stays.
+_EMPHASIS_RE = re.compile(r"\*+|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")
 #: the reader reads at most 100 dates (dates.MAX_DATES); rewriting stops after
 #: this many foreign shapes, which keeps a 100 KB calendar paste fast
 MAX_REWRITES = 400
@@ -157,6 +213,8 @@ def rewrite(text: str) -> Rewritten:
         text_fw = text.translate(_FULLWIDTH)  # same length: offsets unchanged
     else:
         text_fw = text
+    if "*" in text_fw or "_" in text_fw:
+        text_fw = _EMPHASIS_RE.sub(lambda m: " " * len(m.group(0)), text_fw)  # same length: offsets unchanged
     low = text_fw.lower()
     present = tuple(name for name, gate in _GATES
                     if any(w in low for w in _LITERALS.get(name, ("",))) and gate.search(text_fw))
@@ -183,8 +241,38 @@ def rewrite(text: str) -> Rewritten:
     return Rewritten(text, "".join(out), pieces)
 
 
+_REL_WORDS = {0: "today", 1: "tomorrow", 2: "overmorrow"}
+_MORNING_TOO = ("morgen", "mañana", "manana")
+_WORD_BEFORE_RE = re.compile(r"([^\W\d]+|'s)\W*$")
+
+
+def _relative(word: str, text: str, start: int) -> str | None:
+    """``today`` / ``tomorrow`` / ``overmorrow`` for a relative day word, or None when
+    ``morgen`` / ``mañana`` means the morning (``heute Morgen``, ``por la mañana``)."""
+    key = " ".join(word.casefold().split())
+    days = RELATIVE_DAYS.get(key)
+    if days is None:
+        return None
+    if key in _MORNING_TOO:
+        before = _WORD_BEFORE_RE.search(text, max(0, start - 24), start)
+        prev = before.group(1).casefold() if before else ""
+        if prev in NOT_TOMORROW_AFTER or prev in WEEKDAY_INDEX:
+            return None
+    return _REL_WORDS[days]
+
+
 def _replacement(m: re.Match[str], text: str) -> str | None:
     g = m.groupdict().get  # the scanner holds only the shapes present in the text
+    if g("rel") is not None:
+        return _relative(g("rel"), text, m.start())
+    if g("relj") is not None:
+        return f" {_REL_WORDS[RELATIVE_DAYS[g('relj')]]} "
+    if g("wp") is not None:
+        word = " ".join(g("wp").casefold().split())
+        index = WEEKDAY_INDEX.get(word, ABBREVIATION_INDEX.get(word, JA_WEEKDAY_INDEX.get(word)))
+        if index is None or (word in _ENGLISH_WEEKDAYS and m.group(0).startswith("(")):
+            return None  # English: the reader knows it
+        return f"({_EN_WEEKDAYS[index]})"
     if g("cm") is not None:
         month, day = int(g("cm")), int(g("cd"))
         return f" {g('cy')}-{month:02d}-{day:02d} " if g("cy") else f" {_EN_MONTHS[month - 1]} {day} "
@@ -221,3 +309,40 @@ def _replacement(m: re.Match[str], text: str) -> str | None:
             return None  # "2 out of 3", "5 set": only with a year or "de" ("5 de set.")
         return f"{int(g('fd'))} {en}" + (f" {g('fy')}" if g("fy") else "")
     return None
+
+
+# --------------------------------------------------------------------------
+# a weekday written next to a date
+
+#: a weekday just before a date: ``Dienstag, 08.12.``, ``le mardi 8``, ``Tue 12/8``,
+#: ``mar. 8 déc.``; an abbreviation only with a dot after it, or a comma before a
+#: numeric date (``Di, 08.12.``; but "So, 10 Dec works" is English)
+_WEEKDAY_BEFORE_RE = re.compile(
+    r"(?<!\w)(?:(?P<full>" + _WD_FULL_ALT + r")\.?|(?P<abbr>" + _WD_ABBR_ALT + r")(?:\.\s*,?|(?P<comma>,)))"
+    r"\s*,?\s*(?:(?:den|der|le|el|il|lo|o|a|op|the)\s+)?$",
+    re.IGNORECASE,
+)
+#: a weekday in parentheses just after a date: ``08/12/2026 (martes)`` (rewritten ``(Tue)``)
+_WEEKDAY_AFTER_RE = re.compile(
+    r"\s*,?\s*\(\s*(?:(?P<full>" + _WD_FULL_ALT + r")|(?P<abbr>" + _WD_ABBR_ALT + r"))\.?\s*\)", re.IGNORECASE)
+
+
+def _index(m: re.Match[str] | None, numeric: bool = True) -> int | None:
+    if m is None:
+        return None
+    if m.groupdict().get("comma") and not numeric:
+        return None
+    if m.group("full"):
+        return WEEKDAY_INDEX.get(" ".join(m.group("full").casefold().split()))
+    return ABBREVIATION_INDEX.get(m.group("abbr").casefold())
+
+
+def weekday_before(text: str, pos: int, *, numeric: bool = False) -> int | None:
+    """The weekday (0 = Monday) written just before ``pos``, in any language read
+    (``numeric``: a numeric date starts at ``pos``)."""
+    return _index(_WEEKDAY_BEFORE_RE.search(text, max(0, pos - 32), pos), numeric)
+
+
+def weekday_after(text: str, pos: int) -> int | None:
+    """The weekday (0 = Monday) written in parentheses just after ``pos``."""
+    return _index(_WEEKDAY_AFTER_RE.match(text, pos))

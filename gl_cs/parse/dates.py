@@ -20,14 +20,31 @@ numeric                     ``24/11/2026``, ``11/24``, ``11/24/26``,
                             ``24-11-2026`` (dashes need a 4-digit year)
 month name                  ``Tue Nov 24``, ``November 24th, 2026``,
                             ``24 Nov 2026``, ``the 24th of November``
-relative                    ``today``, ``tomorrow`` (``tmrw``)
+relative                    ``today``, ``tonight``, ``tomorrow`` (``tmrw``),
+                            ``the day after tomorrow``
 ==========================  ===============================================
 
 *Languages.*  Before reading, :func:`gl_cs.parse.date_words.rewrite` turns
 dates and times written in German, French, Spanish, Portuguese, Dutch, Italian
 and Japanese into these shapes (``26. November``, ``26 de noviembre``,
-``26.11.``, ``9 Uhr``, ``17h``, ``a las 10:00``, ``às 10h``, ``15時``), keeping a
-map back, so ``source`` and ``time_source`` are always the exact text written.
+``26.11.``, ``9 Uhr``, ``17h``, ``a las 10:00``, ``às 10h``, ``15時``; ``morgen``,
+``demain``, ``mañana``, ``amanhã``, ``domani``, ``明日``, ``heute``, ``übermorgen``;
+``(Dienstag)``, ``(mar.)``, ``（火）``), keeping a map back, so ``source`` and
+``time_source`` are always the exact text written.  Markdown emphasis is read
+as spaces (``**tomorrow** — *9:00 Pacific*``).
+
+*Between a date and its time* may stand ``,``, ``@``, ``at``, ``-``, ``—``, ``:``,
+``|``, a weekday (``Dec 8, Tuesday, 10am``, ``08.12.2026 (Dienstag) 09:00``), or
+a part of the day (``tomorrow morning at 9``, ``heute Nachmittag 15 Uhr``).
+
+*Weekdays.*  A weekday written next to a date (before it, ``Dienstag,
+08.12.``, ``le mardi 8``, ``mar. 8 déc.``; or in parentheses after it,
+``08/12/2026 (martes)``), in any of those languages, decides between
+neighbouring years (below) and between the two orders of a numeric date whose
+both orders are valid: ``08/12/2026 (martes)`` is 8 December, a Tuesday, even
+when ``day_first`` is False (the configured order when both or neither match).
+An abbreviation counts only with a dot or in parentheses (``So, 12 Dec`` is
+English), and ``Mar. 8 déc.`` is Tuesday 8 December, not 8 March.
 
 *A time is never dropped.*  A date read without a time whose line holds a time
 that could not be attached to it (``Nov 26 - earliest 10:00 CET``, ``Nov 24 or
@@ -48,7 +65,10 @@ after a space ``2026-11-24 10:00-11:00`` is a range.  A date without a time is
 *date-only*: ``when`` is the start of that day (00:00) in the zone used and
 ``date_only`` is True; the caller decides what a date-only request means
 (e.g. for EXPEDITE).  ``Nov 24 or 25`` reads only Nov 24; a weekday without a
-date (``Tuesday 10am``) is not read.
+date (``Tuesday 10am``) is not read.  ``today``/``tomorrow`` and their
+translations count from ``written`` in the zone of the date; ``morgen`` and
+``mañana`` after ``heute``, ``am``, ``Guten``, ``la``, ``por la`` ... are the
+morning, not tomorrow.
 
 *Year.*  A date written without a year falls between four months before and
 eight months after ``now``, in the zone used: on 23 Nov 2026 ``Nov 17`` and
@@ -97,15 +117,17 @@ keeps long texts fast.  ``find_dates`` never raises on odd text; it raises
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as _du
 
 from ..text.coerce import as_text
-from .date_words import Rewritten, rewrite
+from .date_words import Rewritten, rewrite, weekday_after, weekday_before
+from .vocabulary import DAY_PARTS
 
 __all__ = [
     "MAX_DATES",
@@ -322,7 +344,8 @@ _DM_RE = re.compile(
     r"(?P<mon>" + _MON + r")(?!\w)\.?(?:,?\s+(?P<y>" + _YEAR + r")(?![\d:]))?",
     re.IGNORECASE,
 )
-_REL_RE = re.compile(r"(?<![\w])(?P<rel>today|tomorrow|tmrw|tmr)(?!\w)", re.IGNORECASE)
+_REL_RE = re.compile(r"(?<![\w])(?P<rel>today|tomorrow|tmrw|tmr|overmorrow)(?!\w)", re.IGNORECASE)
+_REL_DAYS = {"today": 0, "overmorrow": 2}  # else 1 (tomorrow, tmrw, tmr)
 
 # time of day (a range keeps its start); groups validated in code
 _AMPM = r"(?:[ap]\.?\s?m\.?(?![a-z])|[ap](?=\s|$|[,;)]))"
@@ -333,8 +356,13 @@ _TIME = (
     + r")?)?"
     r"|(?P<noon>noon|midday)"
 )
+#: the part of a day between a date and its time ("tomorrow morning at 9", "heute Nachmittag 15 Uhr")
+_DAY_PART = (r"(?:(?:in\s+the|this|am|le|la|por\s+la|de|da|di|in|op)\s+)?(?:"
+             + "|".join(sorted((re.escape(w) for w in DAY_PARTS), key=len, reverse=True)) + r")(?!\w)")
 _CONNECT = (r"(?:\s*,)?(?:\s*(?:at|@|from|starting(?:\s+at)?|between|around|approx\.?|ca\.|~|-|\u2013|\u2014|,"
-            r"|\(\s*" + _WD + r"\s*\)|\((?=\s*\d)))*\s*")  # "24/11 (Tue) 15:00", "Dec 2 (10-11 AM EST)"
+            r"|:(?=\s)|\|"  # "Tomorrow: 9am PT", "| Dec 8 | 10:00 CET |"
+            r"|\(\s*" + _WD + r"\s*\)|\((?=\s*\d)"  # "24/11 (Tue) 15:00", "Dec 2 (10-11 AM EST)"
+            r"|" + _WD + r"(?!\w)|" + _DAY_PART + r"))*\s*")  # "Dec 8, Tuesday, 10am", "tomorrow morning 9am"
 # a day range after the date ("Nov 24-26 10am") is skipped
 _DAY_RANGE = r"(?:\s*(?:-|\u2013|to)\s*(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|\s*(?:[ap]\.?m|:|h\d)))?"
 _TAIL_RE = re.compile(
@@ -534,6 +562,7 @@ class _Cand:
     dayfirst: bool = False
     rel_days: int = 0
     weekday: int | None = None  # 0 = Monday, when a weekday was written next to the date
+    swappable: bool = False  # a numeric date both of whose orders are valid ("08/12/2026")
 
 
 def _candidates(text: str, day_first: bool) -> list[_Cand]:
@@ -569,9 +598,14 @@ def _candidates(text: str, day_first: bool) -> list[_Cand]:
     add(_named(m, "md") for m in _MD_RE.finditer(text))
     add(_named(m, "dm") for m in _DM_RE.finditer(text))
     add(
-        _Cand(m.start(), m.end(), "rel", "", True, rel_days=0 if m["rel"].lower() == "today" else 1)
+        _Cand(m.start(), m.end(), "rel", "", True, rel_days=_REL_DAYS.get(m["rel"].lower(), 1))
         for m in _REL_RE.finditer(text)
     )
+    # "Mar. 8 déc." (French: Tuesday 8 December) is not "Mar 8": a month-day span with a
+    # day-month date starting inside it gives way to that date
+    dm_starts = sorted(c.start for c in cands if c.kind == "dm")
+    if dm_starts:
+        cands = [c for c in cands if c.kind != "md" or not _starts_inside(dm_starts, c)]
     # resolve overlaps: earliest start, then longest
     cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
     out: list[_Cand] = []
@@ -582,7 +616,18 @@ def _candidates(text: str, day_first: bool) -> list[_Cand]:
         if c.start >= last_end:
             out.append(c)
             last_end = c.end
+    for c in out:
+        if c.weekday is None and c.kind in ("num", "md", "dm"):
+            # "Dienstag, 08.12.2026", "le mardi 8 décembre", "08/12/2026 (martes)"
+            c.weekday = weekday_before(text, c.start, numeric=c.kind == "num")
+            if c.weekday is None:
+                c.weekday = weekday_after(text, c.end)
     return out
+
+
+def _starts_inside(starts: list[int], c: _Cand) -> bool:
+    i = bisect.bisect_right(starts, c.start)
+    return i < len(starts) and starts[i] < c.end
 
 
 def _numeric(m: re.Match[str], day_first: bool) -> _Cand | None:
@@ -594,7 +639,8 @@ def _numeric(m: re.Match[str], day_first: bool) -> _Cand | None:
     if m.group(0) == "24/7":
         return None
     first = True if sep == "." else day_first
-    return _Cand(m.start(), m.end(), "num", m.group(0).replace("-", "/"), bool(y), dayfirst=first)
+    return _Cand(m.start(), m.end(), "num", m.group(0).replace("-", "/"), bool(y), dayfirst=first,
+                 swappable=sep != "." and a != b and a <= 12 and b <= 12)
 
 
 def _named(m: re.Match[str], kind: str) -> _Cand | None:
@@ -843,14 +889,11 @@ def _resolve(rw: Rewritten, f: _Found, zone: _Zone, assumed: bool, now: datetime
                 return None
             clock = parsed.time()
     else:
-        if c.has_year:
-            parsed = _parse_date_time(c, time_text, now_local.year)
-            if parsed is None:
-                return None
-        else:
-            parsed = _pick_year(c, time_text, now_local.date())
-            if parsed is None:
-                return None
+        if c.swappable and c.weekday is not None:
+            c = _order_by_weekday(c, time_text, now_local)
+        parsed = _read_date(c, time_text, now_local)
+        if parsed is None:
+            return None
         day, clock = parsed.date(), parsed.time()
     naive = datetime.combine(day, clock)
     when = naive.replace(tzinfo=zone.tz)
@@ -865,6 +908,24 @@ def _resolve(rw: Rewritten, f: _Found, zone: _Zone, assumed: bool, now: datetime
         time_source=rw.source(f.time.start, f.time.end).strip() if f.time else "",
         unread_time=f.unread_time,
     )
+
+
+def _read_date(c: _Cand, time_text: str, now_local: datetime) -> datetime | None:
+    if c.has_year:
+        return _parse_date_time(c, time_text, now_local.year)
+    return _pick_year(c, time_text, now_local.date())
+
+
+def _order_by_weekday(c: _Cand, time_text: str, now_local: datetime) -> _Cand:
+    """``08/12/2026 (martes)``: of a numeric date's two valid orders, the one whose
+    weekday is the one written (in the year it falls in without the weekday); the
+    configured order when both or neither match."""
+    plain = replace(c, weekday=None)
+    swapped = replace(plain, dayfirst=not c.dayfirst)
+    mine, other = _read_date(plain, time_text, now_local), _read_date(swapped, time_text, now_local)
+    if mine is not None and other is not None and mine.weekday() != c.weekday and other.weekday() == c.weekday:
+        return replace(c, dayfirst=not c.dayfirst)
+    return c
 
 
 def _pick_year(c: _Cand, time_text: str, today: date) -> datetime | None:

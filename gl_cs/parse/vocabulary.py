@@ -174,3 +174,69 @@ UNSURE: tuple[str, ...] = (
     r"|comme\s+(?:ci-dessus|la\s+dernière\s+fois)|ver\s+arriba|igual\s+que\s+(?:antes|la\s+última\s+vez)"
     r"|ver\s+acima|igual\s+(?:à|a)\s+última\s+vez|zie\s+(?:boven|hierboven)|vedi\s+sopra|come\s+sopra|上記(?:参照|と同じ)|同上",
 )
+
+# ---------------------------------------------------------------------------
+# dates: weekdays and days named relative to today (read by gl_cs.parse.date_words)
+
+#: Weekday names in the team's languages -> English abbreviation.  A weekday
+#: never makes a date on its own ("Dienstag 10 Uhr" is not read); written next to
+#: a date it picks the year and the day/month order of ``08/12/2026``, and in
+#: parentheses between a date and its time (``08.12.2026 (Dienstag) 09:00``) it
+#: is skipped like ``(Tue)``.
+WEEKDAYS: dict[str, tuple[str, ...]] = {
+    "Mon": ("montag", "lundi", "lunes", "segunda-feira", "segunda", "lunedì", "lunedi", "maandag"),
+    "Tue": ("dienstag", "mardi", "martes", "terça-feira", "terca-feira", "terça", "terca", "martedì", "martedi",
+            "dinsdag"),
+    "Wed": ("mittwoch", "mercredi", "miércoles", "miercoles", "quarta-feira", "quarta", "mercoledì", "mercoledi",
+            "woensdag"),
+    "Thu": ("donnerstag", "jeudi", "jueves", "quinta-feira", "quinta", "giovedì", "giovedi", "donderdag"),
+    "Fri": ("freitag", "vendredi", "viernes", "sexta-feira", "sexta", "venerdì", "venerdi", "vrijdag"),
+    "Sat": ("samstag", "sonnabend", "samedi", "sábado", "sabado", "sabato", "zaterdag"),
+    "Sun": ("sonntag", "dimanche", "domingo", "domenica", "zondag"),
+}
+#: Japanese weekdays: ``火曜日``, ``火曜``, and ``(火)`` alone in parentheses.
+WEEKDAYS_JA: dict[str, tuple[str, ...]] = {
+    "Mon": ("月曜日", "月曜", "月"), "Tue": ("火曜日", "火曜", "火"), "Wed": ("水曜日", "水曜", "水"),
+    "Thu": ("木曜日", "木曜", "木"), "Fri": ("金曜日", "金曜", "金"), "Sat": ("土曜日", "土曜", "土"),
+    "Sun": ("日曜日", "日曜", "日"),
+}
+#: Their abbreviations.  Many are words too ("so", "do", "mar", "sex"), so they
+#: count only with a dot or comma after them (``Di., 08.12.``, ``mar. 8 déc.``)
+#: or alone in parentheses (``(Di)``).
+WEEKDAY_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "Mon": ("mo", "lun", "seg", "ma"),
+    "Tue": ("di", "mar", "ter"),
+    "Wed": ("mi", "mer", "mié", "mie", "qua", "wo"),
+    "Thu": ("do", "jeu", "jue", "qui", "gio"),
+    "Fri": ("fr", "ven", "vie", "sex", "vr"),
+    "Sat": ("sa", "sam", "sáb", "sab", "za"),
+    "Sun": ("so", "dim", "dom", "zo"),
+}
+
+#: Days named relative to the day a request was written -> days after it.
+#: ``morgen``/``mañana`` also mean "morning": see :data:`NOT_TOMORROW_AFTER`.
+RELATIVE_DAYS: dict[str, int] = {
+    # English beyond the reader's own today / tomorrow / tmrw / tmr
+    "tonight": 0, "tomorow": 1, "tommorow": 1, "tommorrow": 1, "the day after tomorrow": 2,
+    "day after tomorrow": 2,
+    "heute": 0, "morgen": 1, "übermorgen": 2, "uebermorgen": 2,
+    "aujourd'hui": 0, "aujourd’hui": 0, "ce soir": 0, "demain": 1, "après-demain": 2, "apres-demain": 2,
+    "hoy": 0, "esta noche": 0, "mañana": 1, "manana": 1, "pasado mañana": 2, "pasado manana": 2,
+    "hoje": 0, "amanhã": 1, "amanha": 1, "depois de amanhã": 2, "depois de amanha": 2,
+    "oggi": 0, "stasera": 0, "domani": 1, "dopodomani": 2,
+    "vandaag": 0, "vanavond": 0, "morgenochtend": 1, "morgenmiddag": 1, "morgenavond": 1, "overmorgen": 2,
+    "今日": 0, "本日": 0, "明日": 1, "明後日": 2,
+}
+#: A word right before ``morgen``/``mañana`` that makes it "morning", not
+#: "tomorrow": ``heute Morgen``, ``Guten Morgen``, ``por la mañana``, ``esta mañana``.
+NOT_TOMORROW_AFTER: tuple[str, ...] = (
+    "heute", "gestern", "am", "guten", "jeden", "den", "diesen", "eines", "morgen", "'s", "deze", "op", "van",
+    "la", "esta", "una", "cada", "de", "del", "toda", "las", "por", "mañana", "manana",
+)
+#: The part of a day written between a date and its time, skipped like "at":
+#: ``tomorrow morning at 9``, ``heute Nachmittag 15 Uhr``, ``demain matin à 9h``.
+DAY_PARTS: tuple[str, ...] = (
+    "morning", "afternoon", "evening", "night", "morgen", "früh", "vormittag", "nachmittag", "abend", "mittag",
+    "matin", "après-midi", "apres-midi", "soir", "mañana", "manana", "tarde", "noche", "manhã", "manha", "noite",
+    "mattina", "pomeriggio", "sera", "ochtend", "middag", "avond",
+)

@@ -39,10 +39,14 @@ For any input (``None``, bytes, control characters, any Unicode) the result
    text are kept; longer text is cut and ends with ``…`` (the ellipsis counts
    toward ``max_len``).  The raw string is longer only by the invisible joiners
    and the fences: ``len(s) <= 4 * max_len + 4``.
-6. **No hidden control characters.**  C0/C1 control characters, DEL and the
-   bidirectional override/isolate marks (U+061C, U+200E, U+200F,
-   U+202A-U+202E, U+2066-U+2069) are removed, so quoted text cannot reorder
-   how the rest of the comment is displayed.
+6. **No hidden characters.**  C0/C1 control characters, DEL and every
+   invisible format character (Unicode category Cf: zero-width spaces, joiners
+   and non-joiners, the word joiner, soft hyphens, byte-order marks, the
+   bidirectional marks, overrides and isolates, tag characters), plus the
+   combining grapheme joiner and the Hangul fillers, are removed: a quote
+   shows exactly the characters it holds (``Nov\u200b 24`` is quoted
+   ``Nov 24``), and cannot reorder how the rest of the comment is displayed.
+   The only invisible characters in ``s`` are the joiners gl-cs adds (4).
 
 Caller's side of the contract: put ``s`` in running text (not inside a link
 text, table cell or HTML attribute, and not directly after a backslash), and
@@ -71,6 +75,12 @@ for _cp in list(range(0x00, 0x20)) + [0x7F] + list(range(0x80, 0xA0)):
     if chr(_cp) not in "\t\n\r\v\f\x1c\x1d\x1e\x85":
         _REMOVE[_cp] = None
 
+#: invisible characters an AE's text may carry (typed, pasted from chat or a web page):
+#: Unicode's format characters (category Cf), the combining grapheme joiner, Hangul fillers
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 _WS_RE = re.compile(r"[\s\u2028\u2029\x1c\x1d\x1e\x85]+")
 _SIGIL_RE = re.compile(r"([#!~%&$^])(?=\S)")
 _TEMPLATE_RE = re.compile(r"\{(?=[{%#])")
@@ -92,7 +102,7 @@ def neutralize(text: str | None, *, max_len: int = 300) -> str:
 
     # lone surrogates cannot be sent to GitLab; replace them
     text = text.encode("utf-8", errors="replace").decode("utf-8")
-    text = text.translate(_REMOVE)
+    text = _INVISIBLE_RE.sub("", text.translate(_REMOVE))
     text = _WS_RE.sub(" ", text).strip()
     if not text:
         return ""
@@ -117,7 +127,7 @@ def label_name(name: str | None) -> str:
     """A label name as plain, inert Markdown text for a bot comment (shown in bold by
     the caller): one line, no mention (``SA Triaged - @ana.sa`` notifies nobody), no
     reference, no Markdown or HTML of its own, never a quick action."""
-    text = _WS_RE.sub(" ", as_text(name).translate(_REMOVE)).strip()
+    text = _WS_RE.sub(" ", _INVISIBLE_RE.sub("", as_text(name).translate(_REMOVE))).strip()
     text = text.replace("@", "@" + ZWJ)
     text = _SIGIL_RE.sub(lambda m: m.group(1) + ZWJ, text)
     text = _TEMPLATE_RE.sub("{" + ZWJ, text)

@@ -346,18 +346,27 @@ for _n, (_w, _ev, _exp) in DATES.items():
     case(f"date_{_n}", headings(with_(PD, _w)), NONE, _ev, dec, kind="dates and times")
 
 UNREADABLE = {
-    "time_not_attached": "Nov 26 - earliest 10:00 CET",
-    "or_tomorrow_time_after": "Nov 24 or 25, 10am PT",
     "weekday_only": "next Thursday afternoon",
     "asap": "ASAP",
     "dutch_next_week": "volgende week dinsdag",
-    # the time after the second day may be the first day's too: asked, not guessed
-    "time_shared_by_two_days": "Tue Dec 1 or Wed Dec 2, 10am PT",
-    "time_in_parentheses_shared": "Dec 1 or Dec 2 (10-11 AM EST)",
 }
 for _n, _w in UNREADABLE.items():
     case(f"date_unreadable_{_n}", headings(with_(PD, _w)), NONE, "unreadable", "complete+unreadable",
          kind="dates: unreadable, asked not guessed")
+
+# A time written that cannot be attached to its date: the date is never read as a whole
+# day (nor guessed), the dates read whole still decide, and gl-cs asks only when the
+# unclear day could hold an event under 24 hours away.
+UNCLEAR = {
+    "time_not_attached": ("Nov 26 - earliest 10:00 CET", "unreadable", "complete"),  # 2+ days away
+    "or_tomorrow_time_after": ("Nov 24 or 25, 10am PT", "unreadable", "complete+unreadable"),  # Nov 24: within reach
+    # the time after the second day may be the first day's too: Dec 1 is not guessed, Dec 2 is read
+    "time_shared_by_two_days": ("Tue Dec 1 or Wed Dec 2, 10am PT", "2026-12-02T18:00Z", "complete"),
+    "time_in_parentheses_shared": ("Dec 1 or Dec 2 (10-11 AM EST)", "2026-12-02T15:00Z", "complete"),
+}
+for _n, (_w, _ev, _dec) in UNCLEAR.items():
+    case(f"date_unclear_{_n}", headings(with_(PD, _w)), NONE, _ev, _dec,
+         kind="dates: a time not attached, never a whole day")
 
 # ---------------------------------------------------------------------------
 # swallowing: a field ends where unrelated text begins

@@ -59,4 +59,5 @@ def test_a_date_whose_time_was_not_read_is_asked_for_not_read_as_a_whole_day(tex
     now = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.timezone.utc)
     actions = expedite.decide(issue(description=with_dates(text)), ctx(now=now))
     assert not any(isinstance(a, AddLabel) for a in actions)
-    assert "could not read a date" in _comment(actions).body
+    body = _comment(actions).body  # a plain question about that one date, not a lecture on formats
+    assert "what time is meant for `Nov 24`" in body and "`10:00`" in body and "e.g." not in body

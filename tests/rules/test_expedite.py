@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 
 import pytest
 
@@ -20,7 +21,7 @@ from gl_cs.decide.rules import expedite
 from gl_cs.decide.rules.expedite import NAME, decide
 
 from .builders import COMPLETE, NOW, UTC, D, H, M, ctx, issue, request, variant, with_dates
-from .expect import add, assert_actions, comment, finding, remove
+from .expect import add, assert_actions, comment, finding, remove, shape
 from .zones import BERLIN, LA, NY, PARIS, SYDNEY, ZONES
 DAY_FIRST = variant({"date_order: month_first": "date_order: day_first"})
 BY_LABEL = variant({"applies_to: all": 'applies_to: {label: "SA Activity"}'})
@@ -288,3 +289,148 @@ GATE = [
 @pytest.mark.parametrize("issue,ctx,want", GATE)
 def test_expedite_applies_to_requests_only(issue, ctx, want):
     assert_actions(decide_issue(issue, ctx, rules=(expedite.RULE,)).actions, want, rule=NAME)
+
+
+# -- dates never thrown away (issue 17) ---------------------------------------------------
+# A date whose written time gl-cs could not attach ("Nov 26 - earliest 10:00 CET") is never
+# read as the whole day, and never throws the other dates away: an event under 24 hours away
+# keeps or gets EXPEDITE whenever a date read whole, or the due date, says so. gl-cs asks
+# about such a date only when its day could hold an event under 24 hours away.
+# NOW is Mon 23 Nov 2026 09:00 in Los Angeles (17:00 UTC).
+URGENT = dt.datetime(2026, 11, 24, 8, 0, tzinfo=LA)  # 23 h away
+DUE_TODAY, DUE_TOMORROW = (dt.datetime(2026, 11, d, 0, 0, tzinfo=LA) for d in (23, 24))  # whole days
+KEPT = [
+    # name, Preferred Date Options, due date, the event that decides, its zone, a whole day
+    ("unread second option, readable urgent first option",
+     "Option 1: Tue Nov 24, 8am PT\nOption 2: Nov 26 - earliest 10:00 CET", None, URGENT, LA, False),
+    ("unread first option, readable urgent second option",
+     "- Wed Nov 25 - not before 10am ET\n- Tue Nov 24 8am PT", None, URGENT, LA, False),
+    ("a time shared by two days, the other date read whole and urgent",
+     "Nov 24 7:30am PT, or Nov 30 or Dec 1, 10am PT", None, dt.datetime(2026, 11, 24, 7, 30, tzinfo=LA), LA, False),
+    ("the due date alone under 24 h, the only option unread and far away",
+     "Dec 3 - earliest 10:00 CET", "2026-11-24", DUE_TOMORROW, LA, True),
+    ("an unread option under 24 h and the due date today: the due date decides, nothing asked",
+     "Nov 24 - earliest 10:00 CET", "2026-11-23", DUE_TODAY, LA, True),
+    ("the due date alone under 24 h, nothing readable written",
+     "ASAP - customer escalation", "2026-11-24", DUE_TOMORROW, LA, True),
+    ("German weekday in parentheses between date and time",
+     "24.11.2026 (Dienstag) 08:00 Europe/Berlin\nalternativ: 27.11. - frühestens 10 Uhr",
+     None, dt.datetime(2026, 11, 24, 8, 0, tzinfo=BERLIN), BERLIN, False),
+    ("Spanish weekday decides the order of 24/11",
+     "11/24/2026 (martes) 10:00 CET", None, dt.datetime(2026, 11, 24, 10, 0, tzinfo=PARIS), PARIS, False),
+]
+KEPT_CASES = [case for name, text, due, event, zone, all_day in KEPT
+              for case in both(name, with_dates(text), NOW, event, zone, all_day, due_date=due)]
+
+# "tomorrow" counts from when the request was written: two hours ago (Mon 07:00 PT)
+FRESH = NOW - 2 * H
+RELATIVE = [
+    ("'tomorrow, 8am PT'", "tomorrow, 8am PT", dt.datetime(2026, 11, 24, 8, 0, tzinfo=LA), LA),
+    ("'tmrw @ 7:30 ET'", "tmrw @ 7:30 ET", dt.datetime(2026, 11, 24, 7, 30, tzinfo=NY), NY),
+    ("emphasis and a dash", "**tomorrow** — *8:00 Pacific*", dt.datetime(2026, 11, 24, 8, 0, tzinfo=LA), LA),
+    ("'today 1pm PT'", "today 1pm PT", dt.datetime(2026, 11, 23, 13, 0, tzinfo=LA), LA),
+    ("'morgen, 9 Uhr MEZ'", "morgen, 9 Uhr MEZ", dt.datetime(2026, 11, 24, 9, 0, tzinfo=BERLIN), BERLIN),
+    ("'demain à 10h CET'", "demain à 10h CET", dt.datetime(2026, 11, 24, 10, 0, tzinfo=PARIS), PARIS),
+    ("'mañana a las 8:00' (the team's zone)", "mañana a las 8:00", dt.datetime(2026, 11, 24, 8, 0, tzinfo=LA), LA),
+    ("'the day after tomorrow 8am PT' is not tomorrow", "the day after tomorrow 8am PT",
+     dt.datetime(2026, 11, 25, 8, 0, tzinfo=LA), LA),
+]
+RELATIVE_CASES = [case for name, text, event, zone in RELATIVE
+                  for case in both(name, with_dates(text), NOW, event, zone, created_at=FRESH)]
+
+
+def unclear(*pairs: tuple[str, str], also_never=()):
+    """A finding and one comment asking which time is meant for each (date, time) written,
+    quoting only those."""
+    key = hashlib.sha1("|".join(f"{d}\x1f{t}" for d, t in pairs).encode()).hexdigest()[:10]
+    quotes = tuple(f"`{d}`" for d, _ in pairs) + tuple(f"`{t}`" for _, t in pairs)
+    return [finding("event time unclear, may be under 24 hours away", why="may be less than 24 hours away"),
+            comment(f"unclear-{key}", to="eve.ae", cites="EXPEDITE",
+                    says=quotes + ("Preferred Date Options", "less than 24 hours away"),
+                    never=("could not read a date", "e.g.") + ((also_never,) if isinstance(also_never, str)
+                                                               else tuple(also_never)),
+                    summary="to eve.ae: asks which time is meant")]
+
+
+QUESTION_CASES = [
+    pytest.param(request_at(with_dates(text), NOW, flagged, due_date=due), ctx(), want,
+                 id=f"{name}, {'EXPEDITE' if flagged else 'no EXPEDITE'} -> {outcome(want)}")
+    for name, text, due, flagged, want in [
+        # asked: no date read whole says under 24 h, and a day that could be is unclear
+        ("unread option tomorrow, the read one in a week", "Option 1: Nov 30, 10am PT\nOption 2: Nov 24 - earliest "
+         "10:00 CET", None, False, unclear(("Nov 24", "10:00"), also_never="Nov 30")),
+        ("unread option tomorrow, the read one in a week", "Option 1: Nov 30, 10am PT\nOption 2: Nov 24 - earliest "
+         "10:00 CET", None, True, unclear(("Nov 24", "10:00"), also_never="Nov 30")),
+        ("the only option unread, today", "Mon Nov 23 - after 3pm PT", None, False,
+         unclear(("Mon Nov 23", "3pm"))),
+        ("a time shared by tomorrow and a later day", "Tue Nov 24 or Wed Nov 25, 10am PT", None, True,
+         unclear(("Tue Nov 24", "10am"))),
+        ("two unclear days within reach, one question", "- Nov 24 - earliest 10:00 CET\n- Nov 23 - not before 3pm PT",
+         None, False, unclear(("Nov 23", "3pm"), ("Nov 24", "10:00"))),
+        ("the due date in a week does not settle an unclear tomorrow", "Nov 24 - earliest 10:00 CET", "2026-11-30",
+         True, unclear(("Nov 24", "10:00"))),
+        # never asked: the unclear day cannot hold an event under 24 h away
+        ("unreadable option far away, the read one in a week", "Option 1: Nov 30, 10am PT\nOption 2: Dec 10 - "
+         "earliest 10:00 CET", None, False, []),
+        ("unreadable option far away, EXPEDITE", "Option 1: Nov 30, 10am PT\nOption 2: Dec 10 - earliest 10:00 CET",
+         None, True, [remove("EXPEDITE", why="(2026-11-30 18:00 UTC)) is 169 hours away"),
+                      comment("removed-20261130T1800", to="eve.ae", says=("`Nov 30, 10am PT`", "about 169 hours"),
+                              never=("Dec 10", "CET"))]),
+        ("the only option unread, far away", "Dec 10 - earliest 10:00 CET", None, False, []),
+        ("the only option unread and far away, EXPEDITE: removed, at least that far", "Dec 10 - earliest 10:00 CET",
+         None, True, [remove("EXPEDITE", why="Thu 10 Dec 2026 Europe/Paris, time not read"),
+                      comment("removed-20261209T2300", to="eve.ae",
+                              says=("time not read", "(from `Dec 10`)", "at least 390 hours"))]),
+        ("all dates past, one unread", "Nov 20 - earliest 10:00 CET\nNov 21 10am PT", None, True,
+         [remove("EXPEDITE", why="the requested event has passed")]),
+        ("all dates past, one unread", "Nov 20 - earliest 10:00 CET\nNov 21 10am PT", None, False, []),
+        ("all dates past and the due date past", "Nov 20 10am PT", "2026-11-21", True,
+         [remove("EXPEDITE", why="the requested event has passed")]),
+        # Nov 24 in Bangkok (UTC+7) runs from now to exactly 24 h from now: any time is under 24 h
+        ("an unclear day wholly within the next 24 h", "Nov 24 - earliest 10:00 ICT", None, False,
+         [add("EXPEDITE", why="time not read")]),
+    ]
+]
+
+
+@pytest.mark.parametrize("issue,ctx,want", KEPT_CASES)
+def test_expedite_follows_every_date_read_whole(issue, ctx, want):
+    assert_actions(decide(issue, ctx), want, rule=NAME)
+
+
+@pytest.mark.parametrize("issue,ctx,want", RELATIVE_CASES)
+def test_expedite_reads_relative_days_as_aes_write_them(issue, ctx, want):
+    assert_actions(decide(issue, ctx), want, rule=NAME)
+
+
+@pytest.mark.parametrize("issue,ctx,want", QUESTION_CASES)
+def test_expedite_asks_about_a_date_only_when_expedite_is_at_stake(issue, ctx, want):
+    assert_actions(decide(issue, ctx), want, rule=NAME)
+
+
+def test_an_unclear_date_is_asked_about_once_it_comes_within_reach():
+    """Far away at first: nothing asked. The day it comes within 24 hours: asked."""
+    text = with_dates("Option 1: Dec 2, 10am PT\nOption 2: Nov 27 - earliest 10:00 CET")
+    early, late = NOW, dt.datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
+    assert decide(request_at(text, early, False, created_at=NOW - D), ctx(now=early)) == []
+    asked = decide(request_at(text, late, False, created_at=NOW - D), ctx(now=late))
+    assert [shape(a) for a in asked][0] == ("finding", "event time unclear, may be under 24 hours away")
+    assert "`Nov 27`" in asked[1].body and "Dec 2" not in asked[1].body
+
+
+def test_the_dates_a_record_keeps_decide_as_freshly_read_ones():
+    """The record keeps the ``dates`` part as JSON (gl_cs.decide.reading's codec): an unclear
+    date comes back unclear, with its time written, and the rule decides the same."""
+    import json
+
+    from gl_cs.decide.reading import Reading, with_reading
+
+    text = with_dates("Option 1: Nov 30, 10am PT\nOption 2: Nov 24 - earliest 10:00 CET")
+    fresh = issue(description=text)
+    first = with_reading(fresh, ctx().config)
+    decided = decide(first, ctx())
+    kept = json.loads(json.dumps(first.reading.parts))
+    assert kept["dates"][1]["unread_time"] == "10:00" and kept["dates"][1]["date_only"] is True
+    again = replace(fresh, reading=Reading(first.reading.key, kept))
+    assert expedite.requested_dates(again, ctx()) == expedite.requested_dates(first, ctx())
+    assert decide(again, ctx()) == decided and [shape(a) for a in decided][0][0] == "finding"

@@ -23,12 +23,23 @@ BY_LABEL = variant({"applies_to: all": 'applies_to: {label: "SA Activity"}'})
 BY_MARKER = variant({"applies_to: all": 'applies_to: {marker: "SA-ACTIVITY-TEMPLATE"}'})
 
 
-def asks(*titles: str, to: str | None = "eve.ae", summary_to: str = "eve.ae"):
-    """The comment asking for exactly ``titles`` (and no other field)."""
+THANKS, PLAIN = "thanks for the request! Before an SA can pick it up,", "before an SA can pick up this request,"
+
+
+def asks(*titles: str, to: str | None = "eve.ae", summary_to: str = "eve.ae", fresh: bool = False):
+    """The comment asking for exactly ``titles`` (and no other field). A request opened
+    less than a day ago is thanked for; an older one (the builders' default: 30 days) gets
+    a plain opener. One field is "this field ... add it", several "these fields ... add them"."""
+    one = len(titles) == 1
+    opener, other = (THANKS, PLAIN) if fresh else (PLAIN, THANKS)
+    if to is None:  # nobody to address: the comment opens with a capital
+        opener = opener[:1].upper() + opener[1:]
     return comment(missing_key(*titles), to=to, scope="",
-                   says=("thanks for the request!",) + tuple(f"- **{t}**: " for t in titles)
-                   + ("Edit the description to add them",),
-                   never=tuple(t for t in FIELDS if t not in titles),
+                   says=(opener, "needs this field filled in:" if one else "needs these fields filled in:")
+                   + tuple(f"- **{t}**: " for t in titles)
+                   + (("Edit the description to add it;", "once it is there") if one
+                      else ("Edit the description to add them;", "once they are there")),
+                   never=tuple(t for t in FIELDS if t not in titles) + (other, other[:1].upper() + other[1:]),
                    summary=f"to {summary_to}: asks for {', '.join(titles)}",
                    why="the request is missing " + ", ".join(titles))
 
@@ -235,6 +246,36 @@ CASES = [
 
 @pytest.mark.parametrize("issue,ctx,want", CASES)
 def test_intake(issue, ctx, want):
+    assert_actions(decide(issue, ctx), want, rule=NAME)
+
+
+# Words that fit the moment: thanks only for a fresh request; one field or several.
+WORDS = [
+    pytest.param(issue(("SA Backlog",), description=request(drop=("Outcome",)), created_at=NOW - 2 * H),
+                 ctx(), [remove("SA Backlog"), add("SA Waiting"), asks("Outcome", fresh=True)],
+                 id="opened 2 h ago, one field -> thanks for the request, this field, add it"),
+    pytest.param(issue(("SA Backlog",), description=request(drop=("Outcome", "Challenges")), created_at=NOW - 23 * H),
+                 ctx(), [remove("SA Backlog"), add("SA Waiting"), asks("Outcome", "Challenges", fresh=True)],
+                 id="opened 23 h ago, two fields -> thanks, these fields, add them"),
+    pytest.param(issue(("SA Backlog",), description=request(drop=("Outcome",)), created_at=NOW - 25 * H),
+                 ctx(), [remove("SA Backlog"), add("SA Waiting"), asks("Outcome")],
+                 id="opened 25 h ago -> a plain opener, no thanks"),
+    pytest.param(issue(("SA Backlog",), description=request(drop=("Outcome", "Infrastructure")),
+                       created_at=NOW - 6 * 24 * H),
+                 ctx(), [remove("SA Backlog"), add("SA Waiting"), asks("Outcome", "Infrastructure")],
+                 id="open for six days, a field edited away -> plain opener, these fields"),
+    pytest.param(issue(("SA Backlog",), description=request(drop=("Outcome",)), created_at=None), ctx(),
+                 [remove("SA Backlog"), add("SA Waiting"), asks("Outcome")],
+                 id="age unknown -> a plain opener"),
+    pytest.param(issue(("SA Backlog",), author=None, description=request(drop=("Outcome",)), created_at=NOW - H),
+                 ctx(), [remove("SA Backlog"), add("SA Waiting"),
+                         asks("Outcome", to=None, summary_to="the author", fresh=True)],
+                 id="fresh, nobody to address -> 'Thanks for the request!' with a capital"),
+]
+
+
+@pytest.mark.parametrize("issue,ctx,want", WORDS)
+def test_intake_words_fit_the_moment(issue, ctx, want):
     assert_actions(decide(issue, ctx), want, rule=NAME)
 
 

@@ -7,7 +7,8 @@ Opportunity Details, Outcome, Challenges, Infrastructure, SA Tasks; and
 
 * a request with a field missing or empty goes to SA Waiting, with one comment
   to the author listing exactly what is missing (a new one only when that list
-  differs from the one gl-cs asked for last);
+  differs from the one gl-cs asked for last); it thanks for the request only
+  when the request is fresh (opened less than a day ago);
 * when a person moves a request out of the SA Waiting gl-cs put it in, that is
   their call (the field reader is a heuristic): it is reported, not moved back;
 * when the AE fills the gaps, a request that gl-cs itself put in SA Waiting for
@@ -24,7 +25,7 @@ from ...text.safe import addressing, label_name, neutralize
 from ..actions import Action
 from ..context import Context
 from ..request import REQUEST, read_request
-from ..waiting import ask, back_when_complete, waiting_key
+from ..waiting import ask, back_when_complete, fresh, to_author, waiting_key
 from .base import Rule
 
 NAME = "intake"
@@ -70,9 +71,13 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     names = [titles[k] for k in parsed.missing]
     lines = "\n".join(f"- **{label_name(titles[k])}**: {HINTS.get(k, 'see the SA Activity template')}"
                       f"{_what_was_read(parsed, k)}" for k in parsed.missing)
-    body = (f"{addressing(issue.author)}thanks for the request! Before an SA can pick it up, the SA Activity "
-            f"template needs these fields filled in:\n\n{lines}\n\nEdit the description to add them; "
-            f"gl-cs moves the request on once they are there.")
+    one = len(parsed.missing) == 1
+    opener = ("thanks for the request! Before an SA can pick it up, " if fresh(issue, ctx.now)
+              else "before an SA can pick up this request, ")
+    body = to_author(addressing(issue.author),
+                     f"{opener}the SA Activity template needs {'this field' if one else 'these fields'} filled "
+                     f"in:\n\n{lines}\n\nEdit the description to add {'it' if one else 'them'}; gl-cs moves the "
+                     f"request on once {'it is' if one else 'they are'} there.")
     return ask(NAME, issue, ctx, parsed.missing, names, body)
 
 

@@ -29,7 +29,7 @@ from ...text.safe import addressing
 from ..actions import Action
 from ..context import Context
 from ..request import LIVE_OPTIMIZATION_REQUEST, ONBOARDING_REQUEST, issue_kind, kind_reading
-from ..waiting import ask, back_when_complete, waiting_key
+from ..waiting import ask, back_when_complete, fresh, waiting_key
 from .base import Rule
 
 NAME = "kind_intake"
@@ -66,6 +66,7 @@ def decide(issue: Issue, ctx: Context) -> list[Action]:
     kind_title, opens = WHAT[kind]
     body = render("kind_missing.md.j2", {
         "who": Trusted(addressing(issue.author)), "kind_title": kind_title, "opens": opens,
+        "fresh": fresh(issue, ctx.now),
         "missing": [{"title": n, "hint": HINTS.get(k, "see the template")} for k, n in zip(read.missing, names)],
     }, cfg.templates_dir)
     return ask(NAME, issue, ctx, read.missing, names, body)
