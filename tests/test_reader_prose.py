@@ -158,3 +158,14 @@ def test_a_renewal_review_made_by_hand():
     read = read_review("Renewal review - Castellan (3 mo)", "Castellan Wines renews 4/28/27. Second review.",
                        None, WRITTEN)
     assert (read.months, read.renewal, read.customer) == (3, dt.date(2027, 4, 28), "Castellan")
+
+
+def test_options_no_longer_offered_are_not_read():
+    from gl_cs.parse.dates import find_dates, offered
+
+    text = "~~Fri Dec 4, 11am ET~~ - customer cancelled\n**UPDATE Dec 7:** new options Thu Dec 10, 11am ET"
+    kept = offered(text)
+    assert len(kept) == len(text)  # positions kept: what is read is quoted exactly
+    read = find_dates(kept, now=WRITTEN, default_tz=TZ, day_first=False, written=WRITTEN)
+    assert [(d.when.date(), d.source) for d in read] == [(dt.date(2026, 12, 10), "Thu Dec 10, 11am ET")]
+    assert len(find_dates(text, now=WRITTEN, default_tz=TZ, day_first=False, written=WRITTEN)) == 3

@@ -980,3 +980,15 @@ def _parse_date_time(c: _Cand, time_text: str, year: int) -> datetime | None:
     if c.has_year and c.kind in ("md", "dm") and got.year != int(c.date_text.split()[-1]):
         return None
     return got
+
+
+_STRUCK = re.compile(r"~~.+?~~|<(?:del|s|strike)>.*?</(?:del|s|strike)>", re.S)
+_STAMP = re.compile(r"(?im)^[\s>*_#-]*(?:update[ds]?|edit(?:ed)?|as\s+of|note|nb|ps)\b[^:\n]{0,24}:")
+
+
+def offered(text: str) -> str:
+    """The options an AE still offers: struck-through ones (``~~Fri Dec 4, 11am ET~~``,
+    cancelled) and the date of an edit (``UPDATE Dec 7:``) are blanked out, keeping every
+    other character where it was, so what is read can still be quoted exactly."""
+    blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))  # noqa: E731
+    return _STAMP.sub(blank, _STRUCK.sub(blank, text or ""))

@@ -30,14 +30,17 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "preferred_date_options": (
         "Pref dates", "Pref date options", "Dates", "Date and time", "Timing", "Availability",
-        "Proposed times", "Time slots", "Meeting time", "When works",
+        "Proposed times", "Time slots", "Meeting time", "When works", "When can they meet", "When can we meet",
+        "When can the customer meet", "When is the call", "When do they want to meet",
         "Bevorzugte Termine", "Terminvorschläge", "Terminvorschlag", "Termine", "Termin", "Datum", "Dates proposées", "Dates souhaitées",
         "Créneaux", "Fechas preferidas", "Fechas propuestas", "Opciones de fecha", "Datas preferidas",
         "Opções de data", "Voorkeursdata", "Voorkeursdatums", "Date preferite", "Date proposte", "希望日時", "候補日",
     ),
     "opportunity_details": (
         "Opp details", "Opp", "Oppty", "Oppty details", "Opp info", "Deal", "Deal size", "SFDC opp",
-        "Salesforce opportunity", "Opportunity info",
+        "Salesforce opportunity", "Opportunity info", "How big is the deal", "How big is the opportunity",
+        "How big is the deal and when will they buy", "How big is the deal and when", "Deal size and timing",
+        "Deal size and timeline", "What's the deal size", "What is the deal size", "When will they buy",
         "Opportunity-Details", "Verkaufschance", "Details zur Opportunity", "Détails de l'opportunité",
         "Opportunité", "Detalles de la oportunidad", "Oportunidad", "Detalhes da oportunidade", "Oportunidade",
         "Dettagli opportunità", "Opportunità", "商談詳細", "商談",
@@ -57,7 +60,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "infrastructure": (
         "Infra", "Stack", "Current stack", "Current tooling", "Toolchain",
-        "What do they use today", "Tech", "Technical environment",
+        "What do they use today", "What do they run today", "What do they run", "What are they using today",
+        "Tech", "Technical environment",
         "Infrastruktur", "Infraestructura", "Infraestrutura", "Infrastructuur", "Infrastruttura", "インフラ",
     ),
     "sa_tasks": (

@@ -13,6 +13,7 @@ assigned to.
 
     python tests/corpus_unseen/harness.py            # the score, and every miss
     python tests/corpus_unseen/harness.py b07 a12    # some cases, with what gl-cs did
+    python tests/corpus_unseen/harness.py --holdout  # the corpus written after the reader (holdout/)
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ DECLINED = (
 )
 
 
-def load_cases(names: list[str] | None = None) -> list[dict]:
-    paths = sorted((HERE / "cases").glob("*.yml"))
+def load_cases(names: list[str] | None = None, folder: str = "cases") -> list[dict]:
+    paths = sorted((HERE / folder).glob("*.yml"))
     cases = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in paths]
     return [c for c in cases if not names or c["id"] in names]
 
@@ -263,8 +264,8 @@ def score(case: dict, got: Observed) -> list[Check]:
     return out
 
 
-def run_all(names: list[str] | None = None) -> tuple[list[dict], dict[str, Observed], list[Check]]:
-    cases = load_cases(names)
+def run_all(names: list[str] | None = None, folder: str = "cases") -> tuple[list[dict], dict[str, Observed], list[Check]]:
+    cases = load_cases(names, folder)
     observed: dict[str, Observed] = {}
     checks: list[Check] = []
     with Desks() as desks:
@@ -290,7 +291,10 @@ def summary(cases: list[dict], checks: list[Check]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    cases, observed, checks = run_all(argv or None)
+    folder = "cases"
+    if argv and argv[0] in ("--holdout", "--cases"):
+        folder, argv = argv[0][2:], argv[1:]
+    cases, observed, checks = run_all(argv or None, folder)
     for c in checks:
         if not c.ok:
             print(f"{c.case:>4} {'MUST  ' if c.must else 'should'} {c.name:<18} expected {c.expected!r}, got {c.got!r}")

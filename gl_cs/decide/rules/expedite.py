@@ -29,7 +29,7 @@ import hashlib
 import zoneinfo
 from dataclasses import dataclass
 
-from ...parse.dates import ReadDate, find_dates
+from ...parse.dates import ReadDate, find_dates, offered
 from ...read.snapshot import Issue
 from ...text.safe import addressing, label_name, neutralize
 from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
@@ -94,15 +94,16 @@ _DATES = list_of(ReadDate)
 
 
 def requested_dates(issue: Issue, ctx: Context) -> list[ReadDate]:
-    """The dates written in Preferred Date Options. "today", "tomorrow" and a date without
+    """The dates written in Preferred Date Options (not the struck-through ones, nor the
+    date of an "UPDATE Dec 7:"). "today", "tomorrow" and a date without
     a year are read from when the AE wrote them: the issue's creation (stable, unlike
     updated_at, which every comment and label change moves), so the reading never changes
     and is kept."""
     cfg = ctx.config
     written = written_at(issue, ctx.now)
     return reading_of(issue, cfg).part(
-        "dates", lambda: find_dates(read_request(issue, cfg).date_text, now=written, default_tz=cfg.timezone,
-                                    day_first=cfg.day_first, written=written),
+        "dates", lambda: find_dates(offered(read_request(issue, cfg).date_text), now=written,
+                                    default_tz=cfg.timezone, day_first=cfg.day_first, written=written),
         encode=_DATES[0], decode=_DATES[1])
 
 
