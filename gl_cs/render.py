@@ -107,7 +107,8 @@ def _sample_values() -> dict[str, dict[str, Any]]:
     common = {"customer": "Acme Robotics", "request_ref": Trusted("#1"), "ae": Trusted("@eve.ae"),
               "sa": Trusted("@ana.sa"), "segment": "SMB", "assignment": ""}
     return {
-        "onboarding_checklist.md.j2": {**common, "start": dt.date(2026, 3, 14), "tier": "Premium",
+        "onboarding_checklist.md.j2": {**common, "start": dt.date(2026, 3, 14), "tier": "Premium", "seats": "50",
+                                       "start_note": "",
                                        "renewal": dt.date(2027, 3, 14), "csm": None, "partner": None,
                                        "steps": [step]},
         "live_optimization.md.j2": {**common, "signed": dt.date(2026, 3, 14), "proposed": dt.date(2026, 4, 20),

@@ -201,7 +201,7 @@ def seed_history(store: Any, project_id: int, now: dt.datetime, *, timezone: str
         steps = schedule(start, "Mid-Market")
         values = {"customer": customer, "request_ref": Trusted("#1"), "start": start, "segment": "Mid-Market",
                   "tier": "Premium", "renewal": None, "ae": Trusted("@eve.ae"), "sa": Trusted("@ana.sa"),
-                  "csm": None, "partner": None,
+                  "csm": None, "partner": None, "seats": None, "start_note": "",
                   "steps": [{"number": i + 1, "title": Trusted(d.step.title), "span": Trusted(d.step.span),
                              "what": Trusted(d.step.what), "due": d.due} for i, d in enumerate(steps)],
                   "assignment": ""}

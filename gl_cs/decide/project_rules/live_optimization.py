@@ -32,6 +32,7 @@ from typing import Sequence
 
 from ...markers import marker
 from ...render import Trusted, plain_title, render
+from ...text.safe import neutralize
 from ..accounts import desk
 from ..accounts.segment import SMB
 from ..accounts.session import AGENDA, MILESTONE_QUESTIONS, OUTCOMES, STEPS, window
@@ -59,14 +60,15 @@ def reasons(request: IssueFact, earlier: list[IssueFact], ctx: Context) -> list[
                     "instead": "For a larger account, ask for an SA with an SA Activity request, or work with "
                                "the account's CSM."})
     if request.field("csm"):
-        out.append({"why": "The account has a CSM/CSE, and Live Optimization is for accounts without one.",
+        out.append({"why": Trusted("The account has a CSM/CSE, and Live Optimization is for accounts without one"
+                                   + _read(request, "csm") + "."),
                     "instead": "Work with the CSM/CSE on the best plan of activities (or request Scale CSE help)."})
     if request.field("partner"):
-        out.append({"why": "The account was sold through a partner.",
+        out.append({"why": Trusted("The account was sold through a partner" + _read(request, "partner") + "."),
                     "instead": "Use the partner's expertise and customer knowledge first."})
     if request.field("ps"):
-        out.append({"why": "The request names a Professional Services engagement, and a session must not "
-                           "compete with it.",
+        out.append({"why": Trusted("The request names a Professional Services engagement, and a session must not "
+                                   "compete with it" + _read(request, "ps") + "."),
                     "instead": "Plan the adoption work with the PS engagement instead."})
     exception = bool(request.field("ultimate") and request.field("asm_approval"))
     signed = desk.iso(request.field("start"))
@@ -92,6 +94,13 @@ def reasons(request: IssueFact, earlier: list[IssueFact], ctx: Context) -> list[
                                        f"written in the request; this one lacks {missing}. Otherwise point the "
                                        f"customer to {WEBINARS}.")})
     return out
+
+
+def _read(request: IssueFact, fact: str) -> str:
+    """What the request says that the reason rests on, quoted inert: " (the request reads:
+    `we sold this through our partner Bytewise GmbH`)"."""
+    said = request.field(f"evidence:{fact}")
+    return f" (the request reads: {neutralize(said, max_len=100)})" if said else ""
 
 
 def _sa(request: IssueFact, account: str, facts, accounts, ctx: Context, taken: dict[str, int]) \

@@ -72,6 +72,9 @@ def checklist_issue(request: IssueFact, account: str, ctx: Context) -> CreateIss
     values = {
         "customer": customer, "request_ref": Trusted(f"#{request.iid}"),
         "start": start, "segment": segment, "tier": request.field("tier") or None,
+        "seats": request.field("seats") or None,
+        "start_note": (f"only the month was written ({request.field('evidence:start')}): steps counted from its "
+                       f"first day") if request.field("month_only") else "",
         "renewal": desk.iso(request.field("renewal")), "ae": _mention(request.field("ae") or request.author),
         "sa": _mention(sa), "csm": request.field("csm") or None,
         "partner": request.field("partner") or None,
