@@ -169,3 +169,54 @@ def test_options_no_longer_offered_are_not_read():
     read = find_dates(kept, now=WRITTEN, default_tz=TZ, day_first=False, written=WRITTEN)
     assert [(d.when.date(), d.source) for d in read] == [(dt.date(2026, 12, 10), "Thu Dec 10, 11am ET")]
     assert len(find_dates(text, now=WRITTEN, default_tz=TZ, day_first=False, written=WRITTEN)) == 3
+
+
+@pytest.mark.parametrize("text, utc", [
+    ("the call is in 6 hours", dt.datetime(2026, 12, 2, 18, 0)),
+    ("in half an hour", dt.datetime(2026, 12, 2, 12, 30)),
+])
+def test_an_event_written_as_a_delay_is_read_from_when_it_was_written(text, utc):
+    from gl_cs.parse.dates import offsets
+
+    [read] = offsets(text, WRITTEN, TZ)
+    assert read.when.astimezone(dt.timezone.utc).replace(tzinfo=None) == utc and not read.date_only
+
+
+@pytest.mark.parametrize("text, utc", [
+    ("Tuesday, December 8 · 9:00 – 10:00am Pacific", dt.datetime(2026, 12, 8, 17, 0)),  # a calendar invite
+    ("this afternoon 3pm PT", dt.datetime(2026, 12, 2, 23, 0)),
+    ("EOD tomorrow", dt.datetime(2026, 12, 4, 1, 0)),  # 17:00 in the team's zone
+    ("noon tomorrow (London)", dt.datetime(2026, 12, 3, 12, 0)),
+])
+def test_more_ways_of_writing_a_time(text, utc):
+    from gl_cs.parse.dates import find_dates, offered
+
+    [read] = find_dates(offered(text), now=WRITTEN, default_tz=TZ, day_first=False, written=WRITTEN)
+    assert read.when.astimezone(dt.timezone.utc).replace(tzinfo=None) == utc, read
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("if they ever need PS for the migration we'll talk", "ps", False),
+    ("Was @lou.csm but she left the company, account is unassigned now", "csm", False),
+])
+def test_a_hypothesis_or_someone_gone_is_no(text, concept, value):
+    assert stance("", concept, field=text).value is value if concept == "csm" else stance(text, concept).value is value
+
+
+def test_a_partner_at_work_is_read_even_when_the_partner_field_says_no():
+    from gl_cs.config import load_config
+    from gl_cs.parse.kinds import read_kind
+
+    text = ("## Milestones\n1. Templates: Brightpath Consulting (who implemented GitLab for them) is building these, "
+            "2 days a week until end of January.\n\n## Partner\nno\n")
+    read = read_kind(text, "live_optimization", load_config("rules.yml"), WRITTEN)
+    assert read.partner == "a partner" and "Brightpath Consulting" in read.evidence["partner"]
+
+
+def test_counts_and_months_as_written():
+    assert employees("they're a 200-person company") == 200 and employees("headcount ~1.2k", bare=True) == 1200
+    found = signed_on("Saltmarsh Games finally closed EOM October", WRITTEN, TZ, False)
+    assert found is not None and found.day == dt.date(2026, 10, 31)
+    found = signed_on("Brightwave signed last week", WRITTEN, TZ, False)
+    assert found is not None and found.day == dt.date(2026, 11, 23) and found.month_only  # approximate
+    assert looks_done("Live Optimization - Kessler Audio", "Customer: Kessler Audio\nSession: Wed 18 Nov, 10:00 CET\n")

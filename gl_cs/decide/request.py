@@ -173,6 +173,15 @@ def kind_key(issue: Issue, ctx) -> str | None:
     return found if found and cfg.kind(found) is not None else None
 
 
+def _being_worked(issue: Issue, ctx) -> bool:
+    """In a workflow state an SA owns (SA Triaged, SA Doing)."""
+    for label in issue.labels:
+        state = ctx.config.state_of(label)
+        if state is not None and state.key in ("triaged", "doing"):
+            return True
+    return False
+
+
 _BULLET = __import__("re").compile(r"^\s{0,3}(?:[-*+•]|\d+[.)])\s+")
 
 
@@ -186,8 +195,8 @@ def made_by_hand(issue: Issue, kind: str, ctx) -> bool:
     from .accounts.session import _WORDS, looks_like_session
 
     steps = _STEP_WORDS if kind == "onboarding" else _WORDS
-    if sum(1 for t in checklist_tasks(issue, ctx.config) if steps.search(t.title)) >= 3:
-        return True
+    if sum(1 for t in checklist_tasks(issue, ctx.config) if steps.search(t.title)) >= 2:
+        return True  # "- [x] 1. Welcome", "- [ ] 2. Personal introduction": a checklist, however short
     listed = reading_of(issue, ctx.config).part("steps_listed", lambda: sum(
         1 for line in (issue.description or "").splitlines()
         if _BULLET.match(line) and steps.search(line)))
@@ -196,8 +205,11 @@ def made_by_hand(issue: Issue, kind: str, ctx) -> bool:
     reading = reading_of(issue, ctx.config)
     if reading.part("done", lambda: looks_done(issue.title, issue.description or "")):
         return True
+    asking = reading.part("asks", lambda: asks(issue.title, issue.description or ""))
+    if not asking and issue.assignees and _being_worked(issue, ctx):
+        return True  # "Kestrel Systems - onboarding", in SA Doing with its SA: where the work is tracked
     shaped = (looks_like_checklist if kind == "onboarding" else looks_like_session)(issue.title, "")
-    if not shaped or reading.part("asks", lambda: asks(issue.title, issue.description or "")):
+    if not shaped or asking:
         return False
     # a title saying "checklist" over what a request says (the template filled in, or
     # most of what the issue to open needs) is still a request

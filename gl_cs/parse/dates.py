@@ -360,7 +360,7 @@ _TIME = (
 _DAY_PART = (r"(?:(?:in\s+the|this|am|le|la|por\s+la|de|da|di|in|op)\s+)?(?:"
              + "|".join(sorted((re.escape(w) for w in DAY_PARTS), key=len, reverse=True)) + r")(?!\w)")
 _CONNECT = (r"(?:\s*,)?(?:\s*(?:at|@|from|starting(?:\s+at)?|between|around|approx\.?|ca\.|~|-|\u2013|\u2014|,"
-            r"|:(?=\s)|\|"  # "Tomorrow: 9am PT", "| Dec 8 | 10:00 CET |"
+            r"|:(?=\s)|\||\u00b7|\u2022"  # "Tomorrow: 9am PT", "| Dec 8 | 10:00 CET |", "December 8 · 9:00"
             r"|\(\s*" + _WD + r"\s*\)|\((?=\s*\d)"  # "24/11 (Tue) 15:00", "Dec 2 (10-11 AM EST)"
             r"|" + _WD + r"(?!\w)|" + _DAY_PART + r"))*\s*")  # "Dec 8, Tuesday, 10am", "tomorrow morning 9am"
 # a day range after the date ("Nov 24-26 10am") is skipped
@@ -986,9 +986,39 @@ _STRUCK = re.compile(r"~~.+?~~|<(?:del|s|strike)>.*?</(?:del|s|strike)>", re.S)
 _STAMP = re.compile(r"(?im)^[\s>*_#-]*(?:update[ds]?|edit(?:ed)?|as\s+of|note|nb|ps)\b[^:\n]{0,24}:")
 
 
+_OFFSET = re.compile(r"(?<![\w-])in\s+(?:about\s+|~\s*)?(\d{1,2}(?:[.,]5)?|an?|one|two|three|four|five|six|seven|eight|"
+                     r"nine|ten|eleven|twelve|half\s+an)\s*(hours?|hrs?|h|minutes?|mins?)(?!\w)", re.I)
+_OFFSET_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_END_OF_DAY = re.compile(r"(?<![\w-])(?:EOD|COB|end\s+of\s+(?:the\s+)?(?:business\s+)?day|close\s+of\s+business)"
+                         r"(?![\w-])", re.I)
+_TIME_FIRST = re.compile(r"(?<![\w:])(noon|midday|(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s?(?:[ap]\.?m\.?))\s+(today|tomorrow|tonight)"
+                         r"(?!\w)", re.I)
+
+
+def offsets(text: str, written: datetime, zone: str) -> list[ReadDate]:
+    """An event written as a delay from when it was written: "the call is in 6 hours", "in
+    half an hour", "in 90 mins" (read from the issue's creation, the time it was written)."""
+    out = []
+    for m in _OFFSET.finditer(text or ""):
+        amount = m.group(1).lower()
+        value = 0.5 if amount.startswith("half") else float(_OFFSET_WORDS.get(amount) or amount.replace(",", "."))
+        unit = m.group(2).lower()
+        delta = timedelta(hours=value) if unit.startswith("h") else timedelta(minutes=value)
+        when = (written if written.tzinfo else written.replace(tzinfo=timezone.utc)) + delta
+        out.append(ReadDate(when=when.astimezone(_zone_from_name(zone).tz), source=m.group(0), zone_name=zone,
+                            assumed_zone=True, date_only=False))
+    return out
+
+
 def offered(text: str) -> str:
     """The options an AE still offers: struck-through ones (``~~Fri Dec 4, 11am ET~~``,
     cancelled) and the date of an edit (``UPDATE Dec 7:``) are blanked out, keeping every
-    other character where it was, so what is read can still be quoted exactly."""
+    other character where it was, so what is read can still be quoted exactly; "EOD" is
+    17:00; "noon tomorrow" is read as "tomorrow noon", so a zone written after it attaches."""
     blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))  # noqa: E731
-    return _STAMP.sub(blank, _STRUCK.sub(blank, text or ""))
+    text = _STAMP.sub(blank, _STRUCK.sub(blank, text or ""))
+    # "EOD tomorrow": the end of the working day, 17:00 (kept at the same length, so quotes stay exact)
+    text = _END_OF_DAY.sub(lambda m: "17:00".ljust(len(m.group(0))) if len(m.group(0)) >= 5 else "5pm", text)
+    # "noon tomorrow (London)": the day first, as the reader attaches a zone written after it
+    return _TIME_FIRST.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)

@@ -45,7 +45,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "seats": ("Seats", "Users", "Licenses", "Licences", "Lizenzen", "Utilisateurs", "Usuários", "Usuarios",
               "Number of seats", "Seat count"),
     "renewal_date": ("Renewal", "Verlängerung", "Verlängerungsdatum", "Renouvellement", "Date de renouvellement",
-                     "Renovação", "Data de renovação", "Renovación", "Fecha de renovación", "Vernieuwing"),
+                     "Renovação", "Data de renovação", "Renovación", "Fecha de renovación", "Vernieuwing",
+                     "Verlengingsdatum", "Verlenging", "Data di rinnovo", "Rinnovo"),
     "ps": ("Professional Services?", "PS?", "Services", "PS planned", "Is a PS engagement planned"),
     "ultimate": ("Ultimate opp", "Ultimate upsell", "Upsell"),
     "asm_approval": ("ASM exception", "Exception", "Exception approved by", "Approval", "Approved by"),
@@ -76,7 +77,7 @@ REQUEST_WORDS = re.compile(
 #: A record of a session or checklist already held (a hand-made one, often closed).
 DONE_WORDS = re.compile(
     r"\b(?:session\s+(?:held|done|delivered|booked|took\s+place|recap)|notes\s+(?:after|from)\s+the\s+(?:call|session)|"
-    r"tracking\s+(?:the\s+)?(?:onboarding|steps|progress)|"
+    r"tracking\s+(?:the\s+)?(?:onboarding|steps|progress)|(?m:^\s*session\s*:\s*(?=\S))|"
     r"recap|follow[\s-]*up\s+sent|delivered\s+(?:by|on)|held\s+on|we\s+(?:met|covered|walked\s+through)|"
     r"attendees|welcome\s+(?:email|call)\s+(?:sent|done)|checklist\s+(?:done|complete))\b", re.I)
 
@@ -86,7 +87,8 @@ DONE_WORDS = re.compile(
 SIGNED_WORDS = (
     r"closed[\s-]*won|c\.?w\.?(?=[\s:]*[\d(]|\s+(?:on\s+)?[A-Za-z]{3})|signed|signs|counter[\s-]*signed|"
     r"signature|inked|went\s+live|go[\s-]*live|started|start(?:s|ing)?\s+(?:date|on)|contract\s+(?:start|began|begins)|"
-    r"deal\s+closed|closed\s+(?:the\s+deal|on)|closed(?=\s+(?:on\s+)?\d{1,4}[/.-]\d)|won\s+on|purchased|bought|"
+    r"deal\s+closed|closed\s+(?:the\s+deal|on)|closed(?=\s+(?:on\s+)?\d{1,4}[/.-]\d|\s+(?:EOM|end\s+of|last\s+week))|"
+    r"won\s+on|purchased|bought|"
     r"unterschrieben|unterzeichnet|unterzeichnung|vertragsunterzeichnung|abgeschlossen|vertragsbeginn|gestartet|"
     r"a\s+sign[ée]|ont\s+sign[ée]|sign[ée]\s+le|signature\s+le|d[ée]but\s+(?:du\s+contrat|le)|"
     r"assinou|assinaram|assinado|assinatura|fechou|fechado|in[ií]cio|"
@@ -147,6 +149,23 @@ sem nenhum nenhuma não nao nunca nada
 sin ningún ninguno ninguna nunca ni tampoco tampouco jamás
 geen niet zonder nessun nessuna senza
 """.split()) | {"n/a", "na", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "won't", "hasn't", "haven't"}
+#: Words that make what follows them in a clause a hypothesis, not a fact ("if they ever need PS").
+HYPOTHETICAL = frozenset("""
+if unless whether maybe perhaps eventually someday wenn falls ob vielleicht si éventuellement caso talvez quizás
+""".split())
+#: A CSM/CSE, a partner that is no longer there ("Was @lou.csm but she left the company, account is
+#: unassigned now"): not an engagement a session would compete with.
+GONE = re.compile(r"\b(?:left\s+(?:the\s+company|gitlab|us)|no\s+longer|unassigned|former(?:ly)?|used\s+to\s+be|"
+                  r"moved\s+on|departed|nicht\s+mehr|ehemalig\w*|ne\s+plus|n'est\s+plus|ya\s+no|já\s+não|"
+                  r"vacant|open\s+(?:seat|headcount|req))\b", re.I)
+#: A consultancy or integrator working for the customer ("Brightpath Consulting (the company that
+#: implemented GitLab for them) is building these, 2 days a week until end of January").
+ENGAGED_PARTNER = re.compile(
+    r"(?:[A-Z][\w&.-]*\s+(?:Consulting|Consultancy|Consultants|Integration|Integrators?|Solutions|Partners|Services)\b"
+    r"|\b(?:consultanc\w*|consulting\s+(?:firm|company|partner)|(?:systems?\s+)?integrator|implementation\s+partner))"
+    r"(?=[^.\n]{0,160}\b(?:implement\w*|is\s+building|are\s+building|building|is\s+on\s+it|working\s+on|engaged|"
+    r"engagement|until|through\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q\d|end)|days?\s+a\s+week|"
+    r"rolls?\s+(?:them\s+)?out|still))")
 NO_WORDS = frozenset("""
 no nope none nein non não nao ninguno ninguna nenhum nenhuma geen nee false n/a na nil keine kein aucun aucune
 """.split())

@@ -26,10 +26,10 @@ from ..decide.accounts.segment import segment_for
 from ..text.safe import safe_username
 from .dates import find_dates
 from .fields import FieldDef, parse_request
-from .kind_words import (CONCEPTS, DONE_WORDS, FIELD_ALIASES, LIVE_OPTIMIZATION_WORDS, ONBOARDING_WORDS, REQUEST_WORDS,
+from .kind_words import (CONCEPTS, DONE_WORDS, ENGAGED_PARTNER, FIELD_ALIASES, LIVE_OPTIMIZATION_WORDS, ONBOARDING_WORDS, REQUEST_WORDS,
                          SIGNED)
 from .prose import Signed, employees, first_date, renews_on, seats, segment_named, signed_on, signer, tier, usernames
-from .stance import field_stance, mentions, stance
+from .stance import Stance, field_stance, mentions, stance
 
 ONBOARDING = "onboarding"
 LIVE_OPTIMIZATION = "live_optimization"
@@ -291,6 +291,12 @@ def _read(description: str, title: str, kind: str, defs: tuple, placeholders: tu
         if said[concept].evidence:
             evidence[concept] = " ".join(said[concept].evidence.split())[:160]
 
+    engaged = ENGAGED_PARTNER.search(text)  # anywhere, the milestones included
+    if engaged and not said["partner"].value:  # not partner-sold, but a partner works for them now
+        line = next((l for l in text.splitlines() if engaged.group(0) in l), engaged.group(0))
+        said["partner"] = Stance(True, line.strip())
+        evidence["partner"] = " ".join(line.split())[:160]
+
     def named(key: str, default: str) -> str:
         value = one(key)
         plain_yes = re.fullmatch(r"(?i)\s*(?:yes|y|ja|oui|s[ií]m?|true)\W*", value)
@@ -393,8 +399,9 @@ _FIVE = re.compile(r"\b(?:5|five|f[üu]nf|cinq|cinco)[\s-]*(?:m|mo|mos|months?|m
                    r"\(5\s*m", re.I)
 _THREE = re.compile(r"\b(?:3|three|drei|trois|tr[eê]s)[\s-]*(?:m|mo|mos|months?|monate|mois|meses)\b|\bsecond\b|\b2nd\b|"
                     r"\(3\s*m", re.I)
-_REVIEW_WORDS = re.compile(r"(?i)\b(?:renewal\s+review|renewal|review|prep|meeting|first|second|1st|2nd)\b|"
-                           r"\b(?:\d|five|three)[\s-]*(?:m|mo|mos|months?)\b(?:\s+(?:out|before))?|\([^)]*\)")
+_REVIEW_WORDS = re.compile(r"(?i)\b(?:renewal\s+review|renewal|review|prep|meeting|first|second|1st|2nd|erstes|zweites)\b|"
+                           r"\b(?:t-)?(?:\d|five|three)[\s-]*(?:m|mo|mos|months?|monate|mois|meses)\b"
+                           r"(?:\s+(?:out|before|vorher))?|\([^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -426,7 +433,7 @@ def read_review(title: str, description: str, config, now: dt.datetime) -> Revie
     if field:
         name = customer_name(field.group(1))
     if not name:
-        rest = _REVIEW_WORDS.sub(" ", title or "")
+        rest = _REVIEW_WORDS.sub(" ", _REVIEW_TITLE.sub(" ", title or ""))
         parts = [p.strip(" :-–—|/,.!*_") for p in re.split(r"\s[-–—|:]\s|:\s", rest)]
         name = customer_name(next((p for p in parts if p and re.search(r"[^\W\d_]", p)), ""))
     return ReviewRead(months, renewal.day if renewal else None, name)

@@ -41,6 +41,12 @@ _MONTH_YEAR = re.compile(r"\b(" + _MONTH_ALT + r")\.?\s+(?:of\s+|de\s+)?(20\d\d)
 _IN_MONTH = re.compile(r"\bin\s+(" + _MONTH_ALT + r")\b(?!\s*\d)", re.I)
 
 
+_EOM = re.compile(r"\b(?:EOM|end\s+of(?:\s+the\s+month\s+of)?|the\s+last\s+day\s+of|last\s+day\s+of)\s+(" +
+                  "|".join(sorted(set(re.findall(r"[a-zé]+", " ".join([
+                      "january february march april may june july august september october november december",
+                      "jan feb mar apr jun jul aug sep sept oct nov dec"]))), key=len, reverse=True)) +
+                  r")\b\.?(?:\s+(20\d\d))?", re.I)
+_LAST_WEEK = re.compile(r"\b(?:last|past)\s+week\b|\ba\s+week\s+ago\b|\b(two|2)\s+weeks\s+ago\b", re.I)
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?![\d.])")
 _HOLIDAY = re.compile(r"(?:the\s+)?(?:(" + "|".join(_WEEKDAYS) + r")\s+(before|after)\s+)?(thanksgiving|black\s+friday|"
                       r"christmas(?:\s+eve)?|xmas|new\s+year'?s?(?:\s+eve)?)\b", re.I)
@@ -60,6 +66,14 @@ def _holiday(name: str, year: int) -> dt.date:
 def _special(text: str, written: dt.date) -> tuple[dt.date, str] | None:
     """A date dateutil does not read: "14.05.26" (European, two-digit year), "the Friday
     before Thanksgiving" (the latest such day not after the writing)."""
+    m = _EOM.search(text)
+    if m:  # "closed EOM October": the month's last day (the latest one not after the writing)
+        month = dt.datetime.strptime(m.group(1)[:3].title(), "%b").month
+        year = int(m.group(2)) if m.group(2) else written.year
+        for y in ((year,) if m.group(2) else (year, year - 1)):
+            last = (dt.date(y + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+            if m.group(2) or last <= written:
+                return last, m.group(0)
     m = _DOTTED.search(text)
     if m:
         try:
@@ -79,6 +93,15 @@ def _special(text: str, written: dt.date) -> tuple[dt.date, str] | None:
             if day <= written:
                 return day, m.group(0)
     return None
+
+
+def _weeks_ago(text: str, written: dt.date) -> tuple[dt.date, str] | None:
+    """"signed last week", "two weeks ago": the Monday of that week (an approximate day)."""
+    m = _LAST_WEEK.search(text)
+    if not m:
+        return None
+    weeks = 2 if m.group(1) else 1
+    return written - dt.timedelta(days=written.weekday() + 7 * weeks), m.group(0)
 
 
 def _relative(text: str, written: dt.date) -> tuple[dt.date, str] | None:
@@ -157,8 +180,8 @@ def signed_on(text: str, written: dt.datetime, tz: str, day_first: bool) -> Sign
     text = text or ""
     day = written.date()
     for m in SIGNED.finditer(text):
-        line_end = text.find("\n", m.end())
-        after = text[m.end(): line_end if line_end >= 0 else len(text)][:60]
+        # what follows, within its paragraph (AEs wrap their lines: "signed with us on\nthe 29th")
+        after = text[m.end(): m.end() + 60].split("\n\n")[0].replace("\n", " ")
         found = find_dates(after, now=written, default_tz=tz, day_first=day_first, written=written)
         if found and after.find(found[0].source) <= 16:
             read = _in_the_past(found[0], written, tz, day_first)
@@ -166,8 +189,8 @@ def signed_on(text: str, written: dt.datetime, tz: str, day_first: bool) -> Sign
         rel = _relative(after[:48], day)
         if rel and after.find(rel[1]) <= 6:
             return Signed(rel[0], f"{m.group(0)} {rel[1]}")
-        month = _month(after[:30], day)
-        if month and after.find(month[1]) <= 8:
+        month = _month(after[:30], day) or _weeks_ago(after[:30], day)
+        if month and after.find(month[1]) <= 8:  # a month, or "last week": the day is approximate
             return Signed(month[0], f"{m.group(0)} {month[1]}", month_only=True)
         line_start = text.rfind("\n", 0, m.start()) + 1
         before = text[max(line_start, m.start() - 30): m.start()]
@@ -233,6 +256,11 @@ _COUNT = re.compile(r"(?:" + APPROX + r"\s*)?" + _NUM + r"(?:\s*(?:-|–|to|bis|
 _WORD_COUNT = re.compile(r"(?:" + APPROX + r"\s*)?" + _WORDS_NUM + r"\s+(" + EMPLOYEE_NOUNS + r")\b", re.I)
 _BARE = re.compile(r"^\s*(?:" + APPROX + r"\s*)?" + _NUM + r"(?:\s*(?:-|–|to)\s*" + _NUM + r")?\s*"
                    r"(?:\(.*\))?\s*[.!]?\s*$", re.I)
+_ADJECTIVE = re.compile(r"(?:" + APPROX + r"\s*)?" + _NUM + r"[\s-]+(?:person|people|employee|staff|man|mitarbeiter)"
+                        r"(?:[\s-]+(?:company|startup|start-up|firm|business|team|shop|studio|org|organi[sz]ation|"
+                        r"agency|unternehmen|firma|entreprise|empresa))\b", re.I)
+_NOUN_FIRST = re.compile(r"\b(?:headcount|employees|employee\s+count|staff|mitarbeiter|salari[ée]s|empleados|funcion[aá]rios)"
+                         r"\s*(?:of|is|:|=|~|≈|about|around|of\s+about)?\s*(?:" + APPROX + r"\s*)?" + _NUM, re.I)
 _TOTAL = re.compile(r"\btotal\b|\boverall\b|\binsgesamt\b|\bcompany\b|\bglobal", re.I)
 
 
@@ -268,6 +296,9 @@ def employees(text: str, *, bare: bool = False) -> int | None:
     for m in _COUNT.finditer(text):
         low = _value(m.group(1), m.group(2))
         found.append((bool(_TOTAL.search(m.group(0))), low))
+    for rx in (_ADJECTIVE, _NOUN_FIRST):  # "a 200-person company", "headcount ~1.2k"
+        for m in rx.finditer(text):
+            found.append((False, _value(m.group(1), m.group(2))))
     for m in _WORD_COUNT.finditer(text):
         value = _word_value(m.group(1))
         if value:

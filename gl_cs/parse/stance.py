@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .kind_words import CONCEPTS, NEGATORS, NO_WORDS, UNKNOWN_WORDS, YES_WORDS
+from .kind_words import CONCEPTS, GONE, HYPOTHETICAL, NEGATORS, NO_WORDS, UNKNOWN_WORDS, YES_WORDS
 
 _WORD = re.compile(r"[^\W\d_][\w'’./-]*|\d+", re.U)
 
@@ -46,7 +46,7 @@ def _words(text: str) -> list[str]:
 def _negated(clause: str, start: int, end: int) -> bool:
     before = _words(clause[:start])[-6:]
     after = _words(clause[end:])[:3]
-    if any(w in NEGATORS for w in before):
+    if any(w in NEGATORS or w in HYPOTHETICAL for w in before):  # "no PS planned", "if they ever need PS"
         return True
     # "CSM: none", "partner: no", "PS: keine geplant", "CSM not assigned yet"
     return bool(after) and (after[0] in NO_WORDS or after[0] in ("not", "nicht", "pas", "não", "nao")
@@ -105,6 +105,8 @@ def field_stance(value: str) -> Stance:
     if words[0] in UNKNOWN_WORDS or " ".join(words[:2]) in UNKNOWN_WORDS:
         return Stance(None, text)  # "TBD", "not sure", "unknown": not an answer
     if words[0] in NO_WORDS or words[0] in NEGATORS or " ".join(words[:2]) in ("not applicable", "n a"):
+        return Stance(False, text)
+    if GONE.search(text):  # "Was @lou.csm but she left the company, account is unassigned now"
         return Stance(False, text)
     return Stance(True, text)
 

@@ -221,7 +221,8 @@ WEEKDAY_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 #: ``morgen``/``mañana`` also mean "morning": see :data:`NOT_TOMORROW_AFTER`.
 RELATIVE_DAYS: dict[str, int] = {
     # English beyond the reader's own today / tomorrow / tmrw / tmr
-    "tonight": 0, "tomorow": 1, "tommorow": 1, "tommorrow": 1, "the day after tomorrow": 2,
+    "tonight": 0, "this afternoon": 0, "this morning": 0, "this evening": 0, "later today": 0,
+    "tomorow": 1, "tommorow": 1, "tommorrow": 1, "the day after tomorrow": 2,
     "day after tomorrow": 2,
     "heute": 0, "morgen": 1, "übermorgen": 2, "uebermorgen": 2,
     "aujourd'hui": 0, "aujourd’hui": 0, "ce soir": 0, "demain": 1, "après-demain": 2, "apres-demain": 2,

@@ -162,6 +162,10 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         sessions = desk.made(facts, "session", account, accounts)
         sessions += [f for f in facts if f.iid in cited and f.field("role") == "session" and f not in sessions
                      and not f.field("customer")]  # a cited session that names no customer is the account's
+        # "Follow-up to #212": an earlier request for the account, closed, cited by this one
+        sessions += [f for f in facts if f.iid in cited and f.state == "closed" and f not in sessions
+                     and f.field("role") == "request" and f.field("kind") == KIND
+                     and desk.account_of(f, accounts) in (account, None)]
         if any(request.iid in s.mentions or request.iid in s.links for s in sessions):
             continue  # this request has its session (it cites the request, or is linked to it)
         if request.examined and any(k.startswith(f"{NAME}:declined-") for k in request.said or ()):

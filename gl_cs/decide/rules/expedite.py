@@ -29,7 +29,7 @@ import hashlib
 import zoneinfo
 from dataclasses import dataclass
 
-from ...parse.dates import ReadDate, find_dates, offered
+from ...parse.dates import ReadDate, find_dates, offered, offsets
 from ...read.snapshot import Issue
 from ...text.safe import addressing, label_name, neutralize
 from ..actions import Action, AddLabel, Comment, Finding, RemoveLabel
@@ -103,7 +103,8 @@ def requested_dates(issue: Issue, ctx: Context) -> list[ReadDate]:
     written = written_at(issue, ctx.now)
     return reading_of(issue, cfg).part(
         "dates", lambda: find_dates(offered(read_request(issue, cfg).date_text), now=written,
-                                    default_tz=cfg.timezone, day_first=cfg.day_first, written=written),
+                                    default_tz=cfg.timezone, day_first=cfg.day_first, written=written)
+        + offsets(read_request(issue, cfg).date_text, issue.created_at or written, cfg.timezone),
         encode=_DATES[0], decode=_DATES[1])
 
 
