@@ -80,7 +80,19 @@ def _serve(n: int, latency: float, settled: bool, conn) -> None:
                            sum(1 for i in store.issues(seeded["project_id"]) if i["state"] == "opened")))
 
 
+def _fresh_process_caches() -> None:
+    """What a new `gl-cs sync` process starts without: the readings kept in memory (so what
+    a run does not parse again is what its record kept, as in CI)."""
+    from gl_cs.decide import reading, request
+    from gl_cs.parse import kinds
+
+    reading._CACHE.clear()
+    request._parse.cache_clear()
+    kinds._read.cache_clear()
+
+
 def measure(gitlab: GitLab, config, conn, kind: str, record: Path | None, now: dt.datetime = NOW) -> dict:
+    _fresh_process_caches()
     conn.send("reset")
     conn.recv()
     tracemalloc.start()
@@ -98,7 +110,9 @@ def measure(gitlab: GitLab, config, conn, kind: str, record: Path | None, now: d
     bound = {"first": pages + 2 + changed + len(report.labels_created) + history,
              "+25h": pages + 2 + changed}.get(kind, pages + 2)
     return {"issues": report.issues_seen, "requests": total, "bound": bound, "writes": writes,
-            "history": history, "wall_s": wall, "peak_mib": peak / 2**20, "changes": len(report.changes)}
+            "history": history, "wall_s": wall, "peak_mib": peak / 2**20, "changes": len(report.changes),
+            "parsed": report.descriptions_read,
+            "opened": sum(1 for e in report.changes if e.what.startswith("open issue"))}
 
 
 def run(n: int, latency: float, settled: bool) -> list[tuple[str, dict]]:
@@ -130,15 +144,19 @@ def main() -> None:
                         help="sizes for which only the settled sync is measured")
     args = parser.parse_args()
     print(f"latency {args.latency * 1000:.0f} ms per request; clock pinned at {NOW.isoformat()}")
-    print(f"{'issues':>7} {'sync':>7} {'requests':>9} {'bound':>7} {'writes':>7} {'history':>8} {'wall s':>8} "
-          f"{'peak MiB':>9}")
+    print(f"{'issues':>7} {'sync':>7} {'requests':>9} {'bound':>7} {'writes':>7} {'history':>8} {'parsed':>7} "
+          f"{'wall s':>8} {'peak MiB':>9}")
     for n in args.sizes:
         rows = run(n, args.latency, settled=True)
         if n not in args.skip_first:
             rows = run(n, args.latency, settled=False) + rows
         for kind, row in rows:
             print(f"{row['issues']:>7} {kind:>7} {row['requests']:>9} {row['bound']:>7} {row['writes']:>7} "
-                  f"{row['history']:>8} {row['wall_s']:>8.1f} {row['peak_mib']:>9.2f}", flush=True)
+                  f"{row['history']:>8} {row['parsed']:>7} {row['wall_s']:>8.1f} {row['peak_mib']:>9.2f}", flush=True)
+            if kind == "again":  # nothing edited since the first sync: only what gl-cs itself opened is new
+                assert row["parsed"] <= rows[0][1]["opened"], row
+            if kind == "+25h":  # time passed, no text changed: nothing is parsed
+                assert row["parsed"] == 0, row
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"gl-cs process max RSS: {rss:.0f} MiB (sandbox runs in its own process)")
 
