@@ -7,10 +7,12 @@ import pytest
 
 from gl_cs.config import ConfigError, load_config
 from gl_cs.decide.accounts.checklist import looks_like_checklist, next_open, schedule, tasks
-from gl_cs.decide.accounts.crm import parse_accounts
+from gl_cs.config.accounts_file import parse_accounts
 from gl_cs.decide.accounts.dates import add_months, due_after, next_anniversary
-from gl_cs.decide.accounts.identity import AccountBook, customer_name, normalise, salesforce_id
-from gl_cs.decide.accounts.segment import employees_in, segment_for, segment_named
+from gl_cs.decide.accounts.identity import AccountBook
+from gl_cs.parse.companies import customer_name, normalise, salesforce_id
+from gl_cs.parse.prose import employees, segment_named
+from gl_cs.parse.segment import segment_for
 from gl_cs.decide.accounts.session import window
 
 D = dt.date
@@ -26,7 +28,7 @@ def test_segment_boundaries(employees, segment):
 @pytest.mark.parametrize("text, count", [("80 employees", 80), ("1,200 staff", 1200), ("5k employees", 5000),
                                          ("about 4 999 people", 4999), ("no number", None)])
 def test_employees_in_text(text, count):
-    assert employees_in(text) == count
+    assert employees(text) == count
 
 
 def test_segment_named():

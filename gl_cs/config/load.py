@@ -354,7 +354,7 @@ def load_config(path: str | os.PathLike, project_override: str | None = None) ->
 
 def load_accounts(path: Path, shown: str) -> tuple[AccountRow, ...]:
     """The accounts file (``kinds.accounts_file``, CSV or YAML, relative to rules.yml)."""
-    from ..decide.accounts.crm import parse_accounts
+    from .accounts_file import parse_accounts
 
     text = _read(path, shown, " (kinds.accounts_file in rules.yml)")
     rows, problems = parse_accounts(text, shown)

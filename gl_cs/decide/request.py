@@ -314,7 +314,7 @@ def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, st
         found = tuple(p for p in pairs(read) if p[0] != "sa") + ((("sa", sa),) if sa else ())
         return (("role", "request"),) + found, mentions
     if kind == REQUEST:
-        from .accounts.identity import customer_name, salesforce_id
+        from ..parse.companies import customer_name, salesforce_id
 
         field = read_request(issue, cfg).customer
         out = (("role", "sa_activity"), ("customer", customer_name(field)))
@@ -424,7 +424,7 @@ def _title_customer(title: str) -> str:
     "Live Optimization session for Acme" -> the customer (what is left without the kind's words)."""
     import re
 
-    from .accounts.identity import customer_name
+    from ..parse.companies import customer_name
 
     rest = re.sub(r"(?i)\b(?:customer\s+)?on[\s-]*boarding\b|\bcheck[\s-]*list\b|\blive\s+optimi[sz]ation\b|"
                   r"\bsession\b|\bfor\b|\bissue\b", " ", title or "")

@@ -21,8 +21,8 @@ from functools import lru_cache
 
 import zoneinfo
 
-from ..decide.accounts.identity import customer_name, normalise, salesforce_id
-from ..decide.accounts.segment import segment_for
+from .companies import customer_name, normalise, salesforce_id
+from .segment import segment_for
 from ..text.safe import safe_username
 from .dates import find_dates
 from .fields import FieldDef, parse_request

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .dates import due_after
-from .segment import STRATEGIC
+from ...parse.segment import STRATEGIC
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from ...markers import marker
 from ...render import Trusted, plain_title, render
 from ...text.safe import neutralize
 from ..accounts import desk
-from ..accounts.segment import SMB
+from ...parse.segment import SMB
 from ..accounts.session import AGENDA, MILESTONE_QUESTIONS, OUTCOMES, STEPS, window
 from ..actions import Action, CreateIssue, UpsertComment
 from ..context import Context

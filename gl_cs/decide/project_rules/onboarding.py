@@ -130,7 +130,7 @@ def _maybe_checklists(request: IssueFact, facts: Sequence[IssueFact]) -> list[Is
     """Issues that may be where this customer's onboarding is already tracked, but do not
     say so plainly: not a checklist, but titled with the customer's name and onboarding
     words ("Harbor Point Insurance - kickoff notes"). A person would ask, not guess."""
-    from ..accounts.identity import normalise
+    from ...parse.companies import normalise
 
     name = normalise(request.field("customer"))
     if len(name) < 3:

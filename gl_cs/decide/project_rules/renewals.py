@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ...render import Trusted, plain_title, render
-from ..accounts import desk, identity
+from ...parse.companies import normalise
+from ..accounts import desk
 from ..accounts.dates import add_months, next_anniversary
 from ..actions import Action, CreateIssue
 from ..context import Context
@@ -96,13 +97,13 @@ def _made_by_others(facts: Sequence[IssueFact], accounts: Sequence[_Account], ct
     one account whose name starts with it."""
     book = desk.book(facts, ctx.config)
     out: dict[str, list[tuple[int | None, dt.date | None]]] = {}
-    names = {a.key: identity.normalise(a.customer) for a in accounts}
+    names = {a.key: normalise(a.customer) for a in accounts}
     for f in facts:
         if f.field("role") != "renewal" or f.key:
             continue
         key = desk.account_of(f, book)
         if key not in names:
-            said = identity.normalise(f.field("customer"))
+            said = normalise(f.field("customer"))
             near = [k for k, n in names.items()  # "Castellan" for Castellan Wines, "Quantum Leap Edu" for ... Education
                     if len(said) >= 6 and (n.startswith(said) or said.startswith(n))]
             key = near[0] if len(near) == 1 else key

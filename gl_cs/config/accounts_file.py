@@ -13,7 +13,7 @@ import io
 
 import yaml
 
-from ...config.model import AccountRow
+from .model import AccountRow
 
 KEYS = ("customer", "renewal_date", "ae", "sa", "salesforce")
 
