@@ -292,7 +292,7 @@ def summary(cases: list[dict], checks: list[Check]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     folder = "cases"
-    if argv and argv[0] in ("--holdout", "--cases"):
+    if argv and argv[0] in ("--holdout", "--holdout2", "--cases"):
         folder, argv = argv[0][2:], argv[1:]
     cases, observed, checks = run_all(argv or None, folder)
     for c in checks:
