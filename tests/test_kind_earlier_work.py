@@ -126,3 +126,26 @@ def test_an_issue_that_may_be_the_checklist_is_asked_about_then_the_answer_acted
                         created_at=NOW + dt.timedelta(minutes=5))
     sync(desk, now=NOW + dt.timedelta(minutes=10))
     assert list(opened(desk)) == ["Onboarding checklist: Harbor Point Insurance"]
+
+
+def test_earlier_work_named_as_people_name_it(kinds_desk):
+    """A checklist a person opened for "Lumen Bio" (closed on Nov 18) is the one for "Lumen
+    Biosciences Inc." (start Nov 18); a session whose notes name "Marigold Studios" under a
+    title that does not ("Live Opt session w/ Marigold - prep + notes") is the account's."""
+    desk = kinds_desk
+    old = NOW - 60 * DAY
+    desk.issue("Lumen Bio onboarding (manual)", author="ana.sa", labels=("Onboarding", "SA Doing"), assignees=["ana.sa"],
+               created_at=NOW - 2 * DAY, updated_at=NOW - 2 * DAY, description="Lumen Bio closed on Nov 18, opening this by hand.\n\n- [x] 1 Welcome mail\n"
+                           "- [x] 2 Personal intro call\n- [ ] 3 Installation follow-up\n")
+    desk.issue("Onboarding: Lumen Biosciences Inc.", labels=("Onboarding", "SA Backlog"),
+               description="## Customer\nLumen Biosciences Inc.\n\n## Start Date\nNov 18, 2026\n\n## Employees\n130\n")
+    desk.issue("Live Opt session w/ Marigold - prep + notes", author="chen.sa", labels=("Live Optimization",),
+               state="closed", created_at=old, updated_at=old, closed_at=old, assignees=["chen.sa"],
+               description="Greg asked me to do the LO session for Marigold Studios (60 ppl).\nSession: Tue Sep 29.\n")
+    request = desk.issue("Live Optimization request - Marigold Studios Ltd", labels=("Live Optimization", "SA Backlog"),
+                         description="## Customer\nMarigold Studios Ltd\n\n## Signing Date\n2026-10-12\n\n"
+                                     "## Employees\n70\n\n## CSM\nnone\n\n## Partner\nno\n\n## Professional Services\nnone\n")
+    sync(desk)
+    assert opened(desk) == {}
+    [note] = desk.bot_notes(request)
+    assert "already had its Live Optimization session" in note["body"]

@@ -220,3 +220,24 @@ def test_counts_and_months_as_written():
     found = signed_on("Brightwave signed last week", WRITTEN, TZ, False)
     assert found is not None and found.day == dt.date(2026, 11, 23) and found.month_only  # approximate
     assert looks_done("Live Optimization - Kessler Audio", "Customer: Kessler Audio\nSession: Wed 18 Nov, 10:00 CET\n")
+
+
+def test_renewal_statements_said_to_be_out_of_date_are_not_read():
+    text = ("The onboarding issue still implies a renewal on 31 Jan 2027 but that is NOT the renewal date anymore - "
+            "everything was co-termed to 30.09.2027.")
+    assert renews_on(text, WRITTEN, TZ, False).day == dt.date(2027, 9, 30)
+
+
+def test_a_question_asserts_nothing():
+    text = "do they want PS for the migration?"
+    start = text.index("PS")
+    assert negated_at(text, start, start + 2)
+
+
+def test_a_day_restated_in_parentheses_before_its_time():
+    from gl_cs.parse.dates import find_dates, offered
+
+    read = find_dates(offered("Tomorrow (Tue 12/3) 11:00 AM Pacific"), now=WRITTEN, default_tz=TZ, day_first=False,
+                      written=WRITTEN)
+    assert [(d.when.astimezone(dt.timezone.utc).replace(tzinfo=None), d.date_only) for d in read] == [
+        (dt.datetime(2026, 12, 3, 8, 0), True), (dt.datetime(2026, 12, 3, 19, 0), False)]

@@ -339,6 +339,11 @@ def _read_kind_fields(issue: Issue, kind: str, ctx) -> tuple[tuple[tuple[str, st
                             clean=True)
         customer = read.customer or _title_customer(issue.title)
         out += tuple((k, v) for k, v in (("customer", customer), ("salesforce", read.salesforce)) if v)
+        if kind != OPENED:  # made by a person or another tool: the names it mentions, to recognise it
+            from ..parse.companies import normalise
+
+            out += (("text", reading_of(issue, cfg).part("names", lambda: normalise(
+                (issue.description or "")[:1500]))),)
         if made == "checklist":
             from .accounts.checklist import next_open
 

@@ -361,7 +361,8 @@ _DAY_PART = (r"(?:(?:in\s+the|this|am|le|la|por\s+la|de|da|di|in|op)\s+)?(?:"
              + "|".join(sorted((re.escape(w) for w in DAY_PARTS), key=len, reverse=True)) + r")(?!\w)")
 _CONNECT = (r"(?:\s*,)?(?:\s*(?:at|@|from|starting(?:\s+at)?|between|around|approx\.?|ca\.|~|-|\u2013|\u2014|,"
             r"|:(?=\s)|\||\u00b7|\u2022"  # "Tomorrow: 9am PT", "| Dec 8 | 10:00 CET |", "December 8 · 9:00"
-            r"|\(\s*" + _WD + r"\s*\)|\((?=\s*\d)"  # "24/11 (Tue) 15:00", "Dec 2 (10-11 AM EST)"
+            r"|\(\s*" + _WD + r"\s*\)|\(\s*(?:" + _WD + r"\.?,?\s*)?\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\s*\)"
+            r"|\((?=\s*\d)|\)"  # "24/11 (Tue) 15:00", "(Tue 12/8) 11:00", "Dec 2 (10-11 AM EST)"
             r"|" + _WD + r"(?!\w)|" + _DAY_PART + r"))*\s*")  # "Dec 8, Tuesday, 10am", "tomorrow morning 9am"
 # a day range after the date ("Nov 24-26 10am") is skipped
 _DAY_RANGE = r"(?:\s*(?:-|\u2013|to)\s*(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|\s*(?:[ap]\.?m|:|h\d)))?"

@@ -201,9 +201,14 @@ def signed_on(text: str, written: dt.datetime, tz: str, day_first: bool) -> Sign
     return None
 
 
-_RENEWS = re.compile(r"(?<![\w-])(?:renew(?:al|s|ed)?(?:\s+(?:date|is|on|in|at|coming\s+up\s+in))*|"
+_RENEWS = re.compile(r"(?<![\w-])(?:co-?term(?:ed|inated)?\s+(?:to|with|on|until|through)|"
+                     r"renew(?:al|s|ed)?(?:\s+(?:date|is|on|in|at|coming\s+up\s+in))*|"
                      r"verl[äa]ngerung(?:\s+am)?|renouvellement(?:\s+le)?|renova[cç][aã]o(?:\s+em)?|"
                      r"renovaci[oó]n(?:\s+el)?)\s*[:=-]?\s*", re.I)
+
+
+_NOT_ANYMORE = re.compile(r"\b(?:not|no\s+longer|isn't|is\s+not)\b[^.;\n]{0,40}\b(?:anymore|any\s+more|now|longer)\b|"
+                          r"\bused\s+to\s+be\b|\bwas\s+(?:originally|initially)\b|\bstill\s+implies\b", re.I)
 
 
 def renews_on(text: str, written: dt.datetime, tz: str, day_first: bool, start: dt.date | None = None
@@ -211,8 +216,13 @@ def renews_on(text: str, written: dt.datetime, tz: str, day_first: bool, start: 
     """The renewal date a sentence gives ("RENEWAL IS 5/31/2027", "renews on 2027-03-31",
     "renewal is coming up in May 2027": with a start date in that month a year before, the
     start's anniversary)."""
+    from .stance import negated_at
+
     for m in _RENEWS.finditer(text or ""):
         after = (text or "")[m.end(): m.end() + 40].split("\n")[0]
+        if _NOT_ANYMORE.search((text or "")[m.start(): m.end() + 80].split("\n")[0]) or \
+                negated_at(text, m.start(), m.end()):
+            continue  # "a renewal on 31 Jan 2027 but that is NOT the renewal date anymore"
         found = find_dates(after, now=written, default_tz=tz, day_first=day_first, written=written)
         if found and after.find(found[0].source) <= 3:
             return Signed(found[0].when.date(), found[0].source)

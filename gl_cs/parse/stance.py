@@ -74,6 +74,8 @@ def negated_at(text: str, start: int, end: int) -> bool:
     left = max((m.end() for m in _DELIMITER.finditer(text, 0, start)), default=0)
     right = next((m.start() for m in _DELIMITER.finditer(text, end)), len(text))
     clause = text[left:right]
+    if text[right:right + 1] == "?":  # "do they want PS for the migration?": a question says neither
+        return True
     return _negated(clause, start - left, end - left)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 #: table cell or a ``Name:`` line, never inside a sentence.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "customer_information": (
-        "Cust info", "Customer details", "Customer name", "Client", "Client info", "Company",
+        "Cust info", "Cust", "Customer details", "Customer name", "Client", "Client info", "Company",
         "Account info", "Account name", "Who is the customer",
         "Kundeninformationen", "Kundeninformation", "Kunde", "Informations client", "Informations sur le client",
         "Información del cliente", "Informacion del cliente", "Cliente", "Informações do cliente",
@@ -65,7 +65,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "Infrastruktur", "Infraestructura", "Infraestrutura", "Infrastructuur", "Infrastruttura", "インフラ",
     ),
     "sa_tasks": (
-        "SA ask", "SA asks", "Ask of the SA", "The ask", "SA request", "What do you need",
+        "SA ask", "SA asks", "Ask of the SA", "The ask", "SA request", "What do you need", "Need from SA",
+        "Need from the SA", "Needed from SA", "Needs from SA", "What we need from the SA",
         "What do you need from us", "What you need from the SA", "Help needed", "SA help needed",
         "SA-Aufgaben", "Aufgaben", "Aufgaben für den SA", "Tâches SA", "Tâches", "Tareas SA", "Tareas",
         "Tarefas SA", "Tarefas", "Taken SA", "Taken", "Attività SA", "Attività", "SAタスク", "依頼内容",

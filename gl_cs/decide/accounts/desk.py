@@ -51,10 +51,31 @@ def requests(facts: Sequence[IssueFact], kind: str) -> list[IssueFact]:
                    and f.field("kind") == kind and not f.fields("missing")), key=lambda f: f.iid)
 
 
-def made(facts: Sequence[IssueFact], role: str, account: str, accounts: AccountBook) -> list[IssueFact]:
-    """Checklists / sessions for ``account`` (open or closed, by anyone), oldest first."""
-    return sorted((f for f in facts if f.field("role") == role and account_of(f, accounts) == account),
-                  key=lambda f: f.iid)
+def made(facts: Sequence[IssueFact], role: str, account: str, accounts: AccountBook,
+         request: IssueFact | None = None) -> list[IssueFact]:
+    """Checklists / sessions for ``account`` (open or closed, by anyone), oldest first. With
+    the ``request``, also one that names its customer in its title or text ("Live Opt
+    session w/ Marigold - prep + notes": "... the LO session for Marigold Studios"), or
+    calls it by a shorter name with the same start date (a checklist for "Lumen Bio",
+    closed on Nov 18, for "Lumen Biosciences Inc.", start Nov 18)."""
+    from ...parse.companies import normalise
+
+    name = normalise(request.field("customer")) if request is not None else ""
+    start = request.field("start") if request is not None else ""
+
+    def same(f: IssueFact) -> bool:
+        if account_of(f, accounts) == account:
+            return True
+        if len(name) < 4:
+            return False
+        text = f" {normalise(f.title)} {f.field('text')} "
+        if f" {name} " in text:
+            return True
+        theirs = normalise(f.field("customer"))
+        return bool(start) and f.field("start") == start and len(theirs) >= 6 and (
+            name.startswith(theirs) or theirs.startswith(name))
+
+    return sorted((f for f in facts if f.field("role") == role and same(f)), key=lambda f: f.iid)
 
 
 def roster_sa(name: str, config) -> str | None:

@@ -159,7 +159,7 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
             continue
         cited = [i for i in request.mentions if i != request.iid]
         ctx.need_issues(cited)  # what the request cites ("the session we had, #141") is read, whatever its age
-        sessions = desk.made(facts, "session", account, accounts)
+        sessions = desk.made(facts, "session", account, accounts, request)
         sessions += [f for f in facts if f.iid in cited and f.field("role") == "session" and f not in sessions
                      and not f.field("customer")]  # a cited session that names no customer is the account's
         # "Follow-up to #212": an earlier request for the account, closed, cited by this one

@@ -56,7 +56,7 @@ def _has_checklist(request: IssueFact, account: str, facts: Sequence[IssueFact],
     for iid in tuple(request.links) + tuple(request.mentions):
         if iid in checklists:
             return checklists[iid]
-    same = desk.made(facts, "checklist", account, accounts)
+    same = desk.made(facts, "checklist", account, accounts, request)
     return same[0] if same else None
 
 

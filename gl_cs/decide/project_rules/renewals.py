@@ -35,6 +35,7 @@ from . import ProjectRule
 from .onboarding import _mention
 
 NAME = "renewals"
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 REVIEWS = ((5, "first"), (3, "second"))
 
 
@@ -76,6 +77,15 @@ def accounts_due(facts: Sequence[IssueFact], ctx: Context) -> list[_Account]:
         else:
             acc.sa = acc.sa or next((u for u in fact.assignees if desk.roster_sa(u, cfg)), None)
             acc.source = acc.source or f"the on-boarding checklist #{fact.iid}"
+    # a renewal date written later (a review issue or note of a person: "co-termed, the renewal
+    # is now 30.09.2027") is the account's current one
+    for fact in sorted(facts, key=lambda f: (f.created_at or f.updated_at or _EPOCH, f.iid)):
+        if fact.field("role") != "renewal" or fact.key or not fact.field("renewal"):
+            continue
+        key = desk.account_of(fact, book)
+        if key in found:
+            found[key].renewal = desk.iso(fact.field("renewal"))
+            found[key].source = f"#{fact.iid}"
     for row in cfg.accounts:
         key = book.key(row.customer, row.salesforce)
         if key is None:

@@ -87,6 +87,11 @@ def _dates(issue: Issue, ctx: Context) -> Dates:
             unclear.append(Event(found.when, end, found.source, found.zone_name, unread_time=found.unread_time))
         else:
             events.append(Event(found.when, end, found.source, found.zone_name))
+    # "Tomorrow (Tue 12/8) 11:00 AM": a day written without a time that another date gives
+    # a time on is that timed event, not the whole day
+    timed = {(e.start.astimezone(e.start.tzinfo).date(), e.zone) for e in events if e.end == e.start}
+    events = [e for e in events if e.end == e.start or (e.start.date(), e.zone) not in timed
+              or e.source.startswith("due date")]
     return Dates(tuple(events), tuple(unclear), read_request(issue, cfg).date_text)
 
 
