@@ -49,6 +49,14 @@ def h_user(ctx: Context) -> Response:
     return json_response(ctx.store.render_user(ctx.store.get_user(ctx.arg("user_id")), ctx.base))
 
 
+def h_group_projects(ctx: Context) -> Response:
+    """doc/api/groups.md "List projects": ``include_subgroups``, ``topic``; archived ones are
+    never listed here (the sandbox has none)."""
+    found = ctx.store.group_projects(ctx.arg("id"), ctx.user["id"], topic=ctx.params.get("topic"),
+                                     subgroups=bool(ctx.params.get_bool("include_subgroups")))
+    return paginate(ctx, found, lambda p: ctx.store.render_project(p, ctx.base))
+
+
 def h_project(ctx: Context) -> Response:
     project = ctx.store.get_project(ctx.arg("id"))
     data = ctx.store.render_project(project, ctx.base)
@@ -397,6 +405,7 @@ ROUTE_TABLE: list[tuple[str, str, Handler]] = [
     ("GET", "/projects/:id/templates/issues", h_issue_templates),
     ("GET", "/users/:user_id", h_user),
     ("GET", "/projects/:id", h_project),
+    ("GET", "/groups/:id/projects", h_group_projects),
     ("GET", "/projects/:id/issues", h_list_issues),
     ("POST", "/projects/:id/issues", h_create_issue),
     ("GET", "/projects/:id/issues/:iid", h_get_issue),
