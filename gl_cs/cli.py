@@ -540,9 +540,7 @@ def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str |
             with _following(run):
                 outcome = do_sync(desk, now, dry_run=dry_run, iids=iids, quiet=opts.verbosity < 0, preflight=True,
                                   redact=opts.redact, texts=opts.verbosity > 0, progress=True)
-            result.code = outcome.code
-            if outcome.report is None:
-                result.error = outcome.error
+            result.code, result.error = outcome.code, outcome.error
             if outcome.error:
                 errors.append(outcome.error if len(selected) == 1 else f"{ref.name}: {outcome.error}")
             run.own_requests = connection.requests_outside_desks
@@ -550,6 +548,7 @@ def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str |
                 stopped = outcome
                 break
         _shield_sigterm()  # the run is over: finish printing and the report
+        run.own_requests = connection.requests_outside_desks
         code = run.exit_code
         if len(selected) > 1:
             _say_run(run, selected, stopped)
@@ -615,6 +614,45 @@ def _restore_sigterm(previous) -> None:
             signal.signal(signal.SIGTERM, previous)
         except ValueError:
             pass
+
+
+@cli.command("merge-reports")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="REPORT...")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the merged report to FILE (default: stdout).")
+def merge_reports(reports: tuple[str, ...], output: str | None) -> None:
+    """Merge the JSON reports of several runs (the shards of one pipeline) into one run report.
+
+    Each desk keeps its own entry; the totals are summed again. Exit 0: merged, every desk
+    once; 1: merged, but a desk is reported twice or some are missing (a shard's report
+    lost, or the shards of different sizes); 2: a report cannot be read."""
+    import json
+
+    from .report.run import MergeError, merge_files
+
+    try:
+        merged = merge_files(list(reports))
+    except MergeError as exc:
+        fail(str(exc))
+    text = json.dumps(merged, indent=2) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    total, found = merged.get("desks_total"), len(merged["desks"])
+    missing = total is not None and found - len(merged["overlaps"]) < total
+    problems = []
+    if merged["overlaps"]:
+        problems.append(f"reported twice: {', '.join(merged['overlaps'])}")
+    if missing:
+        problems.append(f"{total - (found - len(merged['overlaps']))} of {total} desks in no report")
+    if not merged["complete"]:
+        problems.append("a run did not complete")
+    click.echo(f"gl-cs: merged {plural(len(reports), 'report')}: {plural(found, 'desk')}"
+               + (f" of {total}" if total is not None else "") + f", {plural(len(merged['changes']), 'change')}, "
+               f"{plural(merged['writes'], 'write')}; worst exit {merged['exit_code']}"
+               + (f"; {'; '.join(problems)}" if problems else ""), err=True)
+    sys.exit(1 if merged["overlaps"] or missing else 0)
 
 
 @cli.command()

@@ -64,6 +64,7 @@ def each_desk(run, factory, selected, body) -> None:
             click.echo(f"gl-cs: {exc}", err=True)
             result.code, result.error = 2, str(exc)
         run.own_requests = factory.connection.requests_outside_desks
+    run.own_requests = factory.connection.requests_outside_desks
     if len(selected) > 1:
         failed = [d.path or d.project for d in run.desks if d.code]
         click.echo(f"gl-cs: {plural(len(run.desks), 'desk')} run, {len(failed)} failed"

@@ -109,6 +109,8 @@ class RunReport:
         }
         data.update(_totals(desks, self.own_requests))
         fatal = self.fatal or next((d["report"]["fatal"] for d in desks if d["report"] and d["report"]["fatal"]), None)
+        if fatal is None and len(desks) == 1:
+            fatal = desks[0]["error"]
         data["fatal"] = fatal
         data["exit_code"] = self.exit_code
         data["desks"] = desks
@@ -124,9 +126,9 @@ def _totals(desks: list[dict[str, Any]], own_requests: int) -> dict[str, Any]:
     counts: Counter = Counter()
     for desk in desks:
         report = desk.get("report")
-        if desk.get("error"):
-            failure = {"issue": 0, "rule": "-", "what": "failed", "why": desk["error"], "url": ""}
-            out["failures"].append(dict(failure, project=desk["project"]) if tag else failure)
+        if desk.get("error") and tag:  # (one desk: its error is the run's "fatal")
+            out["failures"].append({"issue": 0, "rule": "-", "what": "failed", "why": desk["error"], "url": "",
+                                    "project": desk["project"]})
         if not report:
             continue
         for key in ("issues_seen", "writes", "requests", "descriptions_read"):

@@ -1,0 +1,152 @@
+"""Runs of several desks: a desk that fails is reported and the others still run; a team
+that grows from one desk to several keeps its record; shards' reports merge into one; the
+triage commands run per desk, each in its own time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import RULES
+from gl_cs.cli import cli
+from gl_cs.sandbox import Sandbox, Store
+from gl_cs.sandbox.seed_desks import DESKS, EMEA, desks_yaml, seed_desks
+
+NOW = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.timezone.utc)
+AMER = DESKS[0][0]
+ONE = "project: sa-team/sa-service-desk"
+
+
+@pytest.fixture
+def two(tmp_path):
+    store = Store()
+    store.clock = lambda: NOW
+    info = seed_desks(store, NOW, desks=2, n_issues=12)
+    with Sandbox(store=store) as sandbox:
+        yield sandbox, info
+
+
+def rules_file(tmp_path: Path, text: str, name: str = "rules.yml") -> Path:
+    path = tmp_path / name
+    path.write_text(RULES.read_text().replace(ONE, text.rstrip("\n"), 1))
+    return path
+
+
+def gl_cs(sandbox, info, rules: Path, *args: str, token: str | None = None):
+    argv = ["--gitlab-url", sandbox.url, "--token", token or info["token"], "--config", str(rules),
+            "--now", NOW.isoformat(), *args]
+    return CliRunner().invoke(cli, argv, catch_exceptions=False)
+
+
+def test_a_desk_that_fails_is_reported_and_the_others_still_run(two, tmp_path):
+    sandbox, info = two
+    rules = rules_file(tmp_path, f"projects: [{AMER}, sa-team/deleted-desk, {EMEA}]")
+    report = tmp_path / "report.json"
+    result = gl_cs(sandbox, info, rules, "sync", "--report", str(report), "--record", "")
+    data = json.loads(report.read_text())
+    assert result.exit_code == 1, result.output
+    assert [(d["project"], d["exit_code"]) for d in data["desks"]] == [(AMER, 0), ("sa-team/deleted-desk", 2),
+                                                                        (EMEA, 0)]
+    assert "project 'sa-team/deleted-desk' not found" in data["desks"][1]["error"]
+    assert data["desks"][0]["report"]["writes"] > 0 and data["desks"][2]["report"]["writes"] > 0
+    assert data["complete"] is False and data["exit_code"] == 1
+    assert "3 desks run; 1 failed (sa-team/deleted-desk); exit 1" in result.stderr
+    for desk in info["desks"]:  # both real desks were synced
+        assert any("FY27-Q4" in i["labels"] for i in sandbox.store.issues(desk["project_id"]))
+
+
+def test_every_desk_failing_before_writing_is_exit_2(two, tmp_path):
+    sandbox, info = two
+    rules = rules_file(tmp_path, "projects: [sa-team/gone-1, sa-team/gone-2]")
+    result = gl_cs(sandbox, info, rules, "sync", "--record", "")
+    assert result.exit_code == 2
+
+
+def test_a_team_that_grows_to_several_desks_keeps_the_first_desks_record(two, tmp_path, caplog):
+    sandbox, info = two
+    record = tmp_path / ".gl-cs" / "record.json"
+    alone = rules_file(tmp_path, f"project: {AMER}", "one.yml")
+    assert gl_cs(sandbox, info, alone, "sync", "--record", str(record)).exit_code == 0
+    assert record.exists()
+    grown = rules_file(tmp_path, desks_yaml([AMER, EMEA]), "two.yml")
+    report = tmp_path / "grown.json"
+    with caplog.at_level(logging.WARNING, logger="gl_cs"):
+        result = gl_cs(sandbox, info, grown, "sync", "--record", str(record), "--report", str(report))
+    assert result.exit_code == 0, result.output
+    amer, emea = json.loads(report.read_text())["desks"]
+    assert amer["report"]["descriptions_read"] == 0 and amer["report"]["writes"] == 0  # its record moved with it
+    assert emea["report"]["descriptions_read"] > 0  # the new desk read everything once
+    assert not record.exists()
+    assert sorted(p.name for p in record.parent.glob("record*.json")) == [
+        "record-sa-team%2Famer-service-desk.json", "record-sa-team%2Femea-service-desk.json"]
+    assert any("moved to" in r.getMessage() and "amer-service-desk" in r.getMessage() for r in caplog.records)
+
+
+def test_issue_needs_one_desk(two, tmp_path):
+    sandbox, info = two
+    rules = rules_file(tmp_path, desks_yaml([AMER, EMEA]))
+    result = gl_cs(sandbox, info, rules, "sync", "--issue", "1")
+    assert result.exit_code == 2 and "--issue works on one desk" in result.output
+    one = gl_cs(sandbox, info, rules, "sync", "--issue", "1", "--project", EMEA, "--record", "")
+    assert one.exit_code == 0, one.output
+
+
+def test_the_rotation_and_the_summary_run_on_each_desk_in_its_own_time(two, tmp_path):
+    """EMEA's rotation order starts with its own SA and its calls are on Mon and Wed at
+    10:00 Berlin; AMER keeps rules.yml's."""
+    sandbox, info = two
+    rules = rules_file(tmp_path, desks_yaml([AMER, EMEA]))
+    report = tmp_path / "rotate.json"
+    rotated = gl_cs(sandbox, info, rules, "rotate", "--report", str(report))
+    assert rotated.exit_code == 0, rotated.output
+    labels = {d["project_path"]: {l["name"] for l in sandbox.store.labels(d["project_id"])} for d in info["desks"]}
+    assert "SA Triaged - @eva.sa" in labels[EMEA] or "SA Triaged - @ben.sa" in labels[EMEA]
+    assert not any(name.startswith("SA Triaged - @eva") for name in labels[AMER])
+    assert [d["project"] for d in json.loads(report.read_text())["desks"]] == [AMER, EMEA]
+    printed = gl_cs(sandbox, info, rules, "summary", "--print", "--record", "")
+    assert printed.exit_code == 0, printed.output
+    assert printed.output.count("== ") == 2 and "Wed 25 Nov" in printed.output.split(f"== {EMEA}")[1]
+
+
+def _run_report(desks: list[dict], shard: str | None, total: int = 3, **extra) -> dict:
+    return {"format": "gl-cs.run/1", "command": "sync", "now": NOW.isoformat(), "dry_run": False, "shard": shard,
+            "desks_total": total, "requests": 1 + sum(d["report"]["requests"] for d in desks), "exit_code": 0,
+            "complete": True, "desks": desks, **extra}
+
+
+def _desk(key: str, writes: int) -> dict:
+    return {"desk": key, "project": key, "path": None, "exit_code": 0, "error": None,
+            "report": {"writes": writes, "requests": 10, "issues_seen": 4, "descriptions_read": 4, "changes": [
+                {"issue": 1, "rule": "workflow.state", "what": "x", "why": "y", "url": ""}] * writes,
+                "findings": [], "failures": [], "counts": {"workflow.state": writes}, "labels_created": [],
+                "fatal": None}}
+
+
+@pytest.mark.parametrize("reports, code, said", [
+    ([[("a", 1)], [("b", 2), ("c", 0)]], 0, "3 desks of 3, 3 changes, 3 writes"),
+    ([[("a", 1)], [("b", 2)]], 1, "1 of 3 desks in no report"),
+    ([[("a", 1), ("b", 1)], [("b", 2), ("c", 0)]], 1, "reported twice: b"),
+])
+def test_merge_reports_sums_the_shards_and_says_what_is_missing_or_twice(tmp_path, reports, code, said):
+    paths = []
+    for n, desks in enumerate(reports, 1):
+        path = tmp_path / f"r{n}.json"
+        path.write_text(json.dumps(_run_report([_desk(k, w) for k, w in desks], f"{n}/{len(reports)}")))
+        paths.append(str(path))
+    result = CliRunner().invoke(cli, ["merge-reports", *paths, "-o", str(tmp_path / "all.json")])
+    merged = json.loads((tmp_path / "all.json").read_text())
+    assert result.exit_code == code and said in result.stderr, result.output
+    assert merged["requests"] == sum(1 + 10 * len(d) for d in reports)
+    assert {c["project"] for c in merged["changes"]} <= {"a", "b", "c"}
+
+
+def test_merge_reports_refuses_what_is_not_a_run_report(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{\"complete\": tru")
+    result = CliRunner().invoke(cli, ["merge-reports", str(bad)])
+    assert result.exit_code == 2 and "not JSON" in result.output
