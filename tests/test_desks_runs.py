@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import RULES
 from gl_cs.cli import cli
 from gl_cs.sandbox import Sandbox, Store
-from gl_cs.sandbox.seed_desks import DESKS, EMEA, desks_yaml, seed_desks
+from gl_cs.sandbox.seed_desks import DESKS, EMEA, EMEA_OVERRIDE, desks_yaml, seed_desks
 
 NOW = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.timezone.utc)
 AMER = DESKS[0][0]
@@ -150,3 +150,44 @@ def test_merge_reports_refuses_what_is_not_a_run_report(tmp_path):
     bad.write_text("{\"complete\": tru")
     result = CliRunner().invoke(cli, ["merge-reports", str(bad)])
     assert result.exit_code == 2 and "not JSON" in result.output
+
+
+def test_a_group_with_a_topic_names_its_desks(two, tmp_path):
+    """`group:` is read once per run (GET /groups/:id/projects); a project of the group
+    without the topic is no desk; an override by path applies to the group's desk; the
+    desks' keys are their ids."""
+    sandbox, info = two
+    amer, emea = info["desks"]
+    rules = rules_file(tmp_path, "group: {path: sa-team, topic: sa-service-desk}\ndesks:\n" + EMEA_OVERRIDE)
+    report = tmp_path / "report.json"
+    sandbox.requests.reset()
+    result = gl_cs(sandbox, info, rules, "sync", "--dry-run", "--report", str(report), "--record", "")
+    data = json.loads(report.read_text())
+    assert result.exit_code == 0, result.output
+    assert [(d["desk"], d["path"]) for d in data["desks"]] == [(str(amer["project_id"]), AMER),
+                                                               (str(emea["project_id"]), EMEA)]
+    assert sandbox.requests.get("GET", "/groups/:id/projects") == 1
+    assert data["desks_total"] == 2 and data["writes"] == 0
+    assert "2 of 2 desks (sa-team/amer-service-desk, sa-team/emea-service-desk)" in result.stderr
+    only = rules_file(tmp_path, "group: {path: sa-team, name: 'emea-*'}", "only.yml")
+    result = gl_cs(sandbox, info, only, "sync", "--dry-run", "--report", str(report), "--record", "")
+    assert [d["path"] for d in json.loads(report.read_text())["desks"]] == [EMEA], result.output
+
+
+def test_hooks_install_falls_back_to_each_desk_where_the_group_hook_is_not_possible(two, tmp_path):
+    """A group whose every project is a desk gets one group hook where the token may; the
+    sandbox, like GitLab Free, has no group webhooks: one hook on each desk instead."""
+    sandbox, info = two
+    rules = rules_file(tmp_path, "group: {path: sa-team, subgroups: true}")
+    lead = info["manager_username"]
+    result = CliRunner().invoke(cli, ["--gitlab-url", sandbox.url, "--token", info["tokens"][lead], "--config",
+                                      str(rules), "hooks", "install", "--url", "http://127.0.0.1:9/webhook"],
+                                env={"GL_CS_WEBHOOK_SECRET": "s3cret"})
+    assert result.exit_code == 0, result.output
+    assert "no hook on group sa-team" in result.stderr and "one on each desk instead" in result.stderr
+    projects = [d["project_id"] for d in info["desks"]] + [sandbox.store.project("sa-team/sa-tooling")["id"]]
+    assert [len(sandbox.store.hooks(pid)) for pid in projects] == [1, 1, 1]
+    again = CliRunner().invoke(cli, ["--gitlab-url", sandbox.url, "--token", info["tokens"][lead], "--config",
+                                     str(rules), "hooks", "install", "--url", "http://127.0.0.1:9/webhook",
+                                     "--dry-run"], env={"GL_CS_WEBHOOK_SECRET": "s3cret"})
+    assert again.exit_code == 0 and again.output.count("is already right: nothing to do") == 3, again.output
