@@ -689,7 +689,7 @@ def validate(opts: Options, sub_verbose: int, sub_quiet: int) -> None:
 @_verbosity_options
 @pass_options
 def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None:
-    """Run gl-cs on the built-in GitLab sandbox, in nine steps. No real GitLab needed;
+    """Run gl-cs on the built-in GitLab sandbox, in ten steps. No real GitLab needed;
     nothing leaves 127.0.0.1.
 
     \b
@@ -702,6 +702,7 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
     7. summary: posted on the week's triage issue
     8. summary again: the same comment, updated in place
     9. serve: an AE's edit reaches gl-cs as a webhook and is handled in seconds
+    10. many desks: a second desk, two shards, one service for both
 
     The sandbox holds the requests asked for (--issues) plus the triage and onboarding
     situations the later steps need; titles marked [safety test] check that text people
@@ -749,6 +750,9 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
         from .commands.service import demo_webhook
 
         codes.append(demo_webhook(sandbox, seeded, config, now))
+        from .commands.demo_desks import demo_desks
+
+        codes.append(demo_desks(sandbox, seeded, Path(opts.config_path).read_text(encoding="utf-8"), now))
         from .act.writer import is_own_quick_action
 
         foreign = [qa for qa in sandbox.store.executed_quick_actions if not is_own_quick_action(qa[2])]
@@ -760,10 +764,13 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
 
 @cli.command()
 @click.option("--port", default=8080, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
-@click.option("--issues", "n_issues", default=30, show_default=True, help="How many requests to seed.")
+@click.option("--issues", "n_issues", default=30, show_default=True, help="How many requests to seed (per desk).")
+@click.option("--desks", "n_desks", default=1, show_default=True, type=click.IntRange(1, 5),
+              help="How many desks: 1 is the SA Service Desk; 2 to 5 are regional desks of one group "
+                   "(AMER, EMEA with its own roster and time zone, APAC, SMB, Public Sector).")
 @_verbosity_options
 @pass_options
-def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet: int) -> None:
+def sandbox(opts: Options, port: int, n_issues: int, n_desks: int, sub_verbose: int, sub_quiet: int) -> None:
     """Keep the built-in GitLab sandbox running to explore and point gl-cs at."""
     import time
 
@@ -771,6 +778,8 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
     from .sandbox import Sandbox, seed_service_desk
 
     now = opts.now
+    if n_desks > 1:
+        return _sandbox_of_desks(opts, port, n_issues, n_desks)
     with Sandbox(port=port) as sb:
         seeded = seed_service_desk(sb.store, now, n_issues=n_issues)
         from .sandbox.seed_onboarding import seed_onboarding
@@ -786,6 +795,41 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
         click.echo(f"  export GITLAB_URL={sb.url} GITLAB_TOKEN={seeded['token']} "
                    f"GL_CS_PROJECT={seeded['project_path']}")
         click.echo("  gl-cs sync --dry-run   (also: gl-cs summary --print, gl-cs rotate --dry-run, gl-cs report)")
+        click.echo(f"  {lead}, a Maintainer (for gl-cs hooks install): GITLAB_TOKEN={seeded['tokens'][lead]}")
+        click.echo("Ctrl-C stops it.")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("stopped")
+
+
+def _sandbox_of_desks(opts: Options, port: int, n_issues: int, n_desks: int) -> None:
+    """`gl-cs sandbox --desks N`: N regional desks of the group sa-team, kept running."""
+    import time
+
+    from .sandbox import Sandbox
+    from .sandbox.seed_desks import desks_yaml, seed_desks
+    from .sandbox.seed_history import seed_history
+    from .sandbox.seed_onboarding import seed_onboarding
+    from .sandbox.seed_triage import seed_triage
+
+    now = opts.now
+    with Sandbox(port=port) as sb:
+        seeded = seed_desks(sb.store, now, desks=n_desks, n_issues=n_issues)
+        for desk in seeded["desks"]:
+            seed_triage(sb.store, desk["project_id"], now, triaged_label="SA Triaged - @chen.sa")
+            seed_onboarding(sb.store, desk["project_id"], now)
+            seed_history(sb.store, desk["project_id"], now)
+        paths = [d["project_path"] for d in seeded["desks"]]
+        click.echo(f"GitLab sandbox on {sb.url}  ({n_desks} desks of group {seeded['group']}: {', '.join(paths)})")
+        click.echo(f"  export GITLAB_URL={sb.url} GITLAB_TOKEN={seeded['token']}")
+        click.echo("  in rules.yml, instead of its `project:` line (or `group: {path: sa-team, topic: "
+                   f"{seeded['topic']}}}`):")
+        for line in desks_yaml(paths).splitlines():
+            click.echo(f"    {line}")
+        click.echo("  gl-cs sync --dry-run   (also: --shard 1/2, gl-cs summary --print, gl-cs serve)")
+        lead = seeded["manager_username"]
         click.echo(f"  {lead}, a Maintainer (for gl-cs hooks install): GITLAB_TOKEN={seeded['tokens'][lead]}")
         click.echo("Ctrl-C stops it.")
         try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence
 
+from .errors import NotFound
 from .seed import SCENARIOS, Ctx, _add_spec, seed_service_desk
 from .store import DEVELOPER, MAINTAINER, Store
 
@@ -59,6 +60,25 @@ def _open_issues(store: Store, pid: int, now: dt.datetime, wanted: int) -> None:
         index += 1
 
 
+def seed_desk(store: Store, now: dt.datetime, path: str, name: str, *, n_issues: int = 30,
+              open_issues: int | None = None) -> dict[str, Any]:
+    """One desk (a project of the group, with the topic), as :func:`seed_desks` seeds each;
+    the EMEA desk with its own SA. Returns what ``seed_service_desk`` returns."""
+    info = seed_service_desk(store, now, n_issues=0 if open_issues is not None else n_issues, project_path=path,
+                             name=name, topics=(TOPIC,))
+    if open_issues is not None:
+        _open_issues(store, info["project_id"], now, open_issues)
+    if path == EMEA:
+        try:
+            store.user(EMEA_SA[0])
+        except NotFound:  # the first EMEA desk of this store
+            store.add_user(*EMEA_SA)
+            store.add_token(f"sandbox-token-{EMEA_SA[0]}", EMEA_SA[0])
+        store.add_member(info["project_id"], EMEA_SA[0], DEVELOPER)
+        info["tokens"][EMEA_SA[0]] = f"sandbox-token-{EMEA_SA[0]}"
+    return info
+
+
 def seed_desks(store: Store, now: dt.datetime, *, desks: int = 2, n_issues: int = 30,
                open_issues: int | None = None, tooling: bool = True) -> dict[str, Any]:
     """Seed the first ``desks`` of :data:`DESKS` (1 to 5). Each gets ``n_issues`` seeded
@@ -68,21 +88,8 @@ def seed_desks(store: Store, now: dt.datetime, *, desks: int = 2, n_issues: int 
     ``name``, ``scenarios``) and ``group``."""
     if not 1 <= desks <= len(DESKS):
         raise ValueError(f"1 to {len(DESKS)} desks")
-    seeded = []
-    for path, name in DESKS[:desks]:
-        info = seed_service_desk(store, now, n_issues=0 if open_issues is not None else n_issues,
-                                 project_path=path, name=name, topics=(TOPIC,))
-        if open_issues is not None:
-            _open_issues(store, info["project_id"], now, open_issues)
-        if path == EMEA:
-            try:
-                store.user(EMEA_SA[0])
-            except Exception:  # noqa: BLE001 - NotFound: the first EMEA desk of this store
-                store.add_user(*EMEA_SA)
-                store.add_token(f"sandbox-token-{EMEA_SA[0]}", EMEA_SA[0])
-            store.add_member(info["project_id"], EMEA_SA[0], DEVELOPER)
-            info["tokens"][EMEA_SA[0]] = f"sandbox-token-{EMEA_SA[0]}"
-        seeded.append(info)
+    seeded = [seed_desk(store, now, path, name, n_issues=n_issues, open_issues=open_issues)
+              for path, name in DESKS[:desks]]
     if tooling and desks > 1:  # a project of the group that is no desk (no topic)
         other = store.add_project(f"{GROUP}/sa-tooling", name="SA Tooling")
         store.add_member(other["id"], seeded[0]["bot_username"], DEVELOPER)
