@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .load import ConfigError, _build, _read, parse_document, with_files
-from .model import Config
+from .model import DEFAULTS, Config
 from .overrides import desk_key, merged
 
 
@@ -144,7 +144,7 @@ def _group(value: Any) -> GroupSelection | None:
         return None
     if isinstance(value, dict):
         return GroupSelection(group=value["path"], topic=value.get("topic"), name=value.get("name"),
-                              subgroups=bool(value.get("subgroups", False)))
+                              subgroups=bool(value.get("subgroups", DEFAULTS["group.subgroups"])))
     return GroupSelection(group=value)
 
 
