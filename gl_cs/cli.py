@@ -304,21 +304,22 @@ def _shard_option(fn):
 
 
 def open_desks(opts: Options, settings, connection, *, shard=None, record_path: str | None = None,
-               labels_ttl: float = 300.0, check: bool = True):
+               check: bool = True, raise_errors: bool = False):
     """The factory and the desks this run works on (its shard's), after one request for the
     token's user (``check``) and the group's projects (for ``group:``). A failure: one line,
-    exit 2."""
+    exit 2 (``raise_errors``: the GitLabError, for a caller that reports it first)."""
     from .app.desk import DeskFactory
     from .gitlab.adapter import GitLabError
 
     factory = DeskFactory(settings, connection, record=Path(record_path) if record_path else None,
-                          labels_ttl=labels_ttl,
                           on_notice=lambda message: click.echo(f"gl-cs: note: {opts.redact(message)}", err=True))
     try:
         if check:
             connection.instance.check_connection()  # reachable, a GitLab API, the token accepted
         refs = factory.refs()
     except GitLabError as exc:
+        if raise_errors:
+            raise
         fail(opts.redact(str(exc)))
     selected = factory.select(refs, shard)
     say_desks(opts, settings, refs, selected, shard)
@@ -518,7 +519,8 @@ def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str |
     previous = _install_sigterm()
     try:
         try:
-            factory, refs, selected = _open_for_sync(opts, settings, connection, shard, record_path)
+            factory, refs, selected = open_desks(opts, settings, connection, shard=shard, record_path=record_path,
+                                                 raise_errors=True)
         except (GitLabError, Terminated, KeyboardInterrupt) as exc:
             _shield_sigterm()
             code = 2 if isinstance(exc, GitLabError) else 143 if isinstance(exc, Terminated) else 130
@@ -560,19 +562,6 @@ def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str |
         if live is not None:
             live.stop()
     sys.exit(code)
-
-
-def _open_for_sync(opts: Options, settings, connection, shard, record_path):
-    """open_desks, but a GitLabError is raised (the sync reports it in its JSON first)."""
-    from .app.desk import DeskFactory
-
-    factory = DeskFactory(settings, connection, record=Path(record_path) if record_path else None,
-                          on_notice=lambda message: click.echo(f"gl-cs: note: {opts.redact(message)}", err=True))
-    connection.instance.check_connection()  # reachable, a GitLab API, the token accepted: or one line, exit 2
-    refs = factory.refs()
-    selected = factory.select(refs, shard)
-    say_desks(opts, settings, refs, selected, shard)
-    return factory, refs, selected
 
 
 def _say_run(run, selected, stopped) -> None:

@@ -69,6 +69,12 @@ class Connection:
             gitlab.set_deadline(self.deadline, at=self.deadline_at)
         return gitlab
 
+    def fresh(self) -> GitLab:
+        """A new adapter for the instance with an identity of its own: its ``GET /user`` is
+        sent afresh (a health check, a token check), never answered from the run's."""
+        return GitLab(self.url, self.token, None, max_retries=self.max_retries, timeout=self.timeout,
+                      job_token=self.job_token, on_notice=self.on_notice)
+
     @property
     def instance(self) -> GitLab:
         """The run's adapter for what is no desk's (the token's user, a group's projects)."""

@@ -104,7 +104,8 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
         click.echo("gl-cs serve: WARNING: --insecure: any caller can post events", err=True)
     health_token = os.environ.get(HEALTH_ENV) or None
 
-    from ..gitlab.adapter import GitLab, GitLabError
+    from ..app.desk import Connection
+    from ..gitlab.adapter import GitLabError
     from ..service.process import WorkerSpec
     from ..service.server import Service
     from ..service.worker import Backoff, utc_now
@@ -129,8 +130,8 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
         journal.close()
         raise
 
-    def make_gitlab() -> GitLab:  # the health check's GET /user, afresh
-        return GitLab(opts.gitlab_url, opts.token, None, max_retries=2, timeout=10)
+    checks = Connection(opts.gitlab_url, opts.token, max_retries=2, timeout=10)  # no --deadline: it runs for days
+    make_gitlab = checks.fresh  # the health check's GET /user, afresh
 
     verbosity = opts.verbosity
     spec = WorkerSpec(gitlab_url=opts.gitlab_url, token=opts.token, config=settings.base, journal_path=journal_path,

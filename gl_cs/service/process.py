@@ -144,7 +144,6 @@ def child_main(spec: WorkerSpec, conn, parent_pid: int) -> None:
 
 def _work(spec: WorkerSpec, conn, sink: _Sink) -> None:
     from ..app.desk import Connection, Desk, DeskFactory
-    from ..gitlab.adapter import GitLab
     from .journal import open_journal
     from .worker import Worker, utc_now
 
@@ -163,8 +162,7 @@ def _work(spec: WorkerSpec, conn, sink: _Sink) -> None:
             return Desk.of(connection.adapter(project), spec.config, labels_ttl=spec.labels_ttl)
 
     def probe():  # GET /user afresh: a new adapter, its own identity
-        return GitLab(spec.gitlab_url, spec.token, None, max_retries=spec.max_retries,
-                      timeout=spec.timeout).current_user()
+        return connection.fresh().current_user()
 
     worker = Worker(journal, make_desk, sink, projects=spec.projects, shards=spec.shards,
                     now=(lambda: pinned) if pinned else utc_now, backoff=spec.backoff, poll=spec.poll,
