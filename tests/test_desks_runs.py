@@ -180,20 +180,58 @@ def test_a_group_with_a_topic_names_its_desks(two, tmp_path):
     assert [d["path"] for d in json.loads(report.read_text())["desks"]] == [EMEA], result.output
 
 
+def _hooks_install(sandbox, info, rules: Path, *args: str):
+    lead = info["manager_username"]
+    return CliRunner().invoke(cli, ["--gitlab-url", sandbox.url, "--token", info["tokens"][lead], "--config",
+                                    str(rules), "hooks", "install", "--url", "http://127.0.0.1:9/webhook", *args],
+                              env={"GL_CS_WEBHOOK_SECRET": "s3cret"})
+
+
+def test_hooks_install_puts_one_hook_on_a_group_whose_every_project_is_a_desk(two, tmp_path):
+    """It needs the group's Owner (and GitLab Premium); the group's hook also carries the
+    events of projects added to the group later."""
+    sandbox, info = two
+    store = sandbox.store
+    store.add_group_member("sa-team", info["manager_username"], 50)
+    rules = rules_file(tmp_path, "group: {path: sa-team, subgroups: true}")
+    result = _hooks_install(sandbox, info, rules)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("group sa-team (every desk, and projects added to it later): create webhook")
+    assert len(store.group_hooks("sa-team")) == 1
+    assert [len(store.hooks(d["project_id"])) for d in info["desks"]] == [0, 0]
+    again = _hooks_install(sandbox, info, rules, "--dry-run")
+    assert again.exit_code == 0 and "is already right: nothing to do" in again.output, again.output
+    later = store.add_project("sa-team/smb-service-desk")  # a desk added to the group after the install
+    store.add_member(later["id"], "eve.ae", 30)
+    issue = store.add_issue(later["id"], "Request", "text", author="eve.ae")
+    store.api_update_issue(later["id"], issue["iid"], store.user("eve.ae")["id"], {"add_labels": ["Priority::1"]})
+    assert store.deliveries.flush(10)
+    assert [(d.url, d.payload["project"]["id"]) for d in store.deliveries.records] == [
+        ("http://127.0.0.1:9/webhook", later["id"])]
+
+
 def test_hooks_install_falls_back_to_each_desk_where_the_group_hook_is_not_possible(two, tmp_path):
-    """A group whose every project is a desk gets one group hook where the token may; the
-    sandbox, like GitLab Free, has no group webhooks: one hook on each desk instead."""
+    """A Maintainer of the desks who is not the group's Owner: GitLab refuses the group's
+    hook (403), so each desk gets one."""
     sandbox, info = two
     rules = rules_file(tmp_path, "group: {path: sa-team, subgroups: true}")
-    lead = info["manager_username"]
-    result = CliRunner().invoke(cli, ["--gitlab-url", sandbox.url, "--token", info["tokens"][lead], "--config",
-                                      str(rules), "hooks", "install", "--url", "http://127.0.0.1:9/webhook"],
-                                env={"GL_CS_WEBHOOK_SECRET": "s3cret"})
+    result = _hooks_install(sandbox, info, rules)
     assert result.exit_code == 0, result.output
     assert "no hook on group sa-team" in result.stderr and "one on each desk instead" in result.stderr
+    assert "403" in result.stderr and "Owner of the group" in result.stderr
     projects = [d["project_id"] for d in info["desks"]] + [sandbox.store.project("sa-team/sa-tooling")["id"]]
     assert [len(sandbox.store.hooks(pid)) for pid in projects] == [1, 1, 1]
-    again = CliRunner().invoke(cli, ["--gitlab-url", sandbox.url, "--token", info["tokens"][lead], "--config",
-                                     str(rules), "hooks", "install", "--url", "http://127.0.0.1:9/webhook",
-                                     "--dry-run"], env={"GL_CS_WEBHOOK_SECRET": "s3cret"})
+    assert sandbox.store.group_hooks("sa-team") == []
+    again = _hooks_install(sandbox, info, rules, "--dry-run")
     assert again.exit_code == 0 and again.output.count("is already right: nothing to do") == 3, again.output
+
+
+def test_a_filtered_group_never_gets_a_group_hook(two, tmp_path):
+    """Its other projects' events would be refused (403), and GitLab disables a failing hook."""
+    sandbox, info = two
+    sandbox.store.add_group_member("sa-team", info["manager_username"], 50)
+    rules = rules_file(tmp_path, "group: {path: sa-team, topic: sa-service-desk, subgroups: true}")
+    result = _hooks_install(sandbox, info, rules)
+    assert result.exit_code == 0, result.output
+    assert sandbox.store.group_hooks("sa-team") == []
+    assert [len(sandbox.store.hooks(d["project_id"])) for d in info["desks"]] == [1, 1]

@@ -442,7 +442,6 @@ class Writer:
         self.planned.other += 1
         return True
 
-
     def _ensure_hook(self, action: EnsureHook) -> None:
         """One write, never retried blindly for a new hook (a second POST is a second hook):
         ``gl-cs hooks install`` lists the hooks again on its next run."""

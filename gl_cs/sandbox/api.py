@@ -791,8 +791,12 @@ class ApiRules(Rendering):
     # ------------------------------------------------------------------ webhooks
 
     def _hooks_for(self, project: dict[str, Any], event: str, confidential: bool) -> list[dict[str, Any]]:
+        """The project's hooks and those of its group and the groups above it."""
         key = f"confidential_{event}_events" if confidential else f"{event}_events"
-        return [h for h in project.get("hooks", {}).values() if h.get(key)]
+        space = project["namespace"]["path"]
+        groups = [g for path, g in self._groups.items() if space == path or space.startswith(path + "/")]
+        hooks = list(project.get("hooks", {}).values()) + [h for g in groups for h in g.get("hooks", {}).values()]
+        return [h for h in hooks if h.get(key)]
 
     def _emit_issue_hook(self, issue: dict[str, Any], actor_id: int, action: str,
                          changed: dict[str, tuple[Any, Any]]) -> None:

@@ -55,7 +55,7 @@ class Building(Rendering):
             if group is None:
                 group = {"id": self._next_id("group"), "path": path,
                          "name": name or path.rsplit("/", 1)[-1].replace("-", " ").title(),
-                         "members": {}}
+                         "members": {}, "hooks": {}}
                 self._groups[path] = group
             return {"id": group["id"], "path": group["path"], "name": group["name"]}
 
@@ -299,3 +299,9 @@ class Building(Rendering):
         with self.lock:
             project = self._project(project_id)
             return [self.render_hook(project, h) for h in project["hooks"].values()]
+
+    def group_hooks(self, group_path: str) -> list[dict[str, Any]]:
+        """The group's hooks as the API lists them (without their tokens)."""
+        with self.lock:
+            group = self._groups[group_path]
+            return [self.render_group_hook(group, h) for h in group["hooks"].values()]

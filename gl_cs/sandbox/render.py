@@ -251,6 +251,13 @@ class Rendering(State):
             "expires_at": expires.isoformat() if expires else None,
         }
 
+    def render_group_hook(self, group: dict[str, Any], hook: dict[str, Any]) -> dict[str, Any]:
+        """A group hook (doc/api/group_webhooks.md); its ``token`` is never returned."""
+        data = {key: hook[key] for key in HOOK_FIELDS}
+        data.update({"id": hook["id"], "url": hook["url"], "group_id": group["id"],
+                     "created_at": iso(hook["created_at"]), "alert_status": "executable", "disabled_until": None})
+        return data
+
     def render_hook(self, project: dict[str, Any], hook: dict[str, Any]) -> dict[str, Any]:
         """A project hook (doc/api/project_webhooks.md); its ``token`` is never returned."""
         data = {key: hook[key] for key in HOOK_FIELDS}
