@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .config import Config, ConfigError
-from .report.text import plural, render, render_by_issue, render_grouped, write_json
+from .report.text import plural, render, render_by_issue, render_grouped
 
 if TYPE_CHECKING:  # pragma: no cover
     from .app.desk import Connection

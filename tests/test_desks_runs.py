@@ -235,3 +235,18 @@ def test_a_filtered_group_never_gets_a_group_hook(two, tmp_path):
     assert result.exit_code == 0, result.output
     assert sandbox.store.group_hooks("sa-team") == []
     assert [len(sandbox.store.hooks(d["project_id"])) for d in info["desks"]] == [1, 1]
+
+
+def test_the_insights_of_several_desks_are_one_file_each_in_each_desks_time_zone(two, tmp_path):
+    sandbox, info = two
+    rules = rules_file(tmp_path, desks_yaml([AMER, EMEA]))
+    out = tmp_path / "insights.json"
+    result = gl_cs(sandbox, info, rules, "report", "--format", "json", "--output", str(out), "--record", "",
+                   "--since", "2026-11-01", "--until", "2026-11-22")
+    assert result.exit_code == 0, result.output
+    files = {p.name: json.loads(p.read_text()) for p in tmp_path.glob("insights*.json")}
+    assert sorted(files) == ["insights-sa-team%2Famer-service-desk.json", "insights-sa-team%2Femea-service-desk.json"]
+    said = {name: (data["project"], data["timezone"], data["period"]["since"]) for name, data in files.items()}
+    assert said == {"insights-sa-team%2Famer-service-desk.json": (AMER, "America/Los_Angeles",
+                                                                  "2026-11-01T00:00:00-07:00"),
+                    "insights-sa-team%2Femea-service-desk.json": (EMEA, "Europe/Berlin", "2026-11-01T00:00:00+01:00")}

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from check_jsonschema import main as check_jsonschema
 
 from ci_config import CI_FILE, COMPONENT, jobs_of, load, pipeline, render_component, split_component
-from conftest import ROOT, RULES
+from conftest import RULES
 from gl_cs.app.shards import Shard
 from gl_cs.cli import cli
 from gl_cs.config.desks import parse_desks
