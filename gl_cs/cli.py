@@ -298,9 +298,9 @@ def resolve_shard(text: str | None, *, quiet: bool = False) -> "Shard | None":
 
 
 def _shard_option(fn):
-    return click.option("--shard", "shard_text", envvar="GL_CS_SHARD", metavar="I/N",
-                        help="Only the desks of stable shard I of N [env: GL_CS_SHARD; in a GitLab job with "
-                             "parallel: N, CI_NODE_INDEX/CI_NODE_TOTAL].")(fn)
+    return click.option("--shard", "shard_text", metavar="I/N",
+                        help="Only the desks of stable shard I of N [default in a GitLab job with parallel: N: "
+                             "CI_NODE_INDEX/CI_NODE_TOTAL].")(fn)
 
 
 def open_desks(opts: Options, settings, connection, *, shard=None, record_path: str | None = None,

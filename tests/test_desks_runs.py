@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,18 @@ def test_the_insights_of_several_desks_are_one_file_each_in_each_desks_time_zone
     assert said == {"insights-sa-team%2Famer-service-desk.json": (AMER, "America/Los_Angeles",
                                                                   "2026-11-01T00:00:00-07:00"),
                     "insights-sa-team%2Femea-service-desk.json": (EMEA, "Europe/Berlin", "2026-11-01T00:00:00+01:00")}
+
+
+def test_a_gitlab_parallel_job_takes_its_own_shard_and_a_wrong_one_is_one_line(two, tmp_path):
+    sandbox, info = two
+    rules = rules_file(tmp_path, desks_yaml([AMER, EMEA]))
+    argv = ["--gitlab-url", sandbox.url, "--token", info["token"], "--config", str(rules), "--now", NOW.isoformat(),
+            "sync", "--dry-run", "--record", ""]
+    jobs = [CliRunner().invoke(cli, argv, env={"CI_NODE_INDEX": str(i), "CI_NODE_TOTAL": "2"}) for i in (1, 2)]
+    for i, job in enumerate(jobs, 1):
+        assert job.exit_code == 0, job.output
+        assert f"gl-cs: shard {i}/2 (from this job's CI_NODE_INDEX/CI_NODE_TOTAL)" in job.stderr
+    held = [re.search(r"1 of 2 desks \((\S+)\)", job.stderr).group(1) for job in jobs]
+    assert sorted(held) == sorted([AMER, EMEA])
+    wrong = CliRunner().invoke(cli, argv + ["--shard", "3/2"])
+    assert wrong.exit_code == 2 and wrong.stderr.strip() == "gl-cs: --shard: shard 3 of 2 does not exist; use 1 to 2"

@@ -29,9 +29,9 @@ _record_option = click.option("--record", "record_path", envvar="GL_CS_RECORD", 
                               help="What gl-cs saw last run, to save reads; '' keeps none [env: GL_CS_RECORD].")
 
 
-_shard_option = click.option("--shard", "shard_text", envvar="GL_CS_SHARD", metavar="I/N",
-                             help="Only the desks of stable shard I of N [env: GL_CS_SHARD; in a GitLab job with "
-                                  "parallel: N, CI_NODE_INDEX/CI_NODE_TOTAL].")
+_shard_option = click.option("--shard", "shard_text", metavar="I/N",
+                             help="Only the desks of stable shard I of N [default in a GitLab job with parallel: N: "
+                                  "CI_NODE_INDEX/CI_NODE_TOTAL].")
 
 
 def open_run(opts: Options, record_path: str | None = None, *, writes: bool = True, shard_text: str | None = None):
