@@ -104,7 +104,7 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
         click.echo("gl-cs serve: WARNING: --insecure: any caller can post events", err=True)
     health_token = os.environ.get(HEALTH_ENV) or None
 
-    from ..app.desk import Connection
+    from ..app.desk import Connection, DeskFactory
     from ..gitlab.adapter import GitLabError
     from ..service.process import WorkerSpec
     from ..service.server import Service
@@ -139,9 +139,10 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
                       log_level=logging.getLogger("gl_cs").getEffectiveLevel(), log_changes=verbosity >= 0,
                       lease=lease, settings=settings, desks=desks)
     logging.getLogger("gl_cs.changes").setLevel(logging.INFO if verbosity >= 0 else logging.WARNING)
+    factory = DeskFactory(settings, checks)  # (the worker process opens its own: WorkerSpec.settings, .desks)
     service = Service(settings.base, make_gitlab, journal=journal, projects={pid: ref.path for pid, ref in desks.items()},
-                      secret=secret, health_token=health_token, host=host, port=port, shards=workers, now=now,
-                      lease=lease, worker_process=spec)
+                      make_desk=lambda pid: factory.open(desks[pid]), secret=secret, health_token=health_token,
+                      host=host, port=port, shards=workers, now=now, lease=lease, worker_process=spec)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
