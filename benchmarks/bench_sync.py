@@ -37,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from gl_cs.config import load_config  # noqa: E402
 from gl_cs.gitlab.adapter import GitLab  # noqa: E402
-from gl_cs.sync import Runtime, run_sync  # noqa: E402
+from gl_cs.app.desk import Desk  # noqa: E402
+from gl_cs.sync import run_sync  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.timezone.utc)
 
@@ -97,7 +98,7 @@ def measure(gitlab: GitLab, config, conn, kind: str, record: Path | None, now: d
     conn.recv()
     tracemalloc.start()
     start = time.perf_counter()
-    report = run_sync(None, None, now, runtime=Runtime(gitlab, config, record_path=record))
+    report = run_sync(Desk.of(gitlab, config, record_path=record), now)
     wall = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -9,13 +9,18 @@ import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import __version__
-from .config import Config, ConfigError, load_config
-from .report.text import plural, render, render_by_issue, render_grouped, write_json
+from .config import Config, ConfigError
+from .report.text import plural, render, render_by_issue, render_grouped
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .app.desk import Connection
+    from .app.shards import Shard
+    from .config.desks import DeskSettings
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "config" / "default_rules.yml"
 
@@ -106,8 +111,15 @@ class Options:
         return self.config_path
 
     def load(self) -> Config:
+        """The configuration of rules.yml's first desk (or of --project)."""
+        return self.load_desks().base
+
+    def load_desks(self) -> "DeskSettings":
+        """rules.yml's desks, each with its configuration (``--project``: that one desk)."""
+        from .config.desks import load_desks
+
         try:
-            return load_config(self.rules_path(), project_override=self.project)
+            return load_desks(self.rules_path(), project_override=self.project)
         except ConfigError as exc:
             for problem in exc.problems:
                 click.echo(problem, err=True)
@@ -235,11 +247,13 @@ def cli(ctx: click.Context, gitlab_url, token, gitlab_id, config_path, project, 
                       deadline=deadline)
 
 
-def _connect(opts: Options, config: Config, *, writes: bool = True):
-    """The adapter, after the checks that need no request: URL and token given, the URL
-    usable, and no token over plain http to another host unless --allow-http.
-    ``writes``: the command may write, so a CI/CD job token alone is not enough."""
-    from .gitlab.adapter import GitLab, plain_http_problem, url_problem
+def _connect(opts: Options, *, writes: bool = True) -> "Connection":
+    """The run's connection to GitLab (desks' adapters are built from it), after the checks
+    that need no request: URL and token given, the URL usable, and no token over plain http
+    to another host unless --allow-http. ``writes``: the command may write, so a CI/CD job
+    token alone is not enough."""
+    from .app.desk import Connection
+    from .gitlab.adapter import plain_http_problem, url_problem
 
     opts.resolve_credentials()
     missing = [name for name, value in (("--gitlab-url / GITLAB_URL", opts.gitlab_url),
@@ -262,37 +276,97 @@ def _connect(opts: Options, config: Config, *, writes: bool = True):
         click.echo(f"gl-cs: warning: {insecure} (allowed by --allow-http)", err=True)
     if opts.token_kind == "job":
         click.echo(f"gl-cs: reading with the CI/CD job token ({opts.token_source}); it writes nothing", err=True)
-    gitlab = GitLab(opts.gitlab_url, opts.token, config.project, timeout=opts.timeout,
-                    job_token=opts.token_kind == "job",
-                    on_notice=lambda message: click.echo(f"gl-cs: {opts.redact(message)}", err=True))
+    connection = Connection(opts.gitlab_url, opts.token, timeout=opts.timeout, job_token=opts.token_kind == "job",
+                            on_notice=lambda message: click.echo(f"gl-cs: {opts.redact(message)}", err=True))
     if opts.deadline:
-        gitlab.set_deadline(opts.deadline)
-    return gitlab
+        connection.set_deadline(opts.deadline)
+    return connection
 
 
-def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(), report_path=None,
-            quiet: bool = False, echo=click.echo, live=None, preflight: bool = False,
-            redact=lambda text: text, by_issue: bool = False, runtime=None, record_path: str | None = None,
-            texts: bool = False, progress: bool = False, counted_from: int | None = None) -> int:
-    """Run one sync and print it; returns the exit code. Shared by `sync` and `demo`.
+def resolve_shard(text: str | None, *, quiet: bool = False) -> "Shard | None":
+    """``--shard I/N``, else the GitLab job's own (``CI_NODE_INDEX`` of ``CI_NODE_TOTAL``
+    in a job with ``parallel: N``), else None (every desk)."""
+    from .app.shards import Shard, ShardError
 
-    ``live``: a started :class:`~gl_cs.report.live.LiveReport` (the report is then
-    written as the run goes and finished here, whatever happens). ``preflight``: check
-    that the token can write before the first write (see below). ``runtime``: a kept
-    :class:`~gl_cs.app.runtime.Runtime` (the demo keeps one across its runs).
+    try:
+        shard = Shard.parse(text) if text else Shard.from_ci()
+    except ShardError as exc:
+        fail(str(exc))
+    if shard is not None and not text and not quiet:
+        click.echo(f"gl-cs: shard {shard} (from this job's CI_NODE_INDEX/CI_NODE_TOTAL)", err=True)
+    return shard
+
+
+def _shard_option(fn):
+    return click.option("--shard", "shard_text", metavar="I/N",
+                        help="Only the desks of stable shard I of N [default in a GitLab job with parallel: N: "
+                             "CI_NODE_INDEX/CI_NODE_TOTAL].")(fn)
+
+
+def open_desks(opts: Options, settings, connection, *, shard=None, record_path: str | None = None,
+               check: bool = True, raise_errors: bool = False):
+    """The factory and the desks this run works on (its shard's), after one request for the
+    token's user (``check``) and the group's projects (for ``group:``). A failure: one line,
+    exit 2 (``raise_errors``: the GitLabError, for a caller that reports it first)."""
+    from .app.desk import DeskFactory
+    from .gitlab.adapter import GitLabError
+
+    factory = DeskFactory(settings, connection, record=Path(record_path) if record_path else None,
+                          on_notice=lambda message: click.echo(f"gl-cs: note: {opts.redact(message)}", err=True))
+    try:
+        if check:
+            connection.instance.check_connection()  # reachable, a GitLab API, the token accepted
+        refs = factory.refs()
+    except GitLabError as exc:
+        if raise_errors:
+            raise
+        fail(opts.redact(str(exc)))
+    selected = factory.select(refs, shard)
+    say_desks(opts, settings, refs, selected, shard)
+    return factory, refs, selected
+
+
+def say_desks(opts: Options, settings, refs, selected, shard) -> None:
+    """One line on stderr when a run is not simply rules.yml's one desk."""
+    if opts.verbosity < 0 or (not settings.several and shard is None):
+        return
+    names = ", ".join(r.name for r in selected) or "none"
+    where = f"shard {shard}: " if shard is not None else ""
+    click.echo(f"gl-cs: {where}{len(selected)} of {plural(len(refs), 'desk')} ({names})", err=True)
+
+
+def desk_header(desk, index: int, total: int, echo=click.echo) -> None:
+    """Before each desk's output, when a run has several."""
+    echo(click.style(f"== {desk.name} (desk {index} of {total}) ==", bold=True))
+
+
+@dataclass
+class Outcome:
+    """What one desk's sync came to: its exit code, its report (None when it could not
+    start), why it stopped, and whether the whole run must stop (the deadline, SIGTERM)."""
+
+    code: int
+    report: object = None  # a SyncReport
+    error: str | None = None
+    stop: bool = False
+
+
+def do_sync(desk, now: dt.datetime, *, dry_run: bool, iids=(), quiet: bool = False, echo=click.echo,
+            preflight: bool = False, redact=lambda text: text, by_issue: bool = False, texts: bool = False,
+            progress: bool = False) -> Outcome:
+    """Run one desk's sync and print it. Shared by `sync` (each desk of the run) and `demo`.
+
+    ``preflight``: check that the token can write before the first write (see below).
     ``by_issue``: the demo's blocks (with every comment's text); otherwise the changes
     grouped by issue, with the comments' text when ``texts`` (``-v``). ``progress``: the
-    progress bar or lines on stderr (:mod:`gl_cs.report.progress`). ``counted_from``: the
-    adapter's request count the report's ``requests`` starts from (0: the whole command,
-    the connection check included; None: the sync alone)."""
+    progress bar or lines on stderr (:mod:`gl_cs.report.progress`)."""
     import contextlib
 
     from .gitlab.adapter import AbortRun, GitLabError, StopRun
     from .report.progress import Progress
-    from .sync import Runtime, SetupError, run_sync
+    from .sync import SetupError, run_sync
 
-    runtime = runtime or Runtime(gitlab, config, record_path=Path(record_path) if record_path else None,
-                                 on_notice=lambda message: click.echo(f"gl-cs: note: {redact(message)}", err=True))
+    gitlab = desk.gitlab
     follow = Progress(gitlab) if progress else _Follow()
 
     def show_report(report) -> None:
@@ -304,12 +378,11 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
         else:
             render_grouped(report, out, texts=texts)
 
-    def stop(message: str, code: int, complete: bool = False) -> int:
-        _shield_sigterm()
+    def stop(message: str, code: int, *, run_stops: bool = False) -> Outcome:
+        if run_stops:
+            _shield_sigterm()
         click.echo(f"gl-cs: {redact(message)}", err=True)
-        if live is not None:
-            live.finish(complete=complete, fatal=redact(message), exit_code=code)
-        return code
+        return Outcome(code, follow.report, redact(message), run_stops)
 
     # Preflight (issue 13): the adapter checks the token's scopes and role just before its
     # first write, so a sync with nothing to write (a dry run included) costs no extra
@@ -319,7 +392,7 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
     try:
         with follow if progress else contextlib.nullcontext():
             with _following(follow):
-                report = run_sync(gitlab, config, now, dry_run=dry_run, iids=list(iids) or None, runtime=runtime)
+                report = run_sync(desk, now, dry_run=dry_run, iids=list(iids) or None)
     except SetupError as exc:
         return stop(str(exc), 2)
     except AbortRun as exc:
@@ -333,28 +406,22 @@ def do_sync(gitlab, config: Config, now: dt.datetime, *, dry_run: bool, iids=(),
         if partial is not None and not quiet:
             show_report(partial)
         return stop(f"{exc} after {done} issue{'' if done == 1 else 's'}; {left} (the next run checks them); "
-                    f"the report says what was done", 1)
+                    f"the report says what was done", 1, run_stops=True)
     except Terminated as exc:
-        return stop(f"stopped by {exc.signal_name} after {_progress(live)}; the report says what was done", 143)
+        return stop(f"stopped by {exc.signal_name} after {_progress(follow)}; the report says what was done", 143,
+                    run_stops=True)
     except KeyboardInterrupt:
-        return stop(f"interrupted after {_progress(live)}; the report says what was done", 130)
+        return stop(f"interrupted after {_progress(follow)}; the report says what was done", 130, run_stops=True)
     except GitLabError as exc:
         return stop(str(exc), 1)
     except Exception as exc:  # a bug: still leave the report of what was done
         import traceback
 
         logging.getLogger("gl_cs").debug("the sync stopped:\n%s", redact(traceback.format_exc()))
-        return stop(f"internal error ({exc.__class__.__name__}: {exc}) after {_progress(live)}; "
+        return stop(f"internal error ({exc.__class__.__name__}: {exc}) after {_progress(follow)}; "
                     f"please report it with `gl-cs -vv sync`", 1)
-    _shield_sigterm()  # the run is over: finish printing and the report
-    if counted_from is not None:
-        report.requests = gitlab.requests_sent - counted_from
     show_report(report)
-    if live is not None:
-        live.finish(complete=True, exit_code=report.exit_code)
-    elif report_path:
-        write_json(report, report_path)
-    return report.exit_code
+    return Outcome(report.exit_code, report)
 
 
 class _Follow:
@@ -385,8 +452,8 @@ def _following(observer):
             model.OBSERVERS.remove(observer)
 
 
-def _progress(live) -> str:
-    report = getattr(live, "report", None)
+def _progress(follower) -> str:
+    report = getattr(follower, "report", None)
     if report is None:
         return "0 issues"
     return f"{report.issues_seen} issues"
@@ -407,56 +474,106 @@ def _raise_terminated(signum, frame):
 @cli.command()
 @click.option("--dry-run", is_flag=True, help="Decide and print everything, write nothing.")
 @click.option("--issue", "iids", type=click.IntRange(min=1), multiple=True, metavar="IID",
-              help="Only these issues (repeatable); the same rules as a full sync.")
+              help="Only these issues (repeatable); the same rules as a full sync. One desk only.")
 @click.option("--report", "report_path", type=click.Path(),
               help="Also write the report as JSON to FILE, as the run goes (\"complete\": false until the end).")
 @click.option("--record", "record_path", envvar="GL_CS_RECORD", default=".gl-cs/record.json", show_default=True,
-              metavar="FILE", help="What gl-cs saw last run, to save reads; '' keeps none [env: GL_CS_RECORD].")
+              metavar="FILE", help="What gl-cs saw last run, to save reads (with several desks, one file per desk "
+                                   "beside it); '' keeps none [env: GL_CS_RECORD].")
+@_shard_option
 @_verbosity_options
 @pass_options
 def sync(opts: Options, dry_run: bool, iids: tuple[int, ...], report_path: str | None, record_path: str,
-         sub_verbose: int, sub_quiet: int) -> None:
-    """Reconcile every open issue (and recently closed ones) with rules.yml.
+         shard_text: str | None, sub_verbose: int, sub_quiet: int) -> None:
+    """Reconcile every open issue (and recently closed ones) of each desk with rules.yml.
 
-    Prints one line per change (issue, rule, what, why) and a count per rule.
-    Exit 0: done; 1: some issue failed (the others were processed); 2: usage,
-    configuration, connection or permission error (nothing written); 143: stopped by
-    SIGTERM (the report says what was done)."""
+    Prints one line per change (issue, rule, what, why) and a count per rule; with several
+    desks, each desk's under its name. --shard I/N (or a GitLab job's CI_NODE_INDEX of
+    CI_NODE_TOTAL) works on that stable shard's desks only. Exit 0: done; 1: some issue or
+    desk failed (the others were processed); 2: usage, configuration, connection or
+    permission error (nothing written); 143: stopped by SIGTERM (the report says what was
+    done)."""
     from .gitlab.adapter import GitLabError
     from .report.live import LiveReport
+    from .report.run import RunReport
 
     _apply_verbosity(opts, sub_verbose, sub_quiet)
-    config = opts.load()
+    settings = opts.load_desks()
+    shard = resolve_shard(shard_text, quiet=opts.verbosity < 0)
+    if iids and (settings.several or shard is not None):
+        fail(f"--issue works on one desk, and {settings.source} names several: add --project ID|PATH")
     now = opts.now
-    gitlab = _connect(opts, config, writes=not dry_run)
+    connection = _connect(opts, writes=not dry_run)
+    run = RunReport(now=now, dry_run=dry_run, command="sync", shard=str(shard) if shard else None)
+    opened: list = []
     live = None
     if report_path:
         live = LiveReport(report_path, extra={"clock": opts.clock(), "gl_cs_version": __version__},
-                          progress=lambda: {"writes": gitlab.writes_done}, redact=opts.redact)
+                          progress=lambda: {"writes": sum(d.gitlab.writes_done for d in opened)},
+                          redact=opts.redact, run=run)
         try:
-            live.start({"now": now.isoformat(), "dry_run": dry_run, "project": str(config.project)})
+            live.start({"now": now.isoformat(), "dry_run": dry_run, "project": str(settings.base.project),
+                        "shard": run.shard})
         except OSError as exc:
             fail(f"cannot write the report to {report_path}: {exc.strerror or exc.__class__.__name__}")
     previous = _install_sigterm()
     try:
         try:
-            gitlab.check_connection()  # reachable, a GitLab API, the token accepted: or one line, exit 2
+            factory, refs, selected = open_desks(opts, settings, connection, shard=shard, record_path=record_path,
+                                                 raise_errors=True)
         except (GitLabError, Terminated, KeyboardInterrupt) as exc:
             _shield_sigterm()
             code = 2 if isinstance(exc, GitLabError) else 143 if isinstance(exc, Terminated) else 130
             message = opts.redact(str(exc)) if code == 2 else "stopped before the first request was answered"
             if live is not None:
+                run.fatal = message
+                run.own_requests = connection.requests_outside_desks
                 live.finish(complete=False, fatal=message, exit_code=code)
             fail(message, code)
-        code = do_sync(gitlab, config, now, dry_run=dry_run, iids=iids, report_path=report_path,
-                       quiet=opts.verbosity < 0, live=live, preflight=True, redact=opts.redact,
-                       record_path=record_path or None, texts=opts.verbosity > 0, progress=True,
-                       counted_from=0)
+        run.desks_total = len(refs)
+        stopped: Outcome | None = None
+        errors: list[str] = []  # desks that did not reach the end of their run
+        for index, ref in enumerate(selected, 1):
+            desk = factory.open(ref)
+            opened.append(desk)
+            if len(selected) > 1:
+                desk_header(desk, index, len(selected))
+            result = run.start(ref.key, str(ref.project), ref.path)
+            with _following(run):
+                outcome = do_sync(desk, now, dry_run=dry_run, iids=iids, quiet=opts.verbosity < 0, preflight=True,
+                                  redact=opts.redact, texts=opts.verbosity > 0, progress=True)
+            result.code, result.error = outcome.code, outcome.error
+            if outcome.error:
+                errors.append(outcome.error if len(selected) == 1 else f"{ref.name}: {outcome.error}")
+            run.own_requests = connection.requests_outside_desks
+            if outcome.stop:
+                stopped = outcome
+                break
+        _shield_sigterm()  # the run is over: finish printing and the report
+        run.own_requests = connection.requests_outside_desks
+        code = run.exit_code
+        if len(selected) > 1:
+            _say_run(run, selected, stopped)
+        if live is not None:  # complete: every desk of the run reached the end of its run
+            live.finish(complete=not errors, fatal=stopped.error if stopped else (errors[0] if errors else None),
+                        exit_code=code)
     finally:
         _restore_sigterm(previous)
         if live is not None:
             live.stop()
     sys.exit(code)
+
+
+def _say_run(run, selected, stopped) -> None:
+    """The closing line of a run of several desks."""
+    failed = [d for d in run.desks if d.as_dict()["exit_code"]]
+    left = len(selected) - len(run.desks)
+    parts = [f"{plural(len(run.desks), 'desk')} run", f"{len(failed)} failed"]
+    if failed:
+        parts[-1] += f" ({', '.join(d.path or d.project for d in failed)})"
+    if left:
+        parts.append(f"{left} not reached (stopped)")
+    click.echo("gl-cs: " + "; ".join(parts) + f"; exit {run.exit_code}", err=True)
 
 
 _NOT_INSTALLED = object()
@@ -488,21 +605,71 @@ def _restore_sigterm(previous) -> None:
             pass
 
 
+@cli.command("merge-reports")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="REPORT...")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the merged report to FILE (default: stdout).")
+def merge_reports(reports: tuple[str, ...], output: str | None) -> None:
+    """Merge the JSON reports of several runs (the shards of one pipeline) into one run report.
+
+    Each desk keeps its own entry; the totals are summed again. Exit 0: merged, every desk
+    once; 1: merged, but a desk is reported twice or some are missing (a shard's report
+    lost, or the shards of different sizes); 2: a report cannot be read."""
+    import json
+
+    from .report.run import MergeError, merge_files
+
+    try:
+        merged = merge_files(list(reports))
+    except MergeError as exc:
+        fail(str(exc))
+    text = json.dumps(merged, indent=2) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    total, found = merged.get("desks_total"), len(merged["desks"])
+    missing = total is not None and found - len(merged["overlaps"]) < total
+    problems = []
+    if merged["overlaps"]:
+        problems.append(f"reported twice: {', '.join(merged['overlaps'])}")
+    if missing:
+        problems.append(f"{total - (found - len(merged['overlaps']))} of {total} desks in no report")
+    if not merged["complete"]:
+        problems.append("a run did not complete")
+    click.echo(f"gl-cs: merged {plural(len(reports), 'report')}: {plural(found, 'desk')}"
+               + (f" of {total}" if total is not None else "") + f", {plural(len(merged['changes']), 'change')}, "
+               f"{plural(merged['writes'], 'write')}; worst exit {merged['exit_code']}"
+               + (f"; {'; '.join(problems)}" if problems else ""), err=True)
+    sys.exit(1 if merged["overlaps"] or missing else 0)
+
+
 @cli.command()
 @_verbosity_options
 @pass_options
 def validate(opts: Options, sub_verbose: int, sub_quiet: int) -> None:
     """Check rules.yml; each mistake is printed as FILE:LINE: problem."""
     _apply_verbosity(opts, sub_verbose, sub_quiet)
-    config = opts.load()
+    settings = opts.load_desks()
+    config = settings.base
+    from .config.desks import DeskRef
     from .render import check_templates
 
-    problems = check_templates(config.templates_dir)
+    folders = dict.fromkeys([config.templates_dir] + [settings.config_for(DeskRef(w)).templates_dir
+                                                      for w in settings.overrides()])
+    problems = [problem for folder in folders for problem in check_templates(folder)]
     if problems:
         for problem in problems:
             click.echo(problem, err=True)
         raise SystemExit(2)
-    click.echo(f"{opts.config_path}: OK — project {config.project}, {len(config.states)} workflow states, "
+    if settings.group is not None:
+        desks = f"the projects of {settings.group.describe()} (listed when a run starts)"
+    elif settings.several:
+        desks = f"{len(settings.listed)} desks ({', '.join(r.name for r in settings.listed)})"
+    else:
+        desks = f"project {config.project}"
+    own = f"; own settings for {', '.join(settings.overrides())}" if settings.overrides() else ""
+    click.echo(f"{opts.config_path}: OK — {desks}{own}, {len(config.states)} workflow states, "
                f"{len(config.intake_fields)} intake fields")
 
 
@@ -511,7 +678,7 @@ def validate(opts: Options, sub_verbose: int, sub_quiet: int) -> None:
 @_verbosity_options
 @pass_options
 def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None:
-    """Run gl-cs on the built-in GitLab sandbox, in nine steps. No real GitLab needed;
+    """Run gl-cs on the built-in GitLab sandbox, in ten steps. No real GitLab needed;
     nothing leaves 127.0.0.1.
 
     \b
@@ -524,6 +691,7 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
     7. summary: posted on the week's triage issue
     8. summary again: the same comment, updated in place
     9. serve: an AE's edit reaches gl-cs as a webhook and is handled in seconds
+    10. many desks: a second desk, two shards, one service for both
 
     The sandbox holds the requests asked for (--issues) plus the triage and onboarding
     situations the later steps need; titles marked [safety test] check that text people
@@ -551,26 +719,29 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
         gitlab = GitLab(sandbox.url, seeded["token"], project)
         from dataclasses import replace
 
-        from .sync import Runtime
+        from .app.desk import Desk
 
         config = replace(config, project=project)
-        runtime = Runtime(gitlab, config)  # kept across the three runs, as the webhook worker keeps it
+        desk = Desk.of(gitlab, config)  # kept across the three runs, as the webhook worker keeps it
         codes = []
         for title, dry in (("1. gl-cs sync --dry-run  (what would change, and why)", True),
                            ("2. gl-cs sync  (apply it)", False),
                            ("3. gl-cs sync  (again: nothing left to change)", False)):
             click.echo(click.style(title, bold=True))
             sandbox.requests.reset()
-            codes.append(do_sync(gitlab, config, now, dry_run=dry, quiet=not dry and title.startswith("2"),
-                                 by_issue=True, preflight=not dry, runtime=runtime))
+            codes.append(do_sync(desk, now, dry_run=dry, quiet=not dry and title.startswith("2"),
+                                 by_issue=True, preflight=not dry).code)
             click.echo(f"   ({plural(sandbox.requests.total(), 'API request')}, "
                        f"{plural(sandbox.requests.writes(), 'write')})\n")
         from .commands.triage import demo_triage
 
-        codes.append(demo_triage(sandbox, gitlab, config, now, runtime=runtime))
+        codes.append(demo_triage(sandbox, desk, now))
         from .commands.service import demo_webhook
 
         codes.append(demo_webhook(sandbox, seeded, config, now))
+        from .commands.demo_desks import demo_desks
+
+        codes.append(demo_desks(sandbox, seeded, Path(opts.config_path).read_text(encoding="utf-8"), now))
         from .act.writer import is_own_quick_action
 
         foreign = [qa for qa in sandbox.store.executed_quick_actions if not is_own_quick_action(qa[2])]
@@ -582,10 +753,13 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
 
 @cli.command()
 @click.option("--port", default=8080, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
-@click.option("--issues", "n_issues", default=30, show_default=True, help="How many requests to seed.")
+@click.option("--issues", "n_issues", default=30, show_default=True, help="How many requests to seed (per desk).")
+@click.option("--desks", "n_desks", default=1, show_default=True, type=click.IntRange(1, 5),
+              help="How many desks: 1 is the SA Service Desk; 2 to 5 are regional desks of one group "
+                   "(AMER, EMEA with its own roster and time zone, APAC, SMB, Public Sector).")
 @_verbosity_options
 @pass_options
-def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet: int) -> None:
+def sandbox(opts: Options, port: int, n_issues: int, n_desks: int, sub_verbose: int, sub_quiet: int) -> None:
     """Keep the built-in GitLab sandbox running to explore and point gl-cs at."""
     import time
 
@@ -593,6 +767,8 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
     from .sandbox import Sandbox, seed_service_desk
 
     now = opts.now
+    if n_desks > 1:
+        return _sandbox_of_desks(opts, port, n_issues, n_desks)
     with Sandbox(port=port) as sb:
         seeded = seed_service_desk(sb.store, now, n_issues=n_issues)
         from .sandbox.seed_onboarding import seed_onboarding
@@ -608,6 +784,41 @@ def sandbox(opts: Options, port: int, n_issues: int, sub_verbose: int, sub_quiet
         click.echo(f"  export GITLAB_URL={sb.url} GITLAB_TOKEN={seeded['token']} "
                    f"GL_CS_PROJECT={seeded['project_path']}")
         click.echo("  gl-cs sync --dry-run   (also: gl-cs summary --print, gl-cs rotate --dry-run, gl-cs report)")
+        click.echo(f"  {lead}, a Maintainer (for gl-cs hooks install): GITLAB_TOKEN={seeded['tokens'][lead]}")
+        click.echo("Ctrl-C stops it.")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("stopped")
+
+
+def _sandbox_of_desks(opts: Options, port: int, n_issues: int, n_desks: int) -> None:
+    """`gl-cs sandbox --desks N`: N regional desks of the group sa-team, kept running."""
+    import time
+
+    from .sandbox import Sandbox
+    from .sandbox.seed_desks import desks_yaml, seed_desks
+    from .sandbox.seed_history import seed_history
+    from .sandbox.seed_onboarding import seed_onboarding
+    from .sandbox.seed_triage import seed_triage
+
+    now = opts.now
+    with Sandbox(port=port) as sb:
+        seeded = seed_desks(sb.store, now, desks=n_desks, n_issues=n_issues)
+        for desk in seeded["desks"]:
+            seed_triage(sb.store, desk["project_id"], now, triaged_label="SA Triaged - @chen.sa")
+            seed_onboarding(sb.store, desk["project_id"], now)
+            seed_history(sb.store, desk["project_id"], now)
+        paths = [d["project_path"] for d in seeded["desks"]]
+        click.echo(f"GitLab sandbox on {sb.url}  ({n_desks} desks of group {seeded['group']}: {', '.join(paths)})")
+        click.echo(f"  export GITLAB_URL={sb.url} GITLAB_TOKEN={seeded['token']}")
+        click.echo("  in rules.yml, instead of its `project:` line (or `group: {path: sa-team, topic: "
+                   f"{seeded['topic']}}}`):")
+        for line in desks_yaml(paths).splitlines():
+            click.echo(f"    {line}")
+        click.echo("  gl-cs sync --dry-run   (also: --shard 1/2, gl-cs summary --print, gl-cs serve)")
+        lead = seeded["manager_username"]
         click.echo(f"  {lead}, a Maintainer (for gl-cs hooks install): GITLAB_TOKEN={seeded['tokens'][lead]}")
         click.echo("Ctrl-C stops it.")
         try:

@@ -137,6 +137,8 @@ def _readme_defaults() -> dict[str, tuple[str, int | None]]:
 def _shown(value) -> list[str]:
     if value is None:
         return []
+    if isinstance(value, bool):  # as YAML writes it
+        return [str(value).lower()]
     if isinstance(value, (tuple, list)):
         return ["[]"] if not value else [str(v) for v in value]
     return [str(value)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -29,6 +30,17 @@ def test_demo_runs_dry_run_sync_and_a_sync_with_nothing_left():
                  "fiscal_quarter", "services"):
         assert rule in dry, rule
     assert "Quick actions run from what people wrote: 0" in out
+
+
+def test_demo_shows_two_desks_synced_by_two_shards_and_served_by_one_service():
+    result = CliRunner().invoke(cli, ["--config", str(RULES), "--now", NOW.isoformat(), "demo"])
+    assert result.exit_code == 0, result.output
+    step = result.output.split("10. many desks")[1]
+    shards = re.findall(r"gl-cs sync --shard (\d)/2: (\S+): (\d+) issues checked, (\d+) changes?, (\d+) writes?", step)
+    assert sorted((s[0], s[1]) for s in shards) == [("1", "sa-team/emea-service-desk"), ("2", "sa-team/sa-service-desk")]
+    writes = {desk: int(w) for _, desk, _, _, w in shards}
+    assert writes["sa-team/emea-service-desk"] > 0 and writes["sa-team/sa-service-desk"] == 0  # steps 1-3 settled it
+    assert step.count("back in 'SA Backlog': yes") == 2 and "journal {'done': 2}" in step
 
 
 def test_sandbox_command_serves_until_stopped(tmp_path):
@@ -111,3 +123,34 @@ def _extra_scenarios() -> int:
     seed_onboarding(store, seeded["project_id"], now)
     seed_history(store, seeded["project_id"], now)
     return len(store.issues(seeded["project_id"]))
+
+
+def test_sandbox_of_several_desks_prints_the_rules_that_name_them(tmp_path):
+    env = dict(os.environ, GL_CS_NOW=NOW.isoformat())
+    proc = subprocess.Popen([sys.executable, "-m", "gl_cs", "sandbox", "--port", "0", "--issues", "3", "--desks", "3"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path)
+    try:
+        lines = []
+        while not lines or not lines[-1].startswith("Ctrl-C"):
+            lines.append(proc.stdout.readline())
+            assert lines[-1], "".join(lines)
+        text = "".join(lines)
+        url = re.search(r"http://127\.0\.0\.1:\d+", text).group(0)
+        token = re.search(r"GITLAB_TOKEN=(\S+)", text).group(1)
+        snippet = "\n".join(l[4:] for l in text.split("instead of its `project:` line")[1].split("\n")[1:]
+                            if l.startswith("    "))
+        rules = tmp_path / "rules.yml"
+        rules.write_text(RULES.read_text().replace("project: sa-team/sa-service-desk", snippet))
+        report = tmp_path / "report.json"
+        result = CliRunner().invoke(cli, ["--gitlab-url", url, "--token", token, "--config", str(rules), "--now",
+                                          NOW.isoformat(), "sync", "--dry-run", "--record", "", "--report",
+                                          str(report)])
+        assert result.exit_code == 0, result.output
+        desks = [d["project"] for d in json.loads(report.read_text())["desks"]]
+        assert desks == ["sa-team/amer-service-desk", "sa-team/emea-service-desk", "sa-team/apac-service-desk"]
+        listed = requests.get(f"{url}/api/v4/groups/sa-team/projects", params={"topic": "sa-service-desk"},
+                              headers={"PRIVATE-TOKEN": token}, timeout=10).json()
+        assert [p["path_with_namespace"] for p in listed] == desks
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

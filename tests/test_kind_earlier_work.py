@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from conftest import NOW, PROJECT, RULES, TOKEN
+from gl_cs.app.desk import Desk
 from gl_cs.app.sync import run_sync
 from gl_cs.config import load_config
 from gl_cs.gitlab.adapter import GitLab
@@ -19,7 +20,7 @@ DAY = dt.timedelta(days=1)
 
 
 def sync(desk, now=NOW):
-    report = run_sync(GitLab(desk.sandbox.url, TOKEN, PROJECT), load_config(RULES), now)
+    report = run_sync(Desk.of(GitLab(desk.sandbox.url, TOKEN, PROJECT), load_config(RULES)), now)
     assert not report.failures and not report.fatal, (report.failures, report.fatal)
     return report
 
@@ -113,7 +114,9 @@ def test_partner_sold_read_from_a_sentence(kinds_desk, sentence, served):
 
 def test_an_issue_that_may_be_the_checklist_is_asked_about_then_the_answer_acted_on(kinds_desk):
     desk = kinds_desk
+    desk.issue("Harbor Point Insurance POV kickoff", labels=("SA Backlog",))  # pre-sales work: not a candidate
     notes = desk.issue("Harbor Point Insurance - kickoff notes", author="ana.sa", labels=(),
+                       created_at=NOW - 4 * DAY, updated_at=NOW - 4 * DAY,  # after the signing
                        description="Kickoff 11/19 - attendees: Dana, Lou\n- rolling out to 3 BUs first\n")
     request = desk.issue("Onboarding - Harbor Point Insurance", labels=("Onboarding", "SA Backlog"),
                          description="Customer: Harbor Point Insurance\nStart date: Nov 13 2026\nEmployees: ~1,500\n")

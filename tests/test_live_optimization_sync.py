@@ -7,6 +7,7 @@ import datetime as dt
 
 from conftest import NOW, PROJECT, RULES, TOKEN, foreign_quick_actions
 from gl_cs.app import sync as sync_module
+from gl_cs.app.desk import Desk
 from gl_cs.app.sync import run_sync
 from gl_cs.config import load_config
 from gl_cs.decide.engine import decide_issue
@@ -21,7 +22,7 @@ KIND_RULES = [onboarding.RULE, live_optimization.RULE, renewals.RULE]
 
 def sync(desk, now=NOW, dry_run=False):
     gitlab = GitLab(desk.sandbox.url, TOKEN, PROJECT)
-    return run_sync(gitlab, load_config(RULES), now, dry_run=dry_run, project_rules=KIND_RULES)
+    return run_sync(Desk.of(gitlab, load_config(RULES)), now, dry_run=dry_run, project_rules=KIND_RULES)
 
 
 def by_title(desk):
@@ -133,11 +134,10 @@ def test_a_session_closed_long_ago_still_counts_once_per_account_and_is_read_onl
     request = desk.issue("Live Optimization request: Hooli",
                          _live_optimization("Hooli", NOW - dt.timedelta(days=40), "60 employees"),
                          labels=("Live Optimization", "SA Backlog", "FY27-Q4"))
-    from gl_cs.app.runtime import Runtime
 
-    runtime = Runtime(GitLab(desk.sandbox.url, TOKEN, PROJECT), load_config(RULES))  # its record kept, as a CLI
+    kept = Desk.of(GitLab(desk.sandbox.url, TOKEN, PROJECT), load_config(RULES))  # its record kept, as a CLI
     desk.sandbox.requests.reset()                                                     # run keeps it in a file
-    report = run_sync(None, None, NOW, runtime=runtime, project_rules=KIND_RULES)
+    report = run_sync(kept, NOW, project_rules=KIND_RULES)
     assert not report.failures, report.failures
     assert by_title(desk) == {}  # no second session
     [note] = desk.bot_notes(request)
@@ -147,10 +147,10 @@ def test_a_session_closed_long_ago_still_counts_once_per_account_and_is_read_onl
     assert desk.sandbox.requests.get("GET", "/projects/:id/issues") == 4
 
     desk.sandbox.requests.reset()
-    again = run_sync(None, None, NOW, runtime=runtime, project_rules=KIND_RULES)
+    again = run_sync(kept, NOW, project_rules=KIND_RULES)
     assert again.changes == []
     assert desk.sandbox.requests.total() == 3  # gl-cs's own comment is known: nothing read afresh
     desk.sandbox.requests.reset()
-    settled = run_sync(None, None, NOW, runtime=runtime, project_rules=KIND_RULES)
+    settled = run_sync(kept, NOW, project_rules=KIND_RULES)
     assert settled.changes == []  # declined and said, nobody touched the request: nothing more to read
     assert desk.sandbox.requests.total() == 3  # the labels and two list pages (the kept runtime knows its user)

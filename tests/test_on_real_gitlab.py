@@ -7,7 +7,9 @@ import datetime as dt
 
 from conftest import COMPLETE, LONG_AGO, NOW, PROJECT, RULES, TOKEN
 from gl_cs.app.runtime import Runtime
+from gl_cs.app.desk import Desk
 from gl_cs.app.sync import run_sync
+from gl_cs.config.desks import DeskRef
 from gl_cs.config import load_config
 from gl_cs.gitlab.adapter import GitLab
 from gl_cs.markers import markers_in
@@ -27,15 +29,15 @@ def test_an_assignee_gitlab_refuses_is_reported_once_and_not_retried(desk):
     runtime.read_members()
     desk.store.remove_member(desk.project_id, "ana.sa")  # she left the (private) project
 
-    first = run_sync(None, None, NOW, runtime=runtime)
+    first = run_sync(Desk(DeskRef(PROJECT), runtime), NOW)
     assert desk.get(iid)["assignees"] == []
     assert [f.what for f in first.findings if f.iid == iid] == ["GitLab did not assign ana.sa"]
     assert first.writes == 1
 
-    second = run_sync(None, None, NOW, runtime=runtime)
+    second = run_sync(Desk(DeskRef(PROJECT), runtime), NOW)
     assert desk.labels(iid) == {"SA Backlog", "FY27-Q4"}
     assert second.writes == 1 and "GitLab would not assign ana.sa" in second.changes[0].why
-    third = run_sync(None, None, NOW, runtime=runtime)
+    third = run_sync(Desk(DeskRef(PROJECT), runtime), NOW)
     assert third.writes == 0 and third.changes == []
 
 

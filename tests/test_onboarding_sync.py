@@ -11,7 +11,7 @@ import pytest
 
 from conftest import NOW, PROJECT, RULES, TOKEN, foreign_quick_actions
 from gl_cs.app import sync as sync_module
-from gl_cs.app.runtime import Runtime
+from gl_cs.app.desk import Desk
 from gl_cs.app.sync import run_sync
 from gl_cs.config import load_config
 from gl_cs.decide.engine import decide_issue
@@ -32,7 +32,7 @@ def request(customer="Acme Robotics", start=START, employees="300 employees", sa
 
 def sync(desk, now=NOW, rules=(onboarding.RULE,), dry_run=False):
     gitlab = GitLab(desk.sandbox.url, TOKEN, PROJECT)
-    return run_sync(gitlab, load_config(RULES), now, dry_run=dry_run, project_rules=list(rules))
+    return run_sync(Desk.of(gitlab, load_config(RULES)), now, dry_run=dry_run, project_rules=list(rules))
 
 
 def opened_by_bot(desk):
@@ -161,8 +161,7 @@ def test_two_concurrent_syncs_end_with_exactly_one_issue_per_key(onboarding_desk
         try:
             barrier.wait()
             gitlab = GitLab(desk.sandbox.url, TOKEN, PROJECT)
-            run_sync(gitlab, load_config(RULES), NOW, project_rules=[onboarding.RULE],
-                     runtime=Runtime(gitlab, load_config(RULES)))
+            run_sync(Desk.of(gitlab, load_config(RULES)), NOW, project_rules=[onboarding.RULE])
         except Exception as exc:  # pragma: no cover - shown by the assert below
             errors.append(exc)
 

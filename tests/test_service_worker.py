@@ -11,7 +11,7 @@ import requests
 from click.testing import CliRunner
 
 from conftest import COMPLETE, NOW, PROJECT, RULES, TOKEN
-from gl_cs.app.runtime import Runtime
+from gl_cs.app.desk import Desk
 from gl_cs.app.sync import run_sync
 from gl_cs.cli import cli
 from gl_cs.commands.service import register
@@ -154,9 +154,9 @@ def test_a_race_with_gl_cs_sync_still_ends_with_one_comment(service, desk):
     desk.sandbox.faults.latency = 0.01  # widen the window in which both look at the same issues
     iids = [desk.issue(**NEEDS_WORK) for _ in range(6)]
     config = load_config(str(RULES), project_override=PROJECT)
-    runtime = Runtime(GitLab(desk.sandbox.url, TOKEN, PROJECT), config)
+    kept = Desk.of(GitLab(desk.sandbox.url, TOKEN, PROJECT), config)
     result = {}
-    sync = threading.Thread(target=lambda: result.setdefault("r", run_sync(None, None, NOW, runtime=runtime)))
+    sync = threading.Thread(target=lambda: result.setdefault("r", run_sync(kept, NOW)))
     for iid in iids:
         post(service, issue_event(desk, iid))
     sync.start()

@@ -141,6 +141,7 @@ def test_two_runs_racing_leave_one_comment(desk):
     from conftest import PROJECT, RULES, TOKEN
     from gl_cs.config import load_config
     from gl_cs.gitlab.adapter import GitLab
+    from gl_cs.app.desk import Desk
     from gl_cs.sync import run_sync
 
     iids = [desk.issue(labels=("SA Doing", "FY27-Q4"), label_events=[("olga.outsider", "add", "SA Doing", LONG_AGO)])
@@ -150,7 +151,7 @@ def test_two_runs_racing_leave_one_comment(desk):
     results: list[int] = []
 
     def one_run() -> None:
-        report = run_sync(GitLab(desk.sandbox.url, TOKEN, PROJECT), config, NOW)
+        report = run_sync(Desk.of(GitLab(desk.sandbox.url, TOKEN, PROJECT), config), NOW)
         results.append(report.exit_code)
 
     runs = [threading.Thread(target=one_run) for _ in range(2)]

@@ -10,7 +10,7 @@ from dataclasses import replace
 from click.testing import CliRunner
 
 from conftest import NOW, RULES, foreign_quick_actions
-from gl_cs.app.runtime import Runtime
+from gl_cs.app.desk import Desk
 from gl_cs.commands.triage import demo_triage
 from gl_cs.config import load_config
 from gl_cs.gitlab.adapter import GitLab
@@ -28,7 +28,7 @@ def test_demo_shows_a_rotation_and_a_summary():
         extra = seed_triage(sandbox.store, seeded["project_id"], BEFORE_CALL, triaged_label="SA Triaged - @chen.sa")
         gitlab = GitLab(sandbox.url, seeded["token"], seeded["project_path"])
         config = replace(load_config(RULES), project=seeded["project_path"])
-        code = demo_triage(sandbox, gitlab, config, BEFORE_CALL, runtime=Runtime(gitlab, config), echo=out.append)
+        code = demo_triage(sandbox, Desk.of(gitlab, config), BEFORE_CALL, echo=out.append)
         foreign = foreign_quick_actions(sandbox.store)
         mass = list(sandbox.store.mass_mentions)
     text = "\n".join(out)

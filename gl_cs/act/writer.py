@@ -42,8 +42,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..decide.actions import (Action, CloseIssue, Comment, CommitFile, CreateIssue, CreateLabel, LinkIssues, Plan,
-                              RenameLabel, UpsertComment)
+from ..decide.actions import (Action, CloseIssue, Comment, CommitFile, CreateIssue, CreateLabel, EnsureHook,
+                              LinkIssues, Plan, RenameLabel, UpsertComment)
 from ..gitlab.adapter import GitLab, GitLabError, NotGitLabAPI
 from ..markers import has_marker, latest_key, marker, with_marker
 from ..read.snapshot import Issue, Note, User
@@ -364,6 +364,8 @@ class Writer:
             return self._upsert_comment(action)
         if isinstance(action, CommitFile):
             return self._commit_file(action)
+        if isinstance(action, EnsureHook):
+            return self._ensure_hook(action)
         raise TypeError(f"no writer for {action.__class__.__name__}")  # pragma: no cover
 
     def _confirmed(self, write: Callable[[], object], landed: Callable[[], bool]) -> None:
@@ -467,6 +469,21 @@ class Writer:
                         lambda: self.gitlab.read_file(action.path, action.branch or None) == action.content)
         self.planned.other += 1
         return True
+
+    def _ensure_hook(self, action: EnsureHook) -> None:
+        """One write, never retried blindly for a new hook (a second POST is a second hook):
+        ``gl-cs hooks install`` lists the hooks again on its next run."""
+        data = dict(action.fields, url=action.url, token=action.token)
+        if action.group is not None:
+            if action.hook_id is None:
+                self._send(self.gitlab.create_group_hook, action.group, data)
+            else:
+                self._send(self.gitlab.update_group_hook, action.group, action.hook_id, data)
+        elif action.hook_id is None:
+            self._send(self.gitlab.create_hook, data)
+        else:
+            self._send(self.gitlab.update_hook, action.hook_id, data)
+        self.planned.other += 1
 
 
 class DryWriter(Writer):

@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..gitlab.adapter import GitLabError
 from ..insights import compute as insights
@@ -32,6 +32,9 @@ from ..read.snapshot import Issue
 from ..report.model import SyncReport
 from .runtime import Runtime
 from .triage import perform
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .desk import Desk
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +96,12 @@ def read(runtime: Runtime, period: Period, now: dt.datetime, reads: Counter) -> 
     return out
 
 
-def run_report(runtime: Runtime, now: dt.datetime, period: Period, *, post_it: bool = False,
+def run_report(desk: "Desk", now: dt.datetime, period: Period, *, post_it: bool = False,
                dry_run: bool = False) -> ReportRun:
-    """Read, compute and render the period's insights; with ``post_it``, put the Markdown on
-    the period's report issue (``dry_run``: say what would be written, write nothing). The
-    record keeps what was read either way (it only saves reads)."""
+    """Read, compute and render the desk's insights of the period; with ``post_it``, put the
+    Markdown on the period's report issue (``dry_run``: say what would be written, write
+    nothing). The record keeps what was read either way (it only saves reads)."""
+    runtime = desk.runtime
     report = SyncReport(now=now, dry_run=dry_run, project=str(runtime.config.project))
     try:
         runtime.setup()  # 401/403/404: SetupError, for the caller (a configuration problem)

@@ -42,6 +42,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -118,6 +119,18 @@ class Entry:
                    refused=[int(u) for u in data.get("r") or []] or None,
                    labels=[str(l) for l in data["l"]] if data.get("l") is not None else None,
                    reading=(str(reading[0]), dict(reading[1])) if reading else None)
+
+
+def _scope_of_file(path: Path) -> str | None:
+    """The scope a record file was written for (None: no file, or not a record). The scope
+    comes first in the file (:meth:`Record.save`), so the start of it is enough."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            head = fh.read(300)
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = re.search(r'"scope"\s*:\s*"([^"]+)"', head)
+    return found.group(1) if found else None
 
 
 def _event_to_json(e: LabelEvent) -> list[Any]:
@@ -198,8 +211,20 @@ class Record:
         return hashlib.sha256(f"{url}\x1f{project}\x1f{bot_id}\x1f{config_digest}".encode()).hexdigest()[:24]
 
     @classmethod
-    def load(cls, path: Path | None, scope: str, bot: User | None = None) -> "Record":
+    def load(cls, path: Path | None, scope: str, bot: User | None = None, adopt: Path | None = None) -> "Record":
+        """The record at ``path`` if it is this scope's. ``adopt``: another file (the record
+        of a one-desk configuration) moved to ``path`` when ``path`` has none and that file
+        is this scope's (a team that grew from one desk to several keeps its record)."""
         record = cls(scope=scope, path=path, bot=bot)
+        if path is not None and adopt is not None and not path.exists() and _scope_of_file(adopt) == scope:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(adopt, path)
+                log.warning("record %s was this desk's (from before there were several desks): moved to %s",
+                            adopt, path)
+            except OSError as exc:
+                log.warning("could not move the record %s to %s (%s): starting afresh", adopt, path,
+                            exc.__class__.__name__)
         if path is None or not path.exists():
             return record
         try:

@@ -38,10 +38,13 @@ class SetupError(Exception):
 class Runtime:
     def __init__(self, gitlab: GitLab, config: Config, *, record_path: Path | None = None,
                  labels_ttl: float = 300.0,
-                 clock: Callable[[], float] = time.monotonic, on_notice: Callable[[str], None] | None = None):
+                 clock: Callable[[], float] = time.monotonic, on_notice: Callable[[str], None] | None = None,
+                 record_fallback: Path | None = None):
         self.gitlab = gitlab
         self.config = config
         self.record_path = record_path
+        #: a one-desk record this desk takes over when it has none and the record is its own
+        self.record_fallback = record_fallback
         self.labels_ttl = labels_ttl
         self._clock = clock
         self.bot: User | None = None
@@ -70,7 +73,8 @@ class Runtime:
                                    f"its comments will carry that name; what {' and '.join(bots)} said and "
                                    f"did counts as gl-cs's own")
                 self.record = Record.load(self.record_path, Record.scope_of(
-                    self.gitlab.url, str(self.config.project), self.bot.id, self.config_digest), bot=self.bot)
+                    self.gitlab.url, str(self.config.project), self.bot.id, self.config_digest), bot=self.bot,
+                    adopt=self.record_fallback)
             if self.members is not None and self._clock() - self._members_read_at > self.labels_ttl:
                 self.members = None  # a kept runtime re-reads the team now and then, when a rule asks
             stale = self._labels_read_at is None or self._clock() - self._labels_read_at > self.labels_ttl

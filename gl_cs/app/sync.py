@@ -1,8 +1,9 @@
 """The sync: read -> decide -> act -> report, one issue at a time (streamed), then the
 project-level pass over the facts the sweep gathered.
 
-``run_sync`` is the one path every entry point uses: ``gl-cs sync``, ``--issue``, the
-demo and the webhook worker (on a kept :class:`Runtime`).
+``run_sync(desk, now, ...)`` is the one path every entry point uses: ``gl-cs sync`` (one
+desk after another, or a shard's), ``--issue``, the demo, the CI jobs and the webhook
+worker, each on a :class:`~gl_cs.app.desk.Desk` (whose runtime is kept as long as the desk).
 
 Requests, for N open issues: the token's user and the labels (once per runtime), the
 issue list (100 a page) and the recently closed ones; then only what a decision needs:
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from ..act.writer import Outcome, PartialApply, Writer
 from ..config import Config
@@ -32,6 +33,9 @@ from ..markers import with_marker
 from ..read.snapshot import Issue
 from ..report.model import SyncReport
 from .runtime import Runtime, SetupError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .desk import Desk
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +67,15 @@ class _Written:
     outcome: Outcome
 
 
-def run_sync(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, dry_run: bool = False,
-             iids: Sequence[int] | None = None, on_plan: Callable[[list], None] | None = None,
-             runtime: Runtime | None = None, project_rules: Sequence[ProjectRule] | None = None,
+def run_sync(desk: "Desk", now: dt.datetime, *, dry_run: bool = False, iids: Sequence[int] | None = None,
+             on_plan: Callable[[list], None] | None = None, project_rules: Sequence[ProjectRule] | None = None,
              sweep: bool = True) -> SyncReport:
-    """Reconcile the issues with the rules, then run the project rules (not for ``iids``).
+    """Reconcile the desk's issues with its rules, then run the project rules (not for
+    ``iids``).
 
     ``on_plan`` is called with each issue's change entries once they are applied, so a
     long sync prints as it goes."""
-    runtime = runtime or Runtime(gitlab, config)
+    runtime = desk.runtime
     gitlab, config = runtime.gitlab, runtime.config
     report = SyncReport(now=now, dry_run=dry_run, project=str(config.project), swept=sweep)
     requests_before, parsed_before = gitlab.requests_sent, READING.parsed

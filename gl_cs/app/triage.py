@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from ..config import Config
 from ..decide.actions import Action, CreateIssue, UpsertComment
 from ..decide.context import Context
 from ..decide.facts import IssueFact
 from ..decide.project_rules import ProjectRule
 from ..decide.project_rules import rotation, triage_summary
 from ..decide.triage.weeks import Turn
-from ..gitlab.adapter import GitLab, GitLabError
+from ..gitlab.adapter import GitLabError
 from ..report.model import Entry, SyncReport
 from .runtime import Runtime
 from .sync import decide_project, run_sync
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .desk import Desk
 
 
 @dataclass
@@ -36,16 +38,15 @@ class RotateResult:
     label: str | None  # the label's name for the week
 
 
-def run_rotate(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, dry_run: bool = False,
-               runtime: Runtime | None = None) -> RotateResult:
-    runtime = runtime or Runtime(gitlab, config)
+def run_rotate(desk: "Desk", now: dt.datetime, *, dry_run: bool = False) -> RotateResult:
+    runtime = desk.runtime
     seen: dict = {}
 
     def with_turn(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         seen["turn"] = rotation.this_week(ctx)
         return rotation.decide(facts, ctx)
 
-    report = run_sync(None, None, now, dry_run=dry_run, runtime=runtime, sweep=False,
+    report = run_sync(desk, now, dry_run=dry_run, sweep=False,
                       project_rules=[ProjectRule(rotation.NAME, with_turn, rotation.RULE.doc)])
     turn = seen.get("turn")
     label = rotation.label_name_for(turn.username, runtime.context(now)) if turn and turn.username else None
@@ -65,12 +66,11 @@ def decide_summary(facts: Sequence[IssueFact], ctx: Context, runtime: Runtime) -
     return decide_project(ProjectRule(triage_summary.NAME, triage_summary.decide), facts, ctx, runtime)
 
 
-def run_summary(gitlab: GitLab | None, config: Config | None, now: dt.datetime, *, dry_run: bool = False,
-                print_only: bool = False, runtime: Runtime | None = None,
+def run_summary(desk: "Desk", now: dt.datetime, *, dry_run: bool = False, print_only: bool = False,
                 on_plan: Callable[[list], None] | None = None) -> SummaryResult:
     """Sync, then post (or, with ``print_only``, only compute) the next call's summary.
     ``print_only`` and ``dry_run`` write nothing at all, the sweep included."""
-    runtime = runtime or Runtime(gitlab, config)
+    runtime = desk.runtime
     captured: dict = {}
 
     def capture(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
@@ -78,7 +78,7 @@ def run_summary(gitlab: GitLab | None, config: Config | None, now: dt.datetime, 
         return []
 
     quiet = dry_run or print_only
-    report = run_sync(None, None, now, dry_run=quiet, runtime=runtime, on_plan=on_plan,
+    report = run_sync(desk, now, dry_run=quiet, on_plan=on_plan,
                       project_rules=[ProjectRule("triage.facts", capture)])
     if report.fatal or "facts" not in captured:
         return SummaryResult(report)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import click
 
@@ -33,7 +32,7 @@ def init(opts, path: str, force: bool) -> None:
              f"file: gl-cs init my-desk.yml)")
     if not opts.project:
         fail("which desk? pass --project group/path (or set GL_CS_PROJECT)")
-    gitlab = _connect(opts, SimpleNamespace(project=opts.project), writes=False)
+    gitlab = _connect(opts, writes=False).adapter(opts.project)
     try:
         bot = gitlab.check_connection()
         labels = [l["name"] for l in gitlab.labels()]

@@ -104,43 +104,45 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
         click.echo("gl-cs serve: WARNING: --insecure: any caller can post events", err=True)
     health_token = os.environ.get(HEALTH_ENV) or None
 
-    from ..gitlab.adapter import GitLab, GitLabError
+    from ..app.desk import Connection, DeskFactory
+    from ..gitlab.adapter import GitLabError
     from ..service.process import WorkerSpec
     from ..service.server import Service
     from ..service.worker import Backoff, utc_now
 
-    config = opts.load()
-    gitlab = _connect(opts, config)  # says clearly what is missing before anything starts
+    settings = opts.load_desks()
+    connection = _connect(opts)  # says clearly what is missing before anything starts
     pinned = parse_now(opts.now_text) if opts.now_text else None
     now = (lambda: pinned) if pinned else utc_now
     # Start-up checks, each one line and exit 2, before the port is opened: the journal
-    # (writable, room, not corrupted, the right schema), the port, GitLab (the token, the project).
+    # (writable, room, not corrupted, the right schema), the port, GitLab (the token, each desk).
     journal = _journal(journal_path, check=True)
     try:
         busy = _port_problem(host, port)
         if busy:
             _stop(f"cannot listen on {host}:{port}: {busy}; choose another --port")
         try:
-            gitlab.check_connection()
-            project_id, project_path = gitlab.project_identity()
+            connection.instance.check_connection()
+            desks = _served_desks(settings, connection)
         except GitLabError as exc:
             _stop(opts.redact(str(exc)))
     except SystemExit:
         journal.close()
         raise
 
-    def make_gitlab() -> GitLab:  # few in-call retries: the journal retries with back-off
-        return GitLab(opts.gitlab_url, opts.token, project_id, max_retries=2, timeout=10)
+    checks = Connection(opts.gitlab_url, opts.token, max_retries=2, timeout=10)  # no --deadline: it runs for days
+    make_gitlab = checks.fresh  # the health check's GET /user, afresh
 
     verbosity = opts.verbosity
-    spec = WorkerSpec(gitlab_url=opts.gitlab_url, token=opts.token, config=config, journal_path=journal_path,
+    spec = WorkerSpec(gitlab_url=opts.gitlab_url, token=opts.token, config=settings.base, journal_path=journal_path,
                       shards=workers, pinned_now=pinned, backoff=Backoff(), poll=1.0, labels_ttl=300.0,
                       log_level=logging.getLogger("gl_cs").getEffectiveLevel(), log_changes=verbosity >= 0,
-                      lease=lease)
+                      lease=lease, settings=settings, desks=desks)
     logging.getLogger("gl_cs.changes").setLevel(logging.INFO if verbosity >= 0 else logging.WARNING)
-    service = Service(config, make_gitlab, journal=journal, projects={project_id: project_path}, secret=secret,
-                      health_token=health_token, host=host, port=port, shards=workers, now=now, lease=lease,
-                      worker_process=spec)
+    factory = DeskFactory(settings, checks)  # (the worker process opens its own: WorkerSpec.settings, .desks)
+    service = Service(settings.base, make_gitlab, journal=journal, projects={pid: ref.path for pid, ref in desks.items()},
+                      make_desk=lambda pid: factory.open(desks[pid]), secret=secret, health_token=health_token,
+                      host=host, port=port, shards=workers, now=now, lease=lease, worker_process=spec)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -149,14 +151,46 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
     except OSError as exc:  # the port was taken meanwhile (or is not ours to use): one line, nothing started
         service.journal.close()
         _stop(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port")
-    click.echo(f"gl-cs serve: listening on {service.url} (project {project_path}, id {project_id}; journal "
-               f"{service.journal.where})", err=True)
+    served = ", ".join(f"{ref.path} (id {pid})" for pid, ref in desks.items())
+    click.echo(f"gl-cs serve: listening on {service.url} ({'project' if len(desks) == 1 else 'desks'} {served}; "
+               f"journal {service.journal.where})", err=True)
     sys.stderr.flush()
     try:
         stop.wait()
     finally:
         click.echo("gl-cs serve: stopping (finishing runs in progress; the rest stays in the journal)", err=True)
         service.stop()
+
+
+def _served_desks(settings, connection) -> dict:
+    """Every desk the service serves, by project id (one ``GET /projects/:id`` each: events
+    name the project by id, which survives a rename or a move). A desk that cannot be read
+    (deleted, no access) is said and left out; none at all is an error."""
+    from dataclasses import replace
+
+    from ..app.desk import DeskFactory
+    from ..gitlab.adapter import GitLabError
+
+    factory = DeskFactory(settings, connection)
+    desks: dict = {}
+    problems = []
+    for ref in factory.refs():
+        try:
+            pid, path = connection.adapter(ref.project_id or ref.project).project_identity()
+        except GitLabError as exc:
+            if not settings.several:
+                raise
+            problems.append(str(exc))
+            click.echo(f"gl-cs serve: desk {ref.name} is not served: {exc}", err=True)
+            continue
+        if pid in desks:
+            raise GitLabError(f"{settings.source} names project {path} (id {pid}) twice: as {desks[pid].project} "
+                              f"and as {ref.project}", None)
+        desks[pid] = replace(ref, project_id=pid, path=path)
+    if not desks:
+        raise GitLabError("no desk can be served: " + "; ".join(problems) if problems
+                          else f"{settings.source} names no desk (an empty group?)", None)
+    return desks
 
 
 @click.group()
@@ -173,9 +207,14 @@ def hooks() -> None:
               help="Also set the secret token on an existing hook (GitLab never shows it back).")
 @pass_options
 def hooks_install(opts: Options, hook_url: str, dry_run: bool, update_secret: bool) -> None:
-    """Register (or fix) the project webhook: issue and comment events (confidential ones
-    too), nothing else, SSL verification on, secret token from GL_CS_WEBHOOK_SECRET.
-    Does nothing when the hook is already right."""
+    """Register (or fix) the webhook on every desk: issue and comment events (confidential
+    ones too), nothing else, SSL verification on, secret token from GL_CS_WEBHOOK_SECRET.
+    For a `group:` whose every project is a desk (subgroups: true, no topic or name), one
+    hook on the group when the token may (the group's Owner; a Premium feature), else one
+    on each desk. Does nothing where the hook is already right."""
+    from ..act.writer import writer_class
+    from ..cli import open_desks
+    from ..report.run import exit_code
     from ..service.hooks import HookError, install
 
     secret = os.environ.get(SECRET_ENV)
@@ -190,15 +229,41 @@ def hooks_install(opts: Options, hook_url: str, dry_run: bool, update_secret: bo
         click.echo(f"gl-cs hooks install: --url '{hook_url}' is not an http(s) URL of gl-cs serve, "
                    f"e.g. https://gl-cs.example.com/webhook", err=True)
         sys.exit(2)
-    config = opts.load()
-    gitlab = _connect(opts, config)
-    try:
-        plan = install(gitlab, hook_url, secret, dry_run=dry_run, update_secret=update_secret)
-    except HookError as exc:  # nothing written: a connection, token or permission problem
-        click.echo(f"gl-cs hooks install: {exc}", err=True)
-        sys.exit(2)
-    prefix = "would " if dry_run and plan.action != "none" else ""
-    click.echo(prefix + plan.describe(hook_url))
+    settings = opts.load_desks()
+    connection = _connect(opts)
+    _, refs, selected = open_desks(opts, settings, connection, check=False)
+
+    def say(plan, where: str = "") -> None:
+        prefix = "would " if dry_run and plan.action != "none" else ""
+        click.echo(where + prefix + plan.describe(hook_url))
+
+    group = settings.group
+    if group is not None and group.subgroups and not group.filtered:
+        gitlab = connection.instance
+        try:
+            plan = install(gitlab, hook_url, secret, writer=writer_class(dry_run)(gitlab, is_bot=lambda u: False),
+                           update_secret=update_secret, group=group.group)
+            say(plan, f"group {group.group} (every desk, and projects added to it later): ")
+            return
+        except HookError as exc:
+            if exc.status not in (403, 404):
+                click.echo(f"gl-cs hooks install: {exc}", err=True)
+                sys.exit(2)
+            click.echo(f"gl-cs hooks install: no hook on group {group.group} ({exc}); one on each desk instead",
+                       err=True)
+    codes = []
+    for ref in selected:
+        gitlab = connection.adapter(ref.project_id if ref.project_id is not None else ref.project)
+        try:
+            plan = install(gitlab, hook_url, secret, writer=writer_class(dry_run)(gitlab, is_bot=lambda u: False),
+                           update_secret=update_secret)
+        except HookError as exc:  # nothing written on this desk: a connection, token or permission problem
+            click.echo(f"gl-cs hooks install: {ref.name + ': ' if settings.several else ''}{exc}", err=True)
+            codes.append(2)
+            continue
+        say(plan, f"{ref.name}: " if settings.several else "")
+        codes.append(0)
+    sys.exit(exit_code(codes))
 
 
 def register(group: click.Group) -> None:

@@ -63,19 +63,27 @@ def templates() -> None:
                                                               "GitLab reads templates only from the default branch).")
 @click.pass_obj
 def install_command(opts, dry_run: bool, branch: str) -> None:
-    """Commit issue_templates/*.md into the project's .gitlab/issue_templates/."""
+    """Commit issue_templates/*.md into each desk's .gitlab/issue_templates/."""
     from ..act.writer import writer_class
-    from ..cli import _connect
     from ..gitlab.adapter import GitLabError
+    from .triage import open_run
 
-    config = opts.load()
-    gitlab = _connect(opts, config, writes=not dry_run)
-    writer = writer_class(dry_run)(gitlab, is_bot=lambda user: False)
-    try:
-        gitlab.check_connection()  # reachable, a GitLab API, the token accepted: or one line, exit 2
-        changed = install(gitlab, writer, branch=branch)
-    except GitLabError as exc:  # a connection, token or permission problem (an install is all or nothing
-        click.echo(f"gl-cs: {opts.redact(str(exc))}", err=True)  # per file: a file either committed or not)
-        raise SystemExit(2 if exc.status in (None, 401, 403, 404) else 1) from None
-    click.echo(f"{plural(changed, 'template')} {writer.tense('changed', 'would change')}" if changed
-               else "all templates are up to date")
+    settings, shard, factory, refs, selected = open_run(opts, writes=not dry_run)
+    codes = []
+    for ref in selected:
+        desk = factory.open(ref)
+        if len(selected) > 1:
+            click.echo(click.style(f"== {desk.name} ==", bold=True))
+        writer = writer_class(dry_run)(desk.gitlab, is_bot=lambda user: False)
+        try:
+            changed = install(desk.gitlab, writer, branch=branch)
+        except GitLabError as exc:  # a connection, token or permission problem (an install is all or nothing
+            click.echo(f"gl-cs: {opts.redact(str(exc))}", err=True)  # per file: a file either committed or not)
+            codes.append(2 if exc.status in (None, 401, 403, 404) else 1)
+            continue
+        codes.append(0)
+        click.echo(f"{plural(changed, 'template')} {writer.tense('changed', 'would change')}" if changed
+                   else "all templates are up to date")
+    from ..report.run import exit_code
+
+    raise SystemExit(exit_code(codes))

@@ -21,6 +21,7 @@ import yaml
 from . import yaml_safe
 from .model import (DEFAULT_PLACEHOLDERS, DEFAULTS, Absence, AccountRow, Config, FieldSpec, KindSpec, RotationChange,
                     TriageConfig, WorkflowState)
+from .overrides import desk_key, merged, overlay_lines
 from .schema import SCHEMA
 
 
@@ -111,7 +112,7 @@ def _describe(error: jsonschema.ValidationError, lines: dict, name: str) -> list
         return [f"{name}:{value_line}: {where}: state names are lower-case words (a-z, 0-9, _), got '{error.instance}'"]
     if validator == "pattern":
         return [f"{name}:{value_line}: {where} '{error.instance}' is not a valid GitLab username"]
-    if validator in ("minLength", "minProperties"):
+    if validator in ("minLength", "minProperties", "minItems"):
         return [f"{name}:{value_line}: {where} must not be empty"]
     if validator == "uniqueItems":
         return [f"{name}:{value_line}: {where} lists the same item twice"]
@@ -294,7 +295,15 @@ def _triage_checks(data: dict, at, name: str) -> list[str]:
 
 
 def parse_config(text: str, name: str = "rules.yml", project_override: str | None = None) -> Config:
-    """Validate the text of a rules.yml and build a :class:`Config`. Raises :class:`ConfigError`."""
+    """Validate the text of a rules.yml and build a :class:`Config` (of its first desk, or of
+    ``project_override``). Raises :class:`ConfigError`."""
+    data, _ = parse_document(text, name)
+    return _build(data, name, project_override)
+
+
+def parse_document(text: str, name: str = "rules.yml") -> tuple[dict, dict]:
+    """The validated rules.yml as data, with its line map (path -> (key line, value
+    line)). Raises :class:`ConfigError`."""
     try:
         node, data = yaml_safe.load(text)  # size, alias and depth limits (issue 13)
     except yaml_safe.UnsafeYAML as exc:
@@ -308,6 +317,18 @@ def parse_config(text: str, name: str = "rules.yml", project_override: str | Non
         raise ConfigError([f"{name}:1: the file is empty; see the rules.yml section of README.md"])
     if not isinstance(data, dict):
         raise ConfigError([f"{name}:1: the top level must be a mapping of keys, got {_type_name(data)}"])
+    return _validated(node, data, name)
+
+
+def _at_line(message: str) -> tuple[int, str]:
+    return int(message.split(":", 2)[1]), message
+
+
+def _validated(node, data: dict, name: str) -> tuple[dict, dict]:
+    """The document checked (schema, then what the schema cannot say, then each desk's
+    own configuration), with its line map. Raises :class:`ConfigError`."""
+    if isinstance(data.get("desks"), dict):  # `123:` is a number to YAML, a name to the line map
+        data = dict(data, desks={str(k): v for k, v in data["desks"].items()})
     duplicates: list = []
     lines = _line_map(node, duplicates=duplicates)
     validator = jsonschema.Draft202012Validator(SCHEMA)
@@ -317,16 +338,75 @@ def parse_config(text: str, name: str = "rules.yml", project_override: str | Non
         for path, line, first in duplicates]
     for error in validator.iter_errors(data):
         for message in _describe(error, lines, name):
-            problems.append((int(message.split(":", 2)[1]), message))
+            problems.append(_at_line(message))
+    problems += [_at_line(m) for m in _desk_key_problems(data, lines, name)]
     if not problems:
         try:
-            problems = [(int(m.split(":", 2)[1]), m) for m in _semantic_checks(data, lines, name)]
+            problems = [_at_line(m) for m in _semantic_checks(data, lines, name)]
+            if not problems:
+                problems = [_at_line(m) for m in _override_problems(data, lines, name)]
         except Exception as exc:  # a check tripped on a shape the schema let through
             problems = [(1, f"{name}:1: cannot be checked ({exc.__class__.__name__}: {exc})")]
     if problems:
         ordered = [m for _, m in sorted(set(problems))]
         raise ConfigError(ordered)
-    return _build(data, name, project_override)
+    return data, lines
+
+
+def _desk_key_problems(data: dict, lines: dict, name: str) -> list[str]:
+    """``project``, ``projects`` or ``group``: exactly one; no desk named twice; every
+    ``desks:`` entry names a desk (when the desks are listed, not found in a group)."""
+    problems: list[str] = []
+    given = [k for k in ("project", "projects", "group") if k in data]
+    if not given:
+        return [f"{name}:1: (top level) is missing the required key 'project' (or 'projects', a list, or "
+                f"'group': the desks gl-cs keeps)"]
+    if len(given) > 1:
+        second = lines.get((given[1],), (1, 1))[0]
+        return [f"{name}:{second}: '{given[1]}' and '{given[0]}' (line {lines.get((given[0],), (1, 1))[0]}) "
+                f"are alternatives: name the desks with one of project, projects or group"]
+    listed: dict[str, int] = {}
+    if isinstance(data.get("projects"), list):
+        for i, ref in enumerate(data["projects"]):
+            if not isinstance(ref, (str, int)) or isinstance(ref, bool):
+                continue
+            key, line = desk_key(ref), lines.get(("projects", i), (1, 1))[0]
+            if key in listed:
+                problems.append(f"{name}:{line}: projects[{i}] '{ref}' is listed twice (also at line {listed[key]})")
+            listed.setdefault(key, line)
+    elif isinstance(data.get("project"), (str, int)):
+        listed[desk_key(data["project"])] = lines.get(("project",), (1, 1))[1]
+    desks = data.get("desks")
+    if isinstance(desks, dict):
+        seen: dict[str, str] = {}
+        for written in desks:
+            key, line = desk_key(written), lines.get(("desks", written), (1, 1))[0]
+            if key in seen:
+                problems.append(f"{name}:{line}: desks.{written} names the same desk as desks.{seen[key]}")
+            seen.setdefault(key, written)
+            if "group" not in data and listed and key not in listed:
+                known = ", ".join(str(r) for r in data.get("projects") or [data.get("project")])
+                problems.append(f"{name}:{line}: desks.{written} is not one of the desks; write the project as "
+                                f"'{'projects' if 'projects' in data else 'project'}' names it ({known})")
+    return problems
+
+
+def _override_problems(data: dict, lines: dict, name: str) -> list[str]:
+    """Each ``desks:`` entry laid over rules.yml is a configuration of its own: checked as
+    one, every mistake at its line (the override's, or rules.yml's where the mistake is
+    only one in that desk), and named after the desk."""
+    problems: list[str] = []
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    for written, override in (data.get("desks") or {}).items():
+        desk = merged(data, override)
+        desk_lines = overlay_lines(lines, written)
+        found = [m for error in validator.iter_errors(desk) for m in _describe(error, desk_lines, name)]
+        if not found:
+            found = _semantic_checks(desk, desk_lines, name)
+        for message in found:
+            where, rest = message.split(": ", 1)
+            problems.append(f"{where}: desks.{written}: {rest}")
+    return problems
 
 
 def _read(path: Path, shown: str, missing: str) -> str:
@@ -345,10 +425,17 @@ def load_config(path: str | os.PathLike, project_override: str | None = None) ->
     p = Path(path)
     text = _read(p, str(p), "; pass --config or set GL_CS_CONFIG")
     config = parse_config(text, name=p.name if p.name else str(p), project_override=project_override)
-    if config.accounts_file:
-        config = replace(config, accounts=load_accounts(p.parent / config.accounts_file, config.accounts_file))
-    if config.templates_dir:
-        config = replace(config, templates_dir=str((p.parent / config.templates_dir).resolve()))
+    return with_files(config, p.parent)
+
+
+def with_files(config: Config, root: Path | None) -> Config:
+    """The configuration with the files it names read, relative to rules.yml's folder
+    ``root`` (None: the text had no file, so relative paths stay as written): the accounts
+    file, and the templates folder made absolute."""
+    if config.accounts_file and root is not None:
+        config = replace(config, accounts=load_accounts(root / config.accounts_file, config.accounts_file))
+    if config.templates_dir and root is not None:
+        config = replace(config, templates_dir=str((root / config.templates_dir).resolve()))
     return config
 
 
@@ -384,6 +471,16 @@ def _placeholders(value) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def first_desk(data: dict) -> str | int:
+    """The project of a one-desk rules.yml, else the first of ``projects``, else the group."""
+    if "project" in data:
+        return data["project"]
+    if data.get("projects"):
+        return data["projects"][0]
+    group = data.get("group")
+    return group.get("path") if isinstance(group, dict) else group
+
+
 def _build(data: dict, name: str, project_override: str | None) -> Config:
     labels = data["labels"]
     states = tuple(
@@ -405,7 +502,7 @@ def _build(data: dict, name: str, project_override: str | None) -> Config:
             FieldSpec(key=k, title=v["title"], synonyms=tuple(v.get("synonyms") or ()))
             for k, v in (kinds_data[key].get("fields") or {}).items()))
         for key in ("onboarding", "live_optimization") if key in kinds_data)
-    project = project_override if project_override not in (None, "") else data["project"]
+    project = project_override if project_override not in (None, "") else first_desk(data)
     return Config(
         source=name,
         project=project,

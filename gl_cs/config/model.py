@@ -71,6 +71,7 @@ DEFAULTS: dict[str, object] = {
     "fiscal_quarter.start_month": 2,
     "fiscal_quarter.label_format": "FY{fy2}-Q{q}",
     "services.phrases": (),
+    "group.subgroups": False,
 }
 
 

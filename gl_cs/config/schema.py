@@ -2,6 +2,12 @@
 
 Cross-field checks the schema cannot express (a transition naming an unknown
 state, a time zone that does not exist, ...) live in ``gl_cs.config.load``.
+
+The desks: ``project`` (one), ``projects`` (a list) or ``group`` (every project of a
+GitLab group), exactly one of them (checked in ``gl_cs.config.desks``), and ``desks``, per
+desk overrides of any other key (:data:`DESK`: the same schema without its required keys,
+since an override names only what differs; the desk's whole configuration is then checked
+like a rules.yml of its own).
 """
 
 from __future__ import annotations
@@ -78,13 +84,35 @@ KIND = {
     "properties": {"label": _str, "fields": {"type": "object", "additionalProperties": FIELD}},
 }
 
+_project_ref = {"type": ["string", "integer"], "minLength": 1, "minimum": 1}
+
+GROUP = {
+    # a group path or id, or a mapping (the object keywords apply to a mapping only)
+    "type": ["string", "integer", "object"],
+    "minLength": 1,
+    "minimum": 1,
+    "additionalProperties": False,
+    "required": ["path"],
+    "properties": {
+        "path": _project_ref,
+        "topic": _str,
+        "name": _str,
+        "subgroups": {"type": "boolean"},
+    },
+}
+
+#: The keys that name the desks (only at the top level of rules.yml).
+DESK_KEYS = ("project", "projects", "group", "desks")
+
 SCHEMA: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "additionalProperties": False,
-    "required": ["project", "timezone", "labels", "workflow"],
+    "required": ["timezone", "labels", "workflow"],
     "properties": {
-        "project": {"type": ["string", "integer"]},
+        "project": _project_ref,
+        "projects": {"type": "array", "minItems": 1, "items": _project_ref},
+        "group": GROUP,
         "timezone": _str,
         "labels": {
             "type": "object",
@@ -186,3 +214,22 @@ SCHEMA: dict = {
         },
     },
 }
+
+
+def _partial(schema):
+    """The schema with every ``required`` dropped: what a desk's override may say."""
+    if isinstance(schema, dict):
+        return {k: _partial(v) for k, v in schema.items() if k != "required"}
+    if isinstance(schema, list):
+        return [_partial(v) for v in schema]
+    return schema
+
+
+#: One entry of ``desks:``: any key of rules.yml but the desk keys, each as in rules.yml.
+DESK: dict = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {k: _partial(v) for k, v in SCHEMA["properties"].items() if k not in DESK_KEYS},
+}
+
+SCHEMA["properties"]["desks"] = {"type": "object", "minProperties": 1, "additionalProperties": DESK}

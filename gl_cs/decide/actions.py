@@ -197,4 +197,25 @@ class CommitFile(Action):
         return f"commit {self.path}"
 
 
-PROJECT_ACTIONS = (CreateLabel, RenameLabel, CreateIssue, CloseIssue, LinkIssues, UpsertComment, CommitFile)
+@dataclass(frozen=True)
+class EnsureHook(Action):
+    """Create (``hook_id`` None) or fix the webhook at ``url`` that feeds ``gl-cs serve``:
+    on the project, or on ``group`` (one hook for every project of a group). ``token`` is
+    the hook's secret: sent, never described."""
+
+    url: str = ""
+    hook_id: int | None = None
+    fields: tuple[tuple[str, bool], ...] = ()  # what to set (all of it for a new hook)
+    token: str = field(default="", repr=False)
+    group: str | int | None = None
+
+    def describe(self) -> str:
+        where = f" on group {self.group}" if self.group is not None else ""
+        settings = ", ".join(f"{k}={v}" for k, v in sorted(self.fields)) or "token"
+        if self.hook_id is None:
+            return f"create webhook {self.url}{where}: {settings}, secret token set"
+        return f"update webhook {self.url} (id {self.hook_id}){where}: {settings}"
+
+
+PROJECT_ACTIONS = (CreateLabel, RenameLabel, CreateIssue, CloseIssue, LinkIssues, UpsertComment, CommitFile,
+                   EnsureHook)

@@ -36,7 +36,7 @@ import gitlab
 import requests
 from gitlab import exceptions as gle
 
-from ..read.snapshot import Issue, LabelEvent, Member, Note, User
+from ..read.snapshot import Issue, LabelEvent, Member, Note, Project, User
 
 log = logging.getLogger(__name__)
 
@@ -329,12 +329,25 @@ def url_problem(url: str) -> str | None:
 _SHAPE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 
 
-class GitLab:
-    """One SA Service Desk project on one GitLab instance."""
+class Identity:
+    """What GitLab says about the token: its user (``GET /user``), whether an admin, and its
+    scopes. Read once, and shared by the adapters of one run (one per desk), so a run of
+    many desks asks once, as a run of one does."""
 
-    def __init__(self, url: str, token: str, project: str | int, *, max_retries: int = 6,
+    def __init__(self) -> None:
+        self.user: User | None = None
+        self.is_admin = False
+        self.scopes_read = False
+        self.scopes: list[str] | None = None
+
+
+class GitLab:
+    """One SA Service Desk project on one GitLab instance (``project`` None: the instance
+    only, for what is not a project's: the token's user, a group's projects)."""
+
+    def __init__(self, url: str, token: str, project: str | int | None, *, max_retries: int = 6,
                  timeout: float = 30.0, user_agent: str | None = None, job_token: bool = False,
-                 on_notice: Callable[[str], None] | None = None):
+                 on_notice: Callable[[str], None] | None = None, identity: Identity | None = None):
         from .. import __version__
 
         self.url = url.rstrip("/")
@@ -344,7 +357,7 @@ class GitLab:
         self._secret = token
         #: Writes GitLab accepted so far (labels created, edits, comments): for the live report.
         self.writes_done = 0
-        self._user: User | None = None
+        self.identity = identity or Identity()
         self._write_check: Callable[[], None] | None = None
         #: A CI/CD job token (sent as JOB-TOKEN): gl-cs only reads with it.
         self.job_token = job_token
@@ -356,7 +369,7 @@ class GitLab:
         self._gl = gitlab.Gitlab(self.url, timeout=timeout, retry_transient_errors=False, keep_base_url=True,
                                  session=self._session, user_agent=user_agent or f"gl-cs/{__version__}",
                                  **credentials)
-        self._project = self._gl.projects.get(project, lazy=True)
+        self._project = self._gl.projects.get(project, lazy=True) if project is not None else None
 
     # -- the run: deadline and counters --------------------------------------------
     @property
@@ -369,14 +382,15 @@ class GitLab:
         """429 answers so far (each one waited out as Retry-After says)."""
         return self._session.rate_limit_waits
 
-    def set_deadline(self, seconds: float | None, what: str = "--deadline") -> None:
-        """No read is sent after ``seconds`` from now, and no request waits past it: the
-        run stops with :class:`StopRun` (a partial report). Writes already decided still go
-        out, so an issue's change and its comment are never split."""
+    def set_deadline(self, seconds: float | None, what: str = "--deadline", *, at: float | None = None) -> None:
+        """No read is sent after ``seconds`` from now (or after the monotonic time ``at``:
+        one deadline for every desk of a run), and no request waits past it: the run stops
+        with :class:`StopRun` (a partial report). Writes already decided still go out, so an
+        issue's change and its comment are never split."""
         if seconds is None:
             self._session.deadline = None
             return
-        self._session.deadline = time.monotonic() + seconds
+        self._session.deadline = at if at is not None else time.monotonic() + seconds
         self._session.deadline_text = f"the run's deadline ({what} {seconds:g} s) passed"
 
     def check_deadline(self) -> None:
@@ -387,7 +401,8 @@ class GitLab:
 
     # -- helpers ---------------------------------------------------------
     def _error(self, exc: Exception, what: str) -> GitLabError:
-        error = _describe(exc, what, self._secret, self.url, str(self.project_ref), self.timeout)
+        project = str(self.project_ref) if self.project_ref is not None else ""
+        error = _describe(exc, what, self._secret, self.url, project, self.timeout)
         if self.job_token and error.status in (401, 403):
             return error.__class__(f"{error}. It was a CI/CD job token (CI_JOB_TOKEN), and GitLab lets job tokens "
                                    f"read only some APIs; set GITLAB_TOKEN to a token with read_api (enough for "
@@ -431,8 +446,8 @@ class GitLab:
         restarting GitLab), after 0.25, 0.5, 1 ... seconds; never a DNS failure, a TLS error
         or a timeout (the host already had the whole ``timeout`` to answer). The error
         says how many attempts were made."""
-        if self._user is not None:
-            return self._user
+        if self.identity.user is not None:
+            return self.identity.user
         budget = min(self.timeout, FIRST_REQUEST_RETRY)
         started = time.monotonic()
         attempts, wait = 0, 0.25
@@ -456,9 +471,15 @@ class GitLab:
                 wait *= 2
 
     def token_scopes(self) -> list[str] | None:
-        """The token's scopes from ``GET /personal_access_tokens/self``; None when GitLab
-        does not say (another kind of token, an older GitLab). Raises
-        :class:`PreflightError` for a revoked or inactive token."""
+        """The token's scopes from ``GET /personal_access_tokens/self`` (read once per
+        :class:`Identity`); None when GitLab does not say (another kind of token, an older
+        GitLab). Raises :class:`PreflightError` for a revoked or inactive token."""
+        if not self.identity.scopes_read:
+            self.identity.scopes = self._read_token_scopes()
+            self.identity.scopes_read = True
+        return self.identity.scopes
+
+    def _read_token_scopes(self) -> list[str] | None:
         what = f"reading the token's scopes at {self.url}"
         try:
             data = self._gl.http_get("/personal_access_tokens/self", retry_transient_errors=True,
@@ -518,7 +539,7 @@ class GitLab:
         if scopes is not None and not {"api", "granular"} & set(scopes):
             raise PreflightError(f"the token of {user.username} can only read ({', '.join(scopes) or 'no scopes'}), "
                                  f"so gl-cs cannot write to {where}; it needs a token with the api scope", 403)
-        if self._user_is_admin:
+        if self.identity.is_admin:
             return
         level = self.access_level(user)
         if level < REPORTER:
@@ -541,8 +562,8 @@ class GitLab:
     def current_user(self, *, retry: bool = True) -> User:
         """The user the token belongs to (the bot). Read once per adapter. A CI/CD job
         token cannot read ``/user``: its user is the one named by ``GET /job``."""
-        if self._user is not None:
-            return self._user
+        if self.identity.user is not None:
+            return self.identity.user
         if self.job_token:
             job = self._call(f"reading the CI job of the job token at {self.url}", self._gl.http_get, "/job",
                              retry_transient_errors=retry)
@@ -554,11 +575,9 @@ class GitLab:
             raise NotGitLabAPI(f"this is not a GitLab API: {self.url}/api/v4/user answered without a user "
                                f"(no 'id' and 'username'); check --gitlab-url / GITLAB_URL")
         user = self._convert("the token's user", User.from_api, data)
-        self._user_is_admin = bool(data.get("is_admin"))
-        self._user = user
+        self.identity.is_admin = bool(data.get("is_admin"))
+        self.identity.user = user
         return user
-
-    _user_is_admin = False
 
     def iter_issues(self, *, state: str = "opened", updated_after: dt.datetime | None = None,
                     iids: Sequence[int] | None = None, labels: Sequence[str] | None = None) -> Iterator[Issue]:
@@ -772,6 +791,21 @@ class GitLab:
         except (KeyError, TypeError, ValueError) as exc:
             raise self._not_api(f"reading project {self.project_ref}", exc) from None
 
+    def group_projects(self, group: str | int, *, topic: str | None = None,
+                       subgroups: bool = False) -> list[Project]:
+        """The group's projects the token can see (``GET /groups/:id/projects``, 100 a page,
+        oldest first), archived ones left out; only those with ``topic`` when given; with
+        the subgroups' projects when ``subgroups``. A failed page raises
+        :class:`GitLabError` (never "no projects")."""
+        what = f"listing the projects of group {group}"
+        query: dict[str, Any] = {"archived": False, "include_subgroups": subgroups, "with_shared": False,
+                                 "order_by": "id", "sort": "asc", "per_page": PER_PAGE}
+        if topic:
+            query["topic"] = topic
+        found = self._call(what, self._gl.groups.get(group, lazy=True).projects.list, get_all=True,
+                           retry_transient_errors=True, **query)
+        return [self._convert(what, Project.from_api, p.attributes) for p in found]
+
     def _default_branch(self) -> str:
         if getattr(self, "_branch", None) is None:
             data = self._call("reading the project", self._gl.http_get, f"/projects/{self._project.encoded_id}",
@@ -796,6 +830,25 @@ class GitLab:
         self._before_write()
         self._call(f"updating project webhook {hook_id}", self._project.hooks.update, hook_id, data,
                    retry_transient_errors=True)
+        self.writes_done += 1
+
+
+    # -- group webhooks (gl-cs hooks install on a `group:` desk list; needs Owner, and Premium) ----
+    def group_hooks(self, group: str | int) -> list[dict[str, Any]]:
+        found = self._call(f"listing the webhooks of group {group}", self._gl.groups.get(group, lazy=True).hooks.list,
+                           get_all=True, per_page=PER_PAGE, retry_transient_errors=True)
+        return [dict(h.attributes) for h in found]
+
+    def create_group_hook(self, group: str | int, data: dict[str, Any]) -> None:
+        self._before_write()
+        self._call(f"creating the webhook of group {group}", self._gl.groups.get(group, lazy=True).hooks.create, data,
+                   retry_transient_errors=False)
+        self.writes_done += 1
+
+    def update_group_hook(self, group: str | int, hook_id: int, data: dict[str, Any]) -> None:
+        self._before_write()
+        self._call(f"updating webhook {hook_id} of group {group}", self._gl.groups.get(group, lazy=True).hooks.update,
+                   hook_id, data, retry_transient_errors=True)
         self.writes_done += 1
 
 

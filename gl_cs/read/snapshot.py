@@ -84,6 +84,21 @@ class Member:
 
 
 @dataclass(frozen=True)
+class Project:
+    """A project as a group lists it (``GET /groups/:id/projects``)."""
+
+    id: int
+    path_with_namespace: str
+    topics: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> "Project":
+        topics = data.get("topics") or data.get("tag_list") or ()
+        return cls(id=int(data["id"]), path_with_namespace=str(data["path_with_namespace"]),
+                   topics=tuple(str(t) for t in topics))
+
+
+@dataclass(frozen=True)
 class Issue:
     """An issue as the rules see it.
 

@@ -23,18 +23,21 @@ from typing import Any, Callable
 
 from . import model
 from .model import SyncReport
+from .run import RunReport
 
 
 class LiveReport:
     def __init__(self, path: str | os.PathLike, *, extra: dict[str, Any] | None = None,
                  progress: Callable[[], dict[str, Any]] | None = None, interval: float = 1.0,
-                 redact: Callable[[str], str] = lambda text: text):
+                 redact: Callable[[str], str] = lambda text: text, run: "RunReport | None" = None):
         self.path = Path(path)
         self.extra = dict(extra or {})
         self.progress = progress
         self.interval = interval
         self.redact = redact
         self.report: SyncReport | None = None
+        #: the run's report (several desks): written whole, each desk's report inside it
+        self.run = run
         self._last = 0.0
 
     # -- lifecycle ------------------------------------------------------------
@@ -57,6 +60,8 @@ class LiveReport:
     # -- called by SyncReport ----------------------------------------------------
     def created(self, report: SyncReport) -> None:
         self.report = report
+        if self.run is not None:
+            self.run.follow(report)
         self.flush(force=True)
 
     def changed(self, report: SyncReport) -> None:
@@ -88,7 +93,9 @@ class LiveReport:
 
     def snapshot(self, *, complete: bool) -> dict[str, Any]:
         data: dict[str, Any] = {"complete": complete}
-        if self.report is not None:
+        if self.run is not None:
+            data.update(self.run.as_dict())
+        elif self.report is not None:
             data.update(self.report.as_dict())
         if not complete and self.progress is not None:
             data.update(self.progress())  # e.g. the writes GitLab accepted so far

@@ -204,6 +204,29 @@ class ApiRules(Rendering):
         with self.lock:
             return self._issue(self._project(project_ref), iid)
 
+    def group_projects(self, group_ref: int | str, user_id: int, *, topic: str | None = None,
+                       subgroups: bool = False) -> list[dict[str, Any]]:
+        """``GET /groups/:id/projects`` (doc/api/groups.md): the group's projects the user
+        can see (its subgroups' too with ``include_subgroups``), oldest first; ``topic``: only
+        projects with every topic named (comma-separated). Archived projects: none here."""
+        with self.lock:
+            group = next((g for g in self._groups.values()
+                          if str(g["id"]) == str(group_ref) or g["path"] == str(group_ref)), None)
+            if group is None:
+                raise NotFound("Group")
+            wanted = {t.strip().lower() for t in (topic or "").split(",") if t.strip()}
+            found = []
+            for project in sorted(self._projects.values(), key=lambda p: p["id"]):
+                space = project["namespace"]["path"]
+                if space != group["path"] and not (subgroups and space.startswith(group["path"] + "/")):
+                    continue
+                if project.get("visibility", "private") == "private" and self._access_level(project, user_id) < GUEST:
+                    continue
+                if wanted - {t.lower() for t in project.get("topics", ())}:
+                    continue
+                found.append(project)
+            return found
+
     def query_issues(self, project_ref: int | str, *, state: str | None = None,
                      labels: Sequence[str] | None = None, not_labels: Sequence[str] | None = None,
                      iids: Sequence[int] | None = None, updated_after: dt.datetime | None = None,
@@ -768,8 +791,12 @@ class ApiRules(Rendering):
     # ------------------------------------------------------------------ webhooks
 
     def _hooks_for(self, project: dict[str, Any], event: str, confidential: bool) -> list[dict[str, Any]]:
+        """The project's hooks and those of its group and the groups above it."""
         key = f"confidential_{event}_events" if confidential else f"{event}_events"
-        return [h for h in project.get("hooks", {}).values() if h.get(key)]
+        space = project["namespace"]["path"]
+        groups = [g for path, g in self._groups.items() if space == path or space.startswith(path + "/")]
+        hooks = list(project.get("hooks", {}).values()) + [h for g in groups for h in g.get("hooks", {}).values()]
+        return [h for h in hooks if h.get(key)]
 
     def _emit_issue_hook(self, issue: dict[str, Any], actor_id: int, action: str,
                          changed: dict[str, tuple[Any, Any]]) -> None:

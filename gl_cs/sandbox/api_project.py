@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from .errors import BadRequest, Forbidden, NotFound
-from .model import DEVELOPER, MAINTAINER
+from .model import DEVELOPER, MAINTAINER, OWNER
 from .render import HOOK_FIELDS, Rendering, valid_color
 
 
@@ -192,6 +192,47 @@ class ProjectRules(Rendering):
                 hook = self.get_hook(project_ref, hook_id, actor_id)
                 if "url" in fields and not fields["url"]:
                     raise BadRequest("url is missing", key="error")
+            for key, value in fields.items():
+                if key in HOOK_FIELDS or key in ("url", "token"):
+                    hook[key] = value
+            return hook
+
+    # ------------------------------------------------------------------ group hooks
+
+    def _group_ref(self, group_ref: int | str) -> dict[str, Any]:
+        group = next((g for g in self._groups.values() if str(g["id"]) == str(group_ref) or g["path"] == str(group_ref)),
+                     None)
+        if group is None:
+            raise NotFound("Group")
+        return group
+
+    def list_group_hooks(self, group_ref: int | str, actor_id: int) -> tuple[dict[str, Any], list]:
+        """``GET /groups/:id/hooks`` (doc/api/group_webhooks.md): the group's Owner only (and
+        GitLab Premium: the sandbox is)."""
+        with self.lock:
+            group = self._group_ref(group_ref)
+            membership = group["members"].get(actor_id)
+            if membership is None or membership["access_level"] < OWNER:
+                raise Forbidden()
+            return group, list(group["hooks"].values())
+
+    def api_save_group_hook(self, group_ref: int | str, actor_id: int, fields: dict[str, Any],
+                            hook_id: int | str | None = None) -> dict[str, Any]:
+        """``POST /groups/:id/hooks`` or ``PUT .../hooks/:hook_id``; its events are those of
+        every project of the group and its subgroups."""
+        with self.lock:
+            group, hooks = self.list_group_hooks(group_ref, actor_id)
+            if hook_id is None:
+                if not fields.get("url"):
+                    raise BadRequest("url is missing", key="error")
+                hook = dict(HOOK_FIELDS)
+                hook.update({"id": self._next_id("hook"), "created_at": self.now(), "token": None,
+                             "uuid": _uuid(f"group-hook-{group['id']}-{len(group['hooks'])}")})
+                group["hooks"][hook["id"]] = hook
+            else:
+                hook = next((h for h in hooks if str(h["id"]) == str(hook_id)), None)
+                if hook is None:
+                    raise NotFound("Hook")
             for key, value in fields.items():
                 if key in HOOK_FIELDS or key in ("url", "token"):
                     hook[key] = value

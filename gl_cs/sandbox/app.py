@@ -83,11 +83,20 @@ class SandboxApp:
         method = request.method.upper()
         api_path = raw_path[len(API_PREFIX):] or "/"
         template, route, args = match_route(method, api_path)
-        self.requests.record(method, template)
+        self.requests.record(method, template, self._project_of(template, args))
         response = self._faulted_or_handled(request, method, raw_path, route, args, template)
         self.rate_limit.stamp(request, response)
         self.requests.log(method, template, raw_path, response.status_code)
         return response
+
+    def _project_of(self, template: str, args: dict[str, str]) -> int | None:
+        """The project a request names (its id, also when named by a path), for the counts."""
+        if not template.startswith("/projects/:id"):
+            return None
+        try:
+            return int(self.store.get_project(args["id"])["id"])
+        except (ApiError, KeyError, ValueError):
+            return None
 
     def _faulted_or_handled(self, request: Request, method: str, raw_path: str,
                             route: Route | None, args: dict[str, str], template: str) -> Response:

@@ -55,7 +55,7 @@ class Building(Rendering):
             if group is None:
                 group = {"id": self._next_id("group"), "path": path,
                          "name": name or path.rsplit("/", 1)[-1].replace("-", " ").title(),
-                         "members": {}}
+                         "members": {}, "hooks": {}}
                 self._groups[path] = group
             return {"id": group["id"], "path": group["path"], "name": group["name"]}
 
@@ -67,9 +67,11 @@ class Building(Rendering):
                 "access_level": int(access_level), "created_at": self.now()}
 
     def add_project(self, path_with_namespace: str, name: str | None = None,
-                    description: str = "", visibility: str = "private") -> dict[str, Any]:
+                    description: str = "", visibility: str = "private",
+                    topics: Sequence[str] = ()) -> dict[str, Any]:
         """Create a project (and its group namespace) from ``group/project``.
-        ``visibility``: ``private`` (a team's service desk), ``internal`` or ``public``."""
+        ``visibility``: ``private`` (a team's service desk), ``internal`` or ``public``;
+        ``topics``: what ``GET /groups/:id/projects?topic=`` filters by."""
         with self.lock:
             if path_with_namespace in self._project_ids:
                 raise Conflict("Project has already been taken")
@@ -84,10 +86,29 @@ class Building(Rendering):
                 "created_at": self.now(), "members": {}, "label_ids": {}, "issue_gids": [],
                 "next_iid": 1, "visibility": visibility, "hooks": {},
                 # branch -> path -> {content (bytes), last_commit_id}
-                "files": {"main": {}}, "default_branch": "main",
+                "files": {"main": {}}, "default_branch": "main", "topics": list(topics),
             }
             self._projects[project["id"]] = project
             self._project_ids[path_with_namespace] = project["id"]
+            self._redirects.pop(path_with_namespace, None)
+            return self.render_project(project)
+
+    def move_project(self, project_id: int | str, new_path_with_namespace: str) -> dict[str, Any]:
+        """Rename or move a project (``group/new-name``, or into another group). Its id stays;
+        its old path keeps finding it through the API (GitLab's redirect), and webhooks name
+        the new path from now on."""
+        with self.lock:
+            project = self._project(project_id)
+            if new_path_with_namespace in self._project_ids:
+                raise Conflict("Project has already been taken")
+            old = project["path_with_namespace"]
+            namespace_path, _, path = new_path_with_namespace.rpartition("/")
+            group = self.add_group(namespace_path or "root")
+            project.update(path=path, path_with_namespace=new_path_with_namespace,
+                           namespace={"id": group["id"], "path": group["path"], "name": group["name"]})
+            del self._project_ids[old]
+            self._project_ids[new_path_with_namespace] = project["id"]
+            self._redirects[old] = project["id"]
             return self.render_project(project)
 
     def add_member(self, project_id: int | str, username: str, access_level: int = DEVELOPER) -> None:
@@ -278,3 +299,9 @@ class Building(Rendering):
         with self.lock:
             project = self._project(project_id)
             return [self.render_hook(project, h) for h in project["hooks"].values()]
+
+    def group_hooks(self, group_path: str) -> list[dict[str, Any]]:
+        """The group's hooks as the API lists them (without their tokens)."""
+        with self.lock:
+            group = self._groups[group_path]
+            return [self.render_group_hook(group, h) for h in group["hooks"].values()]

@@ -150,11 +150,28 @@ class RequestCounter:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[tuple[str, str]] = Counter()
+        #: ``(project id, method, route)`` of the requests to ``/projects/:id/...``
+        self._by_project: Counter[tuple[int, str, str]] = Counter()
         self.history: deque[tuple[str, str, str, int]] = deque(maxlen=1000)
 
-    def record(self, method: str, route: str) -> None:
+    def record(self, method: str, route: str, project: int | None = None) -> None:
         with self._lock:
             self._counts[(method, route)] += 1
+            if project is not None:
+                self._by_project[(project, method, route)] += 1
+
+    def of_project(self, project: int) -> dict[tuple[str, str], int]:
+        """The requests to one project's routes (``/projects/:id...``), by (method, route)."""
+        with self._lock:
+            return {(m, r): n for (p, m, r), n in self._by_project.items() if p == project}
+
+    def outside_projects(self) -> dict[tuple[str, str], int]:
+        """The requests to no project's route (``/user``, a token's scopes, a group's list)."""
+        with self._lock:
+            counted = Counter()
+            for (_, m, r), n in self._by_project.items():
+                counted[(m, r)] += n
+            return {k: n - counted[k] for k, n in self._counts.items() if n - counted[k]}
 
     def log(self, method: str, route: str, path: str, status: int) -> None:
         with self._lock:
@@ -175,6 +192,7 @@ class RequestCounter:
     def reset(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._by_project.clear()
             self.history.clear()
 
     def snapshot(self) -> dict[tuple[str, str], int]:

@@ -50,6 +50,8 @@ class State:
         self._groups: dict[str, dict[str, Any]] = {}
         self._projects: dict[int, dict[str, Any]] = {}
         self._project_ids: dict[str, int] = {}
+        #: a renamed or moved project's old paths: GitLab's API still finds it by them
+        self._redirects: dict[str, int] = {}
         self._labels: dict[int, dict[str, Any]] = {}
         self._issues: dict[int, dict[str, Any]] = {}
         self._issue_ids: dict[tuple[int, int], int] = {}
@@ -111,6 +113,8 @@ class State:
             project = self._projects.get(int(ref))
         else:
             pid = self._project_ids.get(str(ref))
+            if pid is None:
+                pid = self._redirects.get(str(ref))
             project = self._projects.get(pid) if pid is not None else None
         if project is None:
             raise NotFound("Project")

@@ -82,7 +82,8 @@ class Rendering(State):
             "name_with_namespace": f"{namespace['name']} / {project['name']}",
             "path": project["path"], "path_with_namespace": project["path_with_namespace"],
             "created_at": iso(project["created_at"]), "last_activity_at": iso(project["created_at"]),
-            "default_branch": "main", "tag_list": [], "topics": [],
+            "default_branch": "main", "tag_list": list(project.get("topics", ())),
+            "topics": list(project.get("topics", ())),
             "ssh_url_to_repo": f"git@sandbox:{project['path_with_namespace']}.git",
             "http_url_to_repo": f"{base}/{project['path_with_namespace']}.git",
             "web_url": f"{base}/{project['path_with_namespace']}", "readme_url": None,
@@ -249,6 +250,13 @@ class Rendering(State):
             "last_used_at": iso(token.get("last_used_at")), "active": True,
             "expires_at": expires.isoformat() if expires else None,
         }
+
+    def render_group_hook(self, group: dict[str, Any], hook: dict[str, Any]) -> dict[str, Any]:
+        """A group hook (doc/api/group_webhooks.md); its ``token`` is never returned."""
+        data = {key: hook[key] for key in HOOK_FIELDS}
+        data.update({"id": hook["id"], "url": hook["url"], "group_id": group["id"],
+                     "created_at": iso(hook["created_at"]), "alert_status": "executable", "disabled_until": None})
+        return data
 
     def render_hook(self, project: dict[str, Any], hook: dict[str, Any]) -> dict[str, Any]:
         """A project hook (doc/api/project_webhooks.md); its ``token`` is never returned."""

@@ -49,6 +49,14 @@ def h_user(ctx: Context) -> Response:
     return json_response(ctx.store.render_user(ctx.store.get_user(ctx.arg("user_id")), ctx.base))
 
 
+def h_group_projects(ctx: Context) -> Response:
+    """doc/api/groups.md "List projects": ``include_subgroups``, ``topic``; archived ones are
+    never listed here (the sandbox has none)."""
+    found = ctx.store.group_projects(ctx.arg("id"), ctx.user["id"], topic=ctx.params.get("topic"),
+                                     subgroups=bool(ctx.params.get_bool("include_subgroups")))
+    return paginate(ctx, found, lambda p: ctx.store.render_project(p, ctx.base))
+
+
 def h_project(ctx: Context) -> Response:
     project = ctx.store.get_project(ctx.arg("id"))
     data = ctx.store.render_project(project, ctx.base)
@@ -385,6 +393,23 @@ def h_update_hook(ctx: Context) -> Response:
     return json_response(ctx.store.render_hook(ctx.store.get_project(ctx.arg("id")), hook))
 
 
+def h_list_group_hooks(ctx: Context) -> Response:
+    """doc/api/group_webhooks.md (the group's Owner); the token is never returned."""
+    group, hooks = ctx.store.list_group_hooks(ctx.arg("id"), ctx.user["id"])
+    return paginate(ctx, hooks, lambda h: ctx.store.render_group_hook(group, h))
+
+
+def h_create_group_hook(ctx: Context) -> Response:
+    hook = ctx.store.api_save_group_hook(ctx.arg("id"), ctx.user["id"], _hook_fields(ctx.params))
+    return json_response(ctx.store.render_group_hook(ctx.store._group_ref(ctx.arg("id")), hook), 201)
+
+
+def h_update_group_hook(ctx: Context) -> Response:
+    hook = ctx.store.api_save_group_hook(ctx.arg("id"), ctx.user["id"], _hook_fields(ctx.params),
+                                         hook_id=ctx.arg("hook_id"))
+    return json_response(ctx.store.render_group_hook(ctx.store._group_ref(ctx.arg("id")), hook))
+
+
 def h_delete_hook(ctx: Context) -> Response:
     ctx.store.api_delete_hook(ctx.arg("id"), ctx.arg("hook_id"), ctx.user["id"])
     return Response(status=204)
@@ -397,6 +422,10 @@ ROUTE_TABLE: list[tuple[str, str, Handler]] = [
     ("GET", "/projects/:id/templates/issues", h_issue_templates),
     ("GET", "/users/:user_id", h_user),
     ("GET", "/projects/:id", h_project),
+    ("GET", "/groups/:id/projects", h_group_projects),
+    ("GET", "/groups/:id/hooks", h_list_group_hooks),
+    ("POST", "/groups/:id/hooks", h_create_group_hook),
+    ("PUT", "/groups/:id/hooks/:hook_id", h_update_group_hook),
     ("GET", "/projects/:id/issues", h_list_issues),
     ("POST", "/projects/:id/issues", h_create_issue),
     ("GET", "/projects/:id/issues/:iid", h_get_issue),

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from .errors import NotFound
 from .store import DEVELOPER, GUEST, MAINTAINER, REPORTER, Store
 
 PROJECT_PATH = "sa-team/sa-service-desk"
@@ -680,18 +681,23 @@ Demo of CI/CD and security scanning.
 """
 
 
-def seed_users_and_labels(store: Store) -> dict[str, Any]:
-    """Create the project, users, tokens, members and labels (no issues)."""
-    project = store.add_project(PROJECT_PATH, name="SA Service Desk",
-                                description="Requests for Solutions Architect activities")
+def seed_users_and_labels(store: Store, project_path: str = PROJECT_PATH, *, name: str = "SA Service Desk",
+                          topics: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Create the project, users, tokens, members and labels (no issues). The users and
+    their tokens are made once per store: a second desk gets the same people as members."""
+    project = store.add_project(project_path, name=name, description="Requests for Solutions Architect activities",
+                                topics=topics)
     pid = project["id"]
     users: dict[str, int] = {}
     tokens: dict[str, str] = {}
 
     def user(username: str, name: str, level: int | None, bot: bool = False) -> None:
-        users[username] = store.add_user(username, name, bot=bot)["id"]
         token = BOT_TOKEN if username == BOT_USERNAME else f"sandbox-token-{username}"
-        store.add_token(token, username)
+        try:
+            users[username] = store.user(username)["id"]
+        except NotFound:
+            users[username] = store.add_user(username, name, bot=bot)["id"]
+            store.add_token(token, username)
         tokens[username] = token
         if level is not None:
             store.add_member(pid, username, level)
@@ -738,9 +744,11 @@ def _add_spec(store: Store, pid: int, now: dt.datetime, spec: IssueSpec, suffix:
     return issue["iid"]
 
 
-def seed_service_desk(store: Store, now: dt.datetime | None = None, n_issues: int = 30
-                      ) -> dict[str, Any]:
-    """Seed the SA Service Desk into ``store``; dates are relative to ``now``.
+def seed_service_desk(store: Store, now: dt.datetime | None = None, n_issues: int = 30, *,
+                      project_path: str = PROJECT_PATH, name: str = "SA Service Desk",
+                      topics: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Seed the SA Service Desk into ``store``; dates are relative to ``now``. Another
+    ``project_path`` seeds another desk of the same people (see ``seed_desks``).
 
     Returns ``project_id``, ``project_path``, ``token`` (the bot's), ``bot_username``,
     ``bot_user_id``, ``users`` (username -> id), ``tokens`` (username -> token),
@@ -751,7 +759,7 @@ def seed_service_desk(store: Store, now: dt.datetime | None = None, n_issues: in
     now = now or store.now()
     if now.tzinfo is None:
         now = now.replace(tzinfo=dt.timezone.utc)
-    base = seed_users_and_labels(store)
+    base = seed_users_and_labels(store, project_path, name=name, topics=topics)
     pid = base["project_id"]
     files = seed_repository(store, pid)
     scenarios: dict[str, int] = {}
@@ -766,7 +774,7 @@ def seed_service_desk(store: Store, now: dt.datetime | None = None, n_issues: in
         if cycle == 0:
             scenarios[spec.key] = iid
     return {
-        "project_id": pid, "project_path": PROJECT_PATH, "token": BOT_TOKEN,
+        "project_id": pid, "project_path": project_path, "token": BOT_TOKEN,
         "bot_username": BOT_USERNAME, "bot_user_id": base["users"][BOT_USERNAME],
         "users": base["users"], "tokens": base["tokens"], "sa_usernames": list(SA_USERS),
         "ae_usernames": list(AE_USERS), "manager_username": MANAGER_USERNAME,

@@ -1,4 +1,4 @@
-"""``gl-cs hooks install``: the project webhook gl-cs needs, registered through the API.
+"""``gl-cs hooks install``: the webhook gl-cs needs, on each desk (or once on its group).
 
 The hook for ``url`` gets exactly the events gl-cs reads (issues and comments, the
 confidential ones included), nothing else (GitLab turns push events on by default), SSL
@@ -7,7 +7,12 @@ only where it differs; one that is already right is left alone. GitLab never sho
 hook's token again, so an existing hook's token is only rewritten with
 ``--update-secret`` (after the secret changed).
 
-Requests: ``GET /projects/:id/hooks``, then at most one ``POST`` (new) or ``PUT`` (fix).
+The plan is made here (pure: :func:`plan_hook`); the write goes through the one write path,
+``gl_cs.act`` (an :class:`~gl_cs.decide.actions.EnsureHook` action): the dry writer says
+what it would do and sends nothing, so nothing here asks whether this is a dry run.
+
+Requests per desk: ``GET /projects/:id/hooks``, then at most one ``POST`` (new) or ``PUT``
+(fix); on a group, the same on ``/groups/:id/hooks``.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..act.writer import Writer
+from ..decide.actions import EnsureHook
 from ..gitlab.adapter import GitLab, GitLabError
 
 WANTED: dict[str, bool] = {
@@ -35,7 +42,9 @@ WANTED: dict[str, bool] = {
 
 
 class HookError(Exception):
-    pass
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass
@@ -66,19 +75,22 @@ def plan_hook(existing: list[dict[str, Any]], url: str, *, update_secret: bool =
     return Plan("update", hook_id=int(hook["id"]), changes=changes)
 
 
-def install(gitlab: "GitLab", url: str, secret: str, *, dry_run: bool = False, update_secret: bool = False) -> Plan:
-    """Plan against the project's hooks (one read), then create or fix the hook through
-    the adapter (at most one write). Errors name what failed, never the token or secret."""
+def install(gitlab: "GitLab", url: str, secret: str, *, writer=None, update_secret: bool = False,
+            group: str | int | None = None) -> Plan:
+    """Plan against the project's hooks (or ``group``'s; one read), then create or fix the
+    hook through ``writer`` (at most one write; the default is the real writer, a
+    :class:`~gl_cs.act.writer.DryWriter` writes nothing). Errors name what failed, never
+    the token or secret."""
+    writer = writer if writer is not None else Writer(gitlab, is_bot=lambda user: False)
     try:
-        plan = plan_hook(gitlab.hooks(), url, update_secret=update_secret)
-        if dry_run or plan.action == "none":
-            return plan
-        data = dict(plan.changes, url=url, token=secret)
-        if plan.action == "create":
-            gitlab.create_hook(data)
-        else:
-            gitlab.update_hook(plan.hook_id, data)
+        plan = plan_hook(gitlab.group_hooks(group) if group is not None else gitlab.hooks(), url,
+                         update_secret=update_secret)
+        if plan.action != "none":
+            writer.execute(EnsureHook("hooks", "gl-cs serve needs this desk's issue and comment events", url=url,
+                                      hook_id=plan.hook_id, fields=tuple(sorted(plan.changes.items())),
+                                      token=secret, group=group))
         return plan
     except GitLabError as exc:
-        hint = " (managing webhooks needs the Maintainer role)" if exc.status == 403 else ""
-        raise HookError(f"{str(exc).replace(secret, '[secret]')}{hint}") from None
+        role = "Owner of the group" if group is not None else "Maintainer role"
+        hint = f" (managing webhooks needs the {role})" if exc.status == 403 else ""
+        raise HookError(f"{str(exc).replace(secret, '[secret]')}{hint}", exc.status) from None

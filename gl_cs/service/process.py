@@ -55,7 +55,7 @@ class WorkerSpec:
 
     gitlab_url: str
     token: str
-    config: Any  # gl_cs.config.Config
+    config: Any  # gl_cs.config.Config: the one desk served (when ``settings`` is None)
     journal_path: str  # a path, sqlite:///path or postgresql://... (what --journal says)
     shards: int
     pinned_now: dt.datetime | None
@@ -70,6 +70,8 @@ class WorkerSpec:
     projects: tuple[int, ...] | None = None  # project ids served (None: whatever the journal holds)
     lease: float = LEASE
     owner: str = ""  # set by the supervisor for each child it starts
+    settings: Any = None  # gl_cs.config.desks.DeskSettings: several desks, each with its overrides
+    desks: dict | None = None  # project id -> gl_cs.config.desks.DeskRef (with ``settings``)
 
 
 class _RemoteMetric:
@@ -141,25 +143,30 @@ def child_main(spec: WorkerSpec, conn, parent_pid: int) -> None:
 
 
 def _work(spec: WorkerSpec, conn, sink: _Sink) -> None:
-    from ..app.runtime import Runtime
-    from ..gitlab.adapter import GitLab
+    from ..app.desk import Connection, Desk, DeskFactory
     from .journal import open_journal
     from .worker import Worker, utc_now
 
     journal = open_journal(spec.journal_path)
     pinned = spec.pinned_now
+    connection = Connection(spec.gitlab_url, spec.token, timeout=spec.timeout, max_retries=spec.max_retries)
 
-    def gitlab(project) -> GitLab:
-        return GitLab(spec.gitlab_url, spec.token, project, max_retries=spec.max_retries, timeout=spec.timeout)
+    if spec.settings is not None:  # each event's desk, with its own configuration
+        factory = DeskFactory(spec.settings, connection, labels_ttl=spec.labels_ttl)
 
-    def make_runtime(project_id: int) -> Runtime:
-        project = project_id if spec.projects else spec.config.project
-        return Runtime(gitlab(project), spec.config, labels_ttl=spec.labels_ttl)
+        def make_desk(project_id: int) -> Desk:
+            return factory.open(spec.desks[project_id])
+    else:
+        def make_desk(project_id: int) -> Desk:
+            project = project_id if spec.projects else spec.config.project
+            return Desk.of(connection.adapter(project), spec.config, labels_ttl=spec.labels_ttl)
 
-    worker = Worker(journal, make_runtime, sink, projects=spec.projects, shards=spec.shards,
+    def probe():  # GET /user afresh: a new adapter, its own identity
+        return connection.fresh().current_user()
+
+    worker = Worker(journal, make_desk, sink, projects=spec.projects, shards=spec.shards,
                     now=(lambda: pinned) if pinned else utc_now, backoff=spec.backoff, poll=spec.poll,
-                    lease=spec.lease, owner=spec.owner or None,
-                    probe=lambda: gitlab(spec.config.project).current_user())
+                    lease=spec.lease, owner=spec.owner or None, probe=probe)
     stop = threading.Event()
 
     def snapshot() -> dict[str, Any]:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from ..app.runtime import Runtime
+from ..app.desk import Desk
 from ..config import Config
 from ..gitlab.adapter import GitLab, GitLabError
 from .app import MAX_BODY, Served, WebhookApp
@@ -31,19 +31,27 @@ WORKER_GRACE = 10.0  # a worker down for longer than this (or dying 3 times in 1
 
 
 class Service:
-    def __init__(self, config: Config, make_gitlab: Callable[[], GitLab], *, journal: Journal | str | Path,
-                 secret: str | None, projects: Mapping[int, str] | None = None, health_token: str | None = None,
+    def __init__(self, config: Config | None = None, make_gitlab: Callable[[], GitLab] | None = None, *,
+                 journal: Journal | str | Path, secret: str | None, projects: Mapping[int, str] | None = None,
+                 make_desk: Callable[[int], Desk] | None = None, health_token: str | None = None,
                  host: str = "127.0.0.1", port: int = 8080, shards: int = 4, threads: int = 16,
                  now: Callable[[], dt.datetime] = utc_now, backoff: Backoff = Backoff(), max_body: int = MAX_BODY,
                  stuck_after: float = 900.0, health_ttl: float = 15.0, labels_ttl: float = 300.0,
                  poll: float = 1.0, lease: float = LEASE, worker_process: "WorkerSpec | None" = None):
-        """``projects``: the project ids served, with their paths (``gl-cs serve`` resolves
-        the configured project at start-up); None asks GitLab for the configured one now."""
+        """Serve one desk (``config``, ``make_gitlab``: a new adapter for it) or several
+        (``make_desk``: a new desk for a project id, with ``projects``). ``projects``: the
+        project ids served, with their paths (``gl-cs serve`` resolves every desk at
+        start-up); None asks GitLab for the one configured desk now. ``make_gitlab`` also
+        answers the health check's ``GET /user`` (a new adapter each time)."""
         self.config = config
         self.make_gitlab = make_gitlab
         if projects is None:
             pid, path = make_gitlab().project_identity()
             projects = {pid: path}
+        if make_desk is None:
+            def make_desk(pid: int) -> Desk:
+                return Desk.of(make_gitlab(), config, labels_ttl=labels_ttl)
+        self.make_desk = make_desk
         self.served = Served(projects)
         self.journal = journal if not isinstance(journal, (str, Path)) else open_journal(journal)
         if len(self.served.ids) == 1:
@@ -59,9 +67,9 @@ class Service:
             spec = dataclasses.replace(worker_process, projects=self.served.ids)
             self.worker = RemoteWorker(spec, self.metrics, self.journal)
         else:  # tests, embedding: worker threads in this process
-            self.worker = Worker(self.journal, lambda pid: Runtime(make_gitlab(), config, labels_ttl=labels_ttl),
-                                 self.metrics, projects=self.served.ids, shards=shards, now=now, backoff=backoff,
-                                 poll=poll, lease=lease, probe=lambda: make_gitlab().current_user())
+            self.worker = Worker(self.journal, make_desk, self.metrics, projects=self.served.ids, shards=shards,
+                                 now=now, backoff=backoff, poll=poll, lease=lease,
+                                 probe=lambda: make_gitlab().current_user())
         self.app = WebhookApp(self.journal, self.metrics, self.served, secret=secret, health_token=health_token,
                               max_body=max_body, on_accepted=lambda e: self.worker.wake(e.iid),
                               bot_id=lambda: self.worker.bot_id, health=self.health)

@@ -1,12 +1,13 @@
 """The worker: leases the events of one issue from the journal and runs the rules on it.
 
-The very same code as ``gl-cs sync --issue IID``: ``run_sync(iids=[iid])`` on a
-:class:`~gl_cs.app.runtime.Runtime` kept for the life of the worker (the bot user and the
-labels are read once, then only when stale; the record lives in memory), with the clock
-of the moment (``GL_CS_NOW`` pins it).
+The very same code as ``gl-cs sync --issue IID``: ``run_sync(desk, now, iids=[iid])`` on
+the event's desk (its project id says which), a :class:`~gl_cs.app.desk.Desk` kept for the
+life of the worker with its own configuration and runtime (the bot user and the labels are
+read once, then only when stale; the record lives in memory), with the clock of the moment
+(``GL_CS_NOW`` pins it).
 
 A small pool of threads, one per *shard* (``iid % shards``): inside one worker an issue
-always goes to the same thread, whose runtime keeps a consistent record of it. Between
+always goes to the same thread, whose desk keeps a consistent record of it. Between
 threads, processes and instances, the journal's lease keeps two runs of one issue apart:
 a claim holds the issue while the run lasts (a thread renews the leases of the runs in
 progress every third of the lease), and a worker that hung past its lease finds its
@@ -40,16 +41,19 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..app.record import LabelChange
-from ..app.runtime import Runtime
 from ..app.sync import run_sync
 from ..gitlab.adapter import GitLabError
 from ..read.snapshot import User, parse_timestamp
 from ..report.text import line
 from .journal import LEASE, Claim, Journal
 from .metrics import Metrics
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..app.desk import Desk
+    from ..app.runtime import Runtime
 
 log = logging.getLogger(__name__)
 changes_log = logging.getLogger("gl_cs.changes")
@@ -104,12 +108,12 @@ class TokenRejected(Exception):
 
 
 class Worker:
-    def __init__(self, journal: Journal, make_runtime: Callable[[int], Runtime], metrics: Metrics, *,
+    def __init__(self, journal: Journal, make_desk: Callable[[int], "Desk"], metrics: Metrics, *,
                  projects: Sequence[int] | None = None, shards: int = 4, now: Callable[[], dt.datetime] = utc_now,
                  backoff: Backoff = Backoff(), poll: float = 1.0, lease: float = LEASE, owner: str | None = None,
                  probe: Callable[[], Any] | None = None, token_check_every: float = TOKEN_CHECK_EVERY):
         self.journal = journal
-        self.make_runtime = make_runtime
+        self.make_desk = make_desk  # project id -> a new desk (each thread keeps its own)
         self.metrics = metrics
         self.projects = tuple(projects) if projects is not None else None
         self.shards = max(1, shards)
@@ -123,7 +127,7 @@ class Worker:
         self._stop = threading.Event()
         self._wake = [threading.Event() for _ in range(self.shards)]
         self._threads: list[threading.Thread] = []
-        self._runtimes: dict[tuple[int, int], Runtime] = {}
+        self._desks: dict[tuple[int, int], "Desk"] = {}
         self._busy: dict[int, float] = {}  # shard -> when its current run started (monotonic)
         self._active: dict[int, Claim] = {}  # shard -> the claim it works on (renewed)
         self._last_seq: dict[tuple[int, int, int], int] = {}  # (shard, project, iid) -> our last claim number
@@ -196,7 +200,7 @@ class Worker:
                 self._busy[k] = time.monotonic()
                 self._active[k] = claim
                 try:
-                    self.process(claim, self._runtime(k, claim.project_id), k)
+                    self.process(claim, self._desk(k, claim.project_id), k)
                 finally:
                     self._active.pop(k, None)
                     self._busy.pop(k, None)
@@ -242,14 +246,15 @@ class Worker:
         self.metrics.token_rejected.set(0)
         self.wake()
 
-    def _runtime(self, k: int, project_id: int) -> Runtime:
+    def _desk(self, k: int, project_id: int) -> "Desk":
         key = (k, project_id)
-        if key not in self._runtimes:
-            self._runtimes[key] = self.make_runtime(project_id)
-        return self._runtimes[key]
+        if key not in self._desks:
+            self._desks[key] = self.make_desk(project_id)
+        return self._desks[key]
 
-    def process(self, claim: Claim, runtime: Runtime, k: int = 0) -> None:
+    def process(self, claim: Claim, desk: "Desk", k: int = 0) -> None:
         m = self.metrics
+        runtime = desk.runtime
         n = len(claim.ids)
         try:
             if runtime.bot is None:  # the first run of this thread: the token's user and labels
@@ -270,7 +275,7 @@ class Worker:
         self._last_seq[key] = claim.seq
         started = time.perf_counter()
         try:
-            report = run_sync(None, None, self.now(), iids=[claim.iid], runtime=runtime)
+            report = run_sync(desk, self.now(), iids=[claim.iid])
         except Exception as exc:  # SetupError, a bug: the event stays and is retried
             log.exception("#%s: the run failed", claim.iid)
             self._failed(claim, f"{exc.__class__.__name__}: {exc}", runtime)
@@ -320,9 +325,9 @@ class Worker:
             if self.probe is not None:
                 self.probe()
             else:  # embedded without a probe: the adapter's own (it remembers the user once read)
-                runtime = next(iter(self._runtimes.values()), None)
-                if runtime is not None:
-                    runtime.gitlab.current_user()
+                desk = next(iter(self._desks.values()), None)
+                if desk is not None:
+                    desk.gitlab.current_user()
         except GitLabError as exc:
             if exc.status == 401:
                 raise TokenRejected(str(exc)) from None
@@ -341,7 +346,7 @@ class Worker:
         except Exception:
             return True
 
-    def _failed(self, claim: Claim, error: str, runtime: Runtime) -> None:
+    def _failed(self, claim: Claim, error: str, runtime: "Runtime") -> None:
         self.gitlab_failed_at = time.time()
         self.last_error = error[:300]
         self.metrics.failed.inc()

@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,9 +69,10 @@ def tools():
         pytest.skip(why)
 
 
-def _copy_of_the_checkout(dest: Path) -> Path:
+def _copy_of_the_checkout(dest: Path, replace: dict[str, str] | None = None) -> Path:
     """The working tree as a fresh one-commit repository (what the runner checks out):
-    tracked and new files, nothing git ignores, so uncommitted edits are tested too."""
+    tracked and new files, nothing git ignores, so uncommitted edits are tested too;
+    ``replace``: files whose text is another (a team's own .gitlab-ci.yml and rules.yml)."""
     files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True,
                            capture_output=True).stdout.decode().split("\0")
     for name in filter(None, files):
@@ -78,10 +80,17 @@ def _copy_of_the_checkout(dest: Path) -> Path:
         if src.is_file() and "node_modules" not in Path(name).parts:
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / name)
+    for name, text in (replace or {}).items():
+        (dest / name).write_text(text, encoding="utf-8")
     git = ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci"]
     subprocess.run(git + ["init", "-q", "-b", "main"], cwd=dest, check=True)
     subprocess.run(git + ["add", "-A"], cwd=dest, check=True)
     subprocess.run(git + ["commit", "-q", "-m", "the checkout under test"], cwd=dest, check=True)
+    # where GitLab would have it: CI_SERVER_FQDN and CI_PROJECT_PATH come from here, so the
+    # project's `include: component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/gl-cs@$CI_COMMIT_SHA` names this
+    # very checkout, which gitlab-ci-local (as GitLab) reads the component from
+    subprocess.run(git + ["remote", "add", "origin", "https://gitlab.example.com/sa-team/gl-cs.git"], cwd=dest,
+                   check=True)
     return dest
 
 
@@ -112,9 +121,10 @@ class Pipelines:
         self.seeds = iter(range(11, 1000, 17))
 
     def run(self, job: str, now: dt.datetime) -> dict:
-        """One scheduled pipeline with GL_CS_JOB=job; returns gl-cs's report (the job's
-        artifact), with the sandbox's count of the requests the job made."""
-        report = self.repo / "gl-cs-report.json"
+        """One scheduled pipeline with GL_CS_JOB=job, its component job (``gl-cs-<job>``, one
+        shard: ``parallel: 1``); returns gl-cs's report (the job's artifact), with the
+        sandbox's count of the requests the job made."""
+        report = self.repo / "gl-cs-report-1.json"
         report.unlink(missing_ok=True)
         variables = {
             "CI_PIPELINE_SOURCE": "schedule", "GL_CS_JOB": job, "GITLAB_URL": self.sandbox.url,
@@ -125,7 +135,8 @@ class Pipelines:
             argv += ["--variable", f"{key}={value}"]
         env = _runner_environment(self.bin_dir)
         self.sandbox.requests.reset()
-        done = subprocess.run(argv + [job], cwd=self.repo, env=env, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(argv + [f"gl-cs-{job}"], cwd=self.repo, env=env, capture_output=True, text=True,
+                              timeout=600)
         log = done.stdout + done.stderr
         assert self.seed["token"] not in log, "the token was printed in the job log"
         assert done.returncode == 0 and report.exists(), log[-4000:]
@@ -235,3 +246,98 @@ def test_the_summary_before_a_triage_call_and_the_rotation(pipelines):
     again = run.run("summary", monday)
     assert [c for c in again["changes"] if c["rule"] == "triage.summary"] == []
     assert again["writes"] == 0
+
+
+# -- a team's bot project: three desks from the component, as the README sets it up ----------------
+
+README = ROOT / "README.md"
+LOCAL_COMPONENT = "component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/gl-cs@$CI_COMMIT_SHA"
+
+
+def readme_team_setup() -> tuple[str, str]:
+    """The README's `.gitlab-ci.yml` and rules.yml lines for three desks ("Many desks")."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### Many desks: one rules.yml, one pipeline"):]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    return blocks[0], blocks[1]
+
+
+def test_the_readme_three_desk_ci_file_is_short_and_includes_the_component_by_version():
+    ci, rules = readme_team_setup()
+    assert len(ci.strip().splitlines()) < 20
+    assert re.search(r"component: \$CI_SERVER_FQDN/\S+/gl-cs@\d+\.\d+\.\d+", ci)
+    assert "parallel: 3" in ci and len(re.search(r"projects: \[(.*)\]", rules).group(1).split(",")) == 3
+
+
+@pytest.fixture(scope="module")
+def team(tools, tmp_path_factory):
+    """A sandbox of three desks (EMEA with its own roster, time zone and calls), and the
+    team's bot project: the README's .gitlab-ci.yml and rules.yml. Two things are not the
+    README's, and only these: the component is included from this checkout, at its commit
+    (`$CI_SERVER_FQDN/$CI_PROJECT_PATH/gl-cs@$CI_COMMIT_SHA`, GitLab's way of testing a
+    component in its own project, which gitlab-ci-local resolves the same way), and `install`
+    installs gl-cs from this checkout, since the release the README names is not published."""
+    from gl_cs.sandbox.seed_desks import seed_desks
+
+    ci, rules = readme_team_setup()
+    store = Store()
+    store.clock = lambda: NOW
+    info = seed_desks(store, NOW, desks=3, n_issues=60)
+    base = tmp_path_factory.mktemp("team")
+    repo = base / "bot-project"
+    repo.mkdir()
+    ci = re.sub(r"component: \S+", lambda _: LOCAL_COMPONENT, ci)
+    ci = re.sub(r"install: \S+", "install: -c constraints.txt .", ci)
+    rules_text = (ROOT / "rules.yml").read_text().replace("project: sa-team/sa-service-desk", rules.rstrip("\n"))
+    repo_files = {".gitlab-ci.yml": ci, "rules.yml": rules_text}
+    repo = _copy_of_the_checkout(repo, replace=repo_files)
+    bin_dir = _job_python(base / "runner")
+    with Sandbox(store=store) as sandbox:
+        yield repo, bin_dir, sandbox, info
+
+
+def _pipeline(repo: Path, bin_dir: Path, sandbox: Sandbox, info: dict, job: str, now: dt.datetime, seed: int):
+    """One scheduled pipeline (every job its rules let in, as GitLab creates it), one job at a
+    time (they share the runner's Python here; a runner gives each its own container)."""
+    for old in repo.glob("gl-cs-report*.json"):
+        old.unlink()
+    variables = {"CI_PIPELINE_SOURCE": "schedule", "GL_CS_JOB": job, "GITLAB_URL": sandbox.url,
+                 "GITLAB_TOKEN": info["token"], "GL_CS_NOW": now.isoformat(), "PYTHONHASHSEED": str(seed)}
+    argv = [str(GCL), "--force-shell-executor", "--shell-isolation", "--no-color", "--json-schema-validation",
+            "--concurrency", "1"]
+    for key, value in variables.items():
+        argv += ["--variable", f"{key}={value}"]
+    sandbox.requests.reset()
+    done = subprocess.run(argv, cwd=repo, env=_runner_environment(bin_dir), capture_output=True, text=True,
+                          timeout=900)
+    log = done.stdout + done.stderr
+    assert info["token"] not in log, "the token was printed in the job log"
+    assert done.returncode == 0, log[-5000:]
+    shards = {int(p.stem.rsplit("-", 1)[1]): json.loads(p.read_text()) for p in repo.glob("gl-cs-report-*.json")}
+    merged = json.loads((repo / "gl-cs-report.json").read_text())
+    return merged, shards, log
+
+
+def test_three_desks_from_the_component_three_shards_one_merged_report_and_records_kept(team):
+    repo, bin_dir, sandbox, info = team
+    paths = [d["project_path"] for d in info["desks"]]
+    merged, shards, log = _pipeline(repo, bin_dir, sandbox, info, "sync", NOW, 7)
+    assert sorted(shards) == [1, 2, 3] and [s["shard"] for _, s in sorted(shards.items())] == ["1/3", "2/3", "3/3"]
+    assert sorted(d["path"] or d["project"] for d in merged["desks"]) == sorted(paths)  # each desk once
+    assert merged["overlaps"] == [] and merged["desks_total"] == 3 and merged["exit_code"] == 0
+    assert merged["writes"] == sum(s["writes"] for s in shards.values()) > 0
+    assert merged["requests"] == sandbox.requests.total()  # what gl-cs says is what GitLab saw
+    emea = next(d for d in merged["desks"] if d["project"].startswith("sa-team/emea"))
+    assert emea["report"]["writes"] > 0
+    # a cache per shard (the unit of work), holding a record file per desk: its shard's desks only
+    for index, shard in shards.items():
+        cached = repo / ".gitlab-ci-local" / "cache" / f"gl-cs-record-shard-{index}" / ".gl-cs"
+        expected = {f"record-{d['desk'].replace('/', '%2F')}.json" for d in shard["desks"]}
+        assert {f.name for f in cached.glob("record*.json")} == expected, (index, list(cached.iterdir()))
+    # the next pipeline: new processes, other hash seeds, each shard's cache restored: nothing to
+    # write, and nothing parsed again but the issues the first sync opened
+    again, shards, log = _pipeline(repo, bin_dir, sandbox, info, "sync", NOW, 29)
+    assert again["writes"] == 0 and again["changes"] == [], again["changes"][:3]
+    opened = sum(1 for c in merged["changes"] if c["what"].startswith("open issue"))
+    assert again["descriptions_read"] == opened and "starting afresh" not in log
+    assert len(again["desks"]) == 3 and again["exit_code"] == 0

@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
+from gl_cs.app.desk import Desk  # noqa: E402
 from gl_cs.app.sync import run_sync  # noqa: E402
 from gl_cs.config import load_config  # noqa: E402
 from gl_cs.decide.project_rules import PROJECT_RULES, ProjectRule  # noqa: E402
@@ -159,7 +160,8 @@ class Desks:
             return []
 
         gitlab = GitLab(self.sandbox.url, TOKEN, path)
-        report = run_sync(gitlab, self.config, now, project_rules=[ProjectRule("corpus.spy", spy), *PROJECT_RULES])
+        report = run_sync(Desk.of(gitlab, self.config), now,
+                          project_rules=[ProjectRule("corpus.spy", spy), *PROJECT_RULES])
         out = Observed(facts=seen)
         out.failures = [f"#{e.iid}: {e.why}" for e in report.failures] + ([report.fatal] if report.fatal else [])
         for found in store.query_issues(pid, state="all"):

@@ -157,6 +157,8 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         account = desk.account_of(request, accounts)
         if account is None:
             continue
+        if request.examined and any(k.startswith(f"{NAME}:declined-") for k in request.said or ()):
+            continue  # declined, and nobody touched the request since: the answer stands
         cited = [i for i in request.mentions if i != request.iid]
         ctx.need_issues(cited)  # what the request cites ("the session we had, #141") is read, whatever its age
         sessions = desk.made(facts, "session", account, accounts, request)
@@ -168,8 +170,6 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
                      and desk.account_of(f, accounts) in (account, None)]
         if any(request.iid in s.mentions or request.iid in s.links for s in sessions):
             continue  # this request has its session (it cites the request, or is linked to it)
-        if request.examined and any(k.startswith(f"{NAME}:declined-") for k in request.said or ()):
-            continue  # declined, and nobody touched the request since: the answer stands
         exception = bool(request.field("ultimate") and request.field("asm_approval"))
         if account in planned and not exception:
             continue  # a second request for an account whose session this sync opens: the next sync cites it

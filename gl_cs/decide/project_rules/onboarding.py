@@ -21,6 +21,7 @@ Template should be created." (DOMAIN.md section 2.)
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Sequence
 
@@ -104,14 +105,18 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         account = desk.account_of(request, accounts)
         if account is None or account in planned or desk.iso(request.field("start")) is None:
             continue
-        ctx.need_issues([i for i in request.mentions if i != request.iid])  # "Checklist: #41", whatever its age
         if _has_checklist(request, account, facts, accounts) is not None:
             continue
-        ctx.need_closed(ctx.config.kind(KIND).label)  # about to open one: one closed long ago counts too
+        answer = request.field("answer:onboarding:earlier")
+        if request.examined and "onboarding:earlier" in (request.said or ()) and not answer:
+            continue  # asked about an earlier issue, not answered, nobody touched the request since
+        # about to open one: what the request cites ("Checklist: #41") and checklists closed
+        # long ago count too, whatever their age (one list read each)
+        ctx.need_issues([i for i in request.mentions if i != request.iid])
+        ctx.need_closed(ctx.config.kind(KIND).label)
         if _has_checklist(request, account, facts, accounts) is not None:
             continue
         maybe = _maybe_checklists(request, facts)
-        answer = request.field("answer:onboarding:earlier")
         if maybe and answer == "yes":
             continue  # the AE says the earlier issue is where the onboarding is tracked
         if maybe and answer != "no":
@@ -122,6 +127,7 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
     return actions
 
 
+_PRESALES = re.compile(r"\b(?:pov|poc|proof\s+of|demo|discovery|pre[\s-]*sales|evaluation|trial|workshop)\b", re.I)
 _ONBOARDING_ISH = re.compile(r"kick[\s-]*off|on[\s-]*boarding|welcome|check[\s-]*list|getting\s+started|implementation|"
                              r"rollout|roll-out|go[\s-]*live|einf[üu]hrung|d[ée]marrage|implanta", re.I)
 
@@ -133,13 +139,18 @@ def _maybe_checklists(request: IssueFact, facts: Sequence[IssueFact]) -> list[Is
     from ...parse.companies import normalise
 
     name = normalise(request.field("customer"))
-    if len(name) < 3:
+    start = desk.iso(request.field("start"))
+    if len(name) < 3 or start is None:
         return []
     out = []
     for f in facts:
         if f.iid == request.iid or f.field("role") in ("request", "checklist", "session", "renewal"):
             continue
-        if name in normalise(f.title) and _ONBOARDING_ISH.search(f.title):
+        if f.field("role") == "sa_activity" and len(f.missing) < 4:
+            continue  # a real SA Activity request (pre-sales work: a POV kickoff, a PS-led rollout)
+        if f.created_at is not None and f.created_at.date() < start - dt.timedelta(days=14):
+            continue  # written before the customer signed: not where its onboarding is tracked
+        if name in normalise(f.title) and _ONBOARDING_ISH.search(f.title) and not _PRESALES.search(f.title):
             out.append(f)
     return sorted(out, key=lambda f: f.iid)
 
