@@ -167,6 +167,7 @@ class _GuardedSession(requests.Session):
     def __init__(self, base_url: str):
         super().__init__()
         self.allowed = _origin(base_url)
+        self._env_settings: dict[tuple, dict] = {}
         self.hooks["response"].append(self._check_answer)
         self.hooks["response"].append(self._count_answer)
         #: For the progress line: requests sent, 429 answers waited out.
@@ -176,6 +177,19 @@ class _GuardedSession(requests.Session):
         self.deadline: float | None = None
         self.deadline_text = ""
         self.timeouts_in_a_row = 0
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        """The proxy and CA settings from the environment, read once per origin: they do not
+        change while gl-cs runs (requests re-reads every variable on each request)."""
+        if proxies or not self.trust_env or not isinstance(verify, (bool, str, type(None))) \
+                or not isinstance(cert, (str, tuple, type(None))):
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        key = (_origin(url), stream, verify, cert)
+        cached = self._env_settings.get(key)
+        if cached is None:
+            cached = super().merge_environment_settings(url, proxies, stream, verify, cert)
+            self._env_settings[key] = cached
+        return dict(cached, proxies=dict(cached["proxies"]))
 
     def send(self, request, **kwargs):  # every request, the redirected ones included
         if request.url and not _same_origin(self.allowed, request.url):
@@ -592,8 +606,12 @@ class GitLab:
             query["iids"] = list(iids)
         if labels:
             query["labels"] = ",".join(labels)
+        if iids:
+            query["iids[]"] = [int(i) for i in query.pop("iids")]  # GitLab's array parameter
         what = f"listing {state} issues of {self.project_ref}"
-        pages = self._call(what, self._project.issues.list, iterator=True, retry_transient_errors=True, **query)
+        # plain JSON pages (no python-gitlab object per issue: a sweep reads thousands)
+        pages = self._call(what, self._gl.http_list, self._project.issues.path, query_data=query, iterator=True,
+                           retry_transient_errors=True)
         total = getattr(pages, "total", None)
         if not iids and not labels and isinstance(total, int):  # the sweep's lists, for the progress line
             self.issues_expected = (self.issues_expected or 0) + total
@@ -606,16 +624,19 @@ class GitLab:
                 raise self._error(exc, what) from None
             except _SHAPE_ERRORS as exc:
                 raise self._not_api(what, exc) from None
-            yield self._convert(what, Issue.from_api, obj.attributes)
+            if not isinstance(obj, dict):
+                raise self._not_api(what, TypeError(f"an issue listed as {type(obj).__name__}"))
+            yield self._convert(what, Issue.from_api, obj)
 
     def get_issue(self, iid: int) -> Issue:
         found = self._call(f"reading #{iid}", self._project.issues.get, iid, retry_transient_errors=True)
         return self._convert(f"reading #{iid}", Issue.from_api, found.attributes)
 
     def label_events(self, iid: int) -> list[LabelEvent]:
-        events = self._call(f"reading label events of #{iid}", self._issue(iid).resourcelabelevents.list,
-                            get_all=True, per_page=PER_PAGE, retry_transient_errors=True)
-        return [self._convert("label events", LabelEvent.from_api, e.attributes) for e in events]
+        events = self._call(f"reading label events of #{iid}", self._gl.http_list,
+                            f"{self._project.issues.path}/{int(iid)}/resource_label_events",
+                            query_data={"per_page": PER_PAGE}, get_all=True, retry_transient_errors=True)
+        return [self._convert("label events", LabelEvent.from_api, e) for e in self._dicts("label events", events)]
 
     def members(self) -> list[Member]:
         found = self._call(f"listing members of project {self.project_ref}", self._project.members_all.list,
@@ -631,9 +652,17 @@ class GitLab:
         return labels
 
     def notes(self, iid: int) -> list[Note]:
-        found = self._call(f"reading comments of #{iid}", self._issue(iid).notes.list,
-                           get_all=True, per_page=PER_PAGE, sort="asc", retry_transient_errors=True)
-        return [self._convert("comments", Note.from_api, n.attributes) for n in found]
+        found = self._call(f"reading comments of #{iid}", self._gl.http_list,
+                           f"{self._project.issues.path}/{int(iid)}/notes",
+                           query_data={"per_page": PER_PAGE, "sort": "asc"}, get_all=True, retry_transient_errors=True)
+        return [self._convert("comments", Note.from_api, n) for n in self._dicts("comments", found)]
+
+    def _dicts(self, what: str, items) -> list[dict[str, Any]]:
+        """A list answer as JSON objects (anything else is not GitLab's API)."""
+        items = list(items) if isinstance(items, (list, tuple)) else items
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise self._not_api(what, TypeError("not a list of objects"))
+        return items
 
     def issue_template_names(self) -> list[str]:
         """The names in GitLab's "Choose a template" list (``GET /projects/:id/templates/issues``)."""
