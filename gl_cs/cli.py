@@ -761,8 +761,6 @@ def demo(opts: Options, n_issues: int, sub_verbose: int, sub_quiet: int) -> None
 @pass_options
 def sandbox(opts: Options, port: int, n_issues: int, n_desks: int, sub_verbose: int, sub_quiet: int) -> None:
     """Keep the built-in GitLab sandbox running to explore and point gl-cs at."""
-    import time
-
     _apply_verbosity(opts, sub_verbose, sub_quiet)
     from .sandbox import Sandbox, seed_service_desk
 
@@ -784,19 +782,24 @@ def sandbox(opts: Options, port: int, n_issues: int, n_desks: int, sub_verbose: 
         click.echo(f"  export GITLAB_URL={sb.url} GITLAB_TOKEN={seeded['token']} "
                    f"GL_CS_PROJECT={seeded['project_path']}")
         click.echo("  gl-cs sync --dry-run   (also: gl-cs summary --print, gl-cs rotate --dry-run, gl-cs report)")
-        click.echo(f"  {lead}, a Maintainer (for gl-cs hooks install): GITLAB_TOKEN={seeded['tokens'][lead]}")
-        click.echo("Ctrl-C stops it.")
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            click.echo("stopped")
+        _keep_running(lead, seeded["tokens"][lead])
+
+
+def _keep_running(lead: str, lead_token: str) -> None:
+    """The sandbox's last lines: the team lead's token, then serve until Ctrl-C."""
+    import time
+
+    click.echo(f"  {lead}, a Maintainer (for gl-cs hooks install): GITLAB_TOKEN={lead_token}")
+    click.echo("Ctrl-C stops it.")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("stopped")
 
 
 def _sandbox_of_desks(opts: Options, port: int, n_issues: int, n_desks: int) -> None:
     """`gl-cs sandbox --desks N`: N regional desks of the group sa-team, kept running."""
-    import time
-
     from .sandbox import Sandbox
     from .sandbox.seed_desks import desks_yaml, seed_desks
     from .sandbox.seed_history import seed_history
@@ -819,13 +822,7 @@ def _sandbox_of_desks(opts: Options, port: int, n_issues: int, n_desks: int) -> 
             click.echo(f"    {line}")
         click.echo("  gl-cs sync --dry-run   (also: --shard 1/2, gl-cs summary --print, gl-cs serve)")
         lead = seeded["manager_username"]
-        click.echo(f"  {lead}, a Maintainer (for gl-cs hooks install): GITLAB_TOKEN={seeded['tokens'][lead]}")
-        click.echo("Ctrl-C stops it.")
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            click.echo("stopped")
+        _keep_running(lead, seeded["tokens"][lead])
 
 
 from .commands.templates import templates as _templates  # noqa: E402  (commands in their own modules)

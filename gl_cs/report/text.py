@@ -58,24 +58,8 @@ def render_grouped(report: SyncReport, echo: Callable[[str], None], *, texts: bo
     """`gl-cs sync` for a person to review: the changes grouped by issue, in issue order
     (not GitLab's list order), then the counts. ``texts``: the full text of every comment
     gl-cs posts (or would post), indented under its change (``-v``)."""
-    people = _people(report)
-    by_issue: dict[int, list[Entry]] = {}
-    for entry in report.changes:
-        by_issue.setdefault(entry.iid, []).append(entry)
-    for iid in sorted(set(by_issue) | set(people)):
-        entries = by_issue.get(iid, [])
-        url = next((e.url for e in entries + people.get(iid, []) if e.url), "")
-        echo((f"#{iid}" if iid else "project (not one issue)") + (f"  {url}" if url else ""))
-        for entry in entries:
-            echo(f"    {entry.rule:<22} {entry.what} — {entry.why}")
-            if texts:
-                for text_line in _MARKER.sub("\n", entry.text).strip().splitlines():
-                    echo(f"        │ {text_line}".rstrip())
-        for entry in people.get(iid, []):
-            if entry in report.failures:
-                echo(f"    FAILED #{iid}: {entry.why}")
-            else:
-                echo(f"    needs a look ({entry.rule}): {entry.what} — {entry.why}")
+    _issue_blocks(report, echo, texts=texts, changes=True,
+                  failed="FAILED #{iid}", finding="needs a look")
     if report.fatal:
         echo(f"ERROR: {report.fatal}")
     summary(report, echo)
@@ -96,10 +80,10 @@ def _people(report: SyncReport) -> dict[int, list[Entry]]:
     return out
 
 
-def render_by_issue(report: SyncReport, echo: Callable[[str], None], *, changes: bool = True) -> None:
-    """For people reading a run (the demo): one block per issue, in issue order, with
-    the text of each comment gl-cs posts indented under it, and a plain list of the
-    issues that need a person at the end."""
+def _issue_blocks(report: SyncReport, echo: Callable[[str], None], *, texts: bool,
+                  changes: bool, failed: str, finding: str) -> dict[int, list[Entry]]:
+    """One block per issue, in issue order: its changes (with the text of each comment
+    when ``texts``), then what a person has to look at. Returns those, by issue."""
     people = _people(report)
     by_issue: dict[int, list[Entry]] = {}
     if changes:
@@ -111,14 +95,23 @@ def render_by_issue(report: SyncReport, echo: Callable[[str], None], *, changes:
         echo((f"#{iid}" if iid else "project (not one issue)") + (f"  {url}" if url else ""))
         for entry in entries:
             echo(f"    {entry.rule:<22} {entry.what} — {entry.why}")
-            text = _MARKER.sub("\n", entry.text).strip()
-            for text_line in text.splitlines():
-                echo(f"        │ {text_line}".rstrip())
+            if texts:
+                for text_line in _MARKER.sub("\n", entry.text).strip().splitlines():
+                    echo(f"        │ {text_line}".rstrip())
         for entry in people.get(iid, []):
             if entry in report.failures:
-                echo(f"    FAILED: {entry.why}")
+                echo(f"    {failed.format(iid=iid)}: {entry.why}")
             else:
-                echo(f"    needs a person ({entry.rule}): {entry.what} — {entry.why}")
+                echo(f"    {finding} ({entry.rule}): {entry.what} — {entry.why}")
+    return people
+
+
+def render_by_issue(report: SyncReport, echo: Callable[[str], None], *, changes: bool = True) -> None:
+    """For people reading a run (the demo): one block per issue, in issue order, with
+    the text of each comment gl-cs posts indented under it, and a plain list of the
+    issues that need a person at the end."""
+    people = _issue_blocks(report, echo, texts=True, changes=changes,
+                           failed="FAILED", finding="needs a person")
     if report.fatal:
         echo(f"ERROR: {report.fatal}")
     if people:
