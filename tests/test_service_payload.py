@@ -86,9 +86,15 @@ def test_a_token_revoked_while_running_stops_the_retries_and_keeps_the_events(se
         assert post(service, issue_event(desk, iid)).status_code == 200  # still journalled
     wait_for(lambda: service.worker.token_rejected_at is not None)
     wait_for(lambda: sum("still rejects" in r.getMessage() for r in caplog.records) >= 2)  # said again and again
-    # no retries: only the runs already under way when the token was found rejected (one per
-    # worker thread at most, one under no load), every event kept, none parked or counted
-    assert runs + 1 <= service.metrics.value("gl_cs_webhook_runs_total") <= runs + len(later)
+    # no retries: only the attempts already under way when the token was found rejected (one
+    # per worker thread at most; a thread's first attempt finds it while reading the token's
+    # user, before any run), every event kept, none parked or counted
+    failed = service.metrics.value("gl_cs_webhook_failed_total")
+    assert 1 <= failed <= len(later)
+    assert runs <= service.metrics.value("gl_cs_webhook_runs_total") <= runs + len(later)
+    said = sum("still rejects" in r.getMessage() for r in caplog.records)
+    wait_for(lambda: sum("still rejects" in r.getMessage() for r in caplog.records) > said)  # asked again, no retry
+    assert service.metrics.value("gl_cs_webhook_failed_total") == failed
     assert service.journal.counts() == {"done": 1, "pending": 3}
     assert {e["attempts"] for e in service.journal.events() if e["state"] == "pending"} == {0}
     health = requests.get(service.url + "/healthz", headers={"X-Gitlab-Token": SECRET}, timeout=10)
