@@ -70,6 +70,18 @@ def metric(url: str, name: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
+def wait_ready(url: str, limit: float = 60.0) -> None:
+    import requests
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        checks = requests.get(url + "/healthz", headers={"Authorization": f"Bearer {HEALTH}"}, timeout=10).json()
+        if checks.get("checks", {}).get("worker", {}).get("state") == "running":
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"the worker of {url} did not start within {limit:g} s")
+
+
 def run(args, deployment: str, rate: float, pg_url: str | None) -> dict:
     from gl_cs.service.journal import open_journal
 
@@ -96,6 +108,8 @@ def run(args, deployment: str, rate: float, pg_url: str | None) -> dict:
     instances = [start_instance(gl, journal, args.workers) for _ in range(count)]
     urls = [url for _, url in instances]
     try:
+        for url in urls:  # the load starts once every worker has started (a readiness check)
+            wait_ready(url)
         sender_main.send(urls)
         parent.send("go")
         parent.recv()  # the load is done

@@ -251,6 +251,8 @@ def main() -> None:
     ap.add_argument("--in-process", action="store_true",
                     help="worker threads in the receiver's process (default: a worker process, as gl-cs serve)")
     ap.add_argument("--receiver-only", action="store_true", help="no worker: measure acknowledgements alone")
+    ap.add_argument("--cold", action="store_true",
+                    help="start the load with the service, not once its worker has started")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
 
@@ -288,6 +290,11 @@ def main() -> None:
     service.metrics.ack_latency.observe = lambda v: (server_acks.append(v), observe(v))
     service.start()
     try:
+        # the load starts once the worker has started, as a load balancer's readiness check
+        # would have it (events that come earlier are kept and wait for it: --cold measures that)
+        ready_by = time.monotonic() + 60
+        while not args.cold and not service.worker.ready and time.monotonic() < ready_by:
+            time.sleep(0.05)
         sender_main.send(service.url)
         parent.send("go")
         started = time.perf_counter()

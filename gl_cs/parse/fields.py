@@ -54,7 +54,7 @@ from typing import Sequence
 
 from .layout import QUICK_ACTION_COMMANDS, RANK_HEADING, Heading, Line, clean_inline, units_for
 from .model import FieldDef, ParsedRequest
-from .names import Matcher, match_field_name
+from .names import match_field_name, matcher_for
 from .normalise import normalise
 from .values import Judge, box_key
 
@@ -176,7 +176,7 @@ def parse_request(
 def _parse(description, fields: Sequence[FieldDef], placeholders: Sequence[str],
            template_boxes: Sequence[str] | None, ask_unsure: bool) -> ParsedRequest:
     keys = list(dict.fromkeys(f.key for f in fields))
-    matcher = Matcher(fields)
+    matcher = matcher_for(fields)
     judge = Judge(placeholders, template_boxes)
     units = units_for(normalise(description), matcher)
 

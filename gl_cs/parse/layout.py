@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from ..text.quick_actions import ALL_COMMANDS
-from .names import Matcher, content_after_colon, first_word, first_words_of, plain_label
+from .names import CACHE_LIMIT, Matcher, content_after_colon, first_word, first_words_of, plain_label
 from .normalise import unescape
 from .vocabulary import CHATTY_LINES, CLOSING_LINES
 
@@ -144,6 +144,8 @@ def classify_line(matcher: Matcher, text: str, strong_text: str | None, after_st
     ck = (text, strong_text, after_strong, depth, item)
     got = matcher.line_cache.get(ck)
     if got is None:
+        if len(matcher.line_cache) >= CACHE_LIMIT:
+            matcher.line_cache.clear()
         got = matcher.line_cache[ck] = _classify(matcher, text, strong_text, after_strong, depth, item)
     return got  # type: ignore[return-value]
 

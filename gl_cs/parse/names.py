@@ -13,6 +13,7 @@ or after a slash (``Kundeninformationen (Customer Information)``).
 from __future__ import annotations
 
 import re
+import threading
 from typing import Sequence
 
 from .model import FieldDef
@@ -62,8 +63,33 @@ def _pattern(name: str) -> tuple[int, str] | None:
     return len(" ".join(words)), _JOIN.join(parts) + tail
 
 
+#: what a Matcher remembers of the lines and labels it read, at most (then it forgets them
+#: all): a long-running ``gl-cs serve`` reads without end
+CACHE_LIMIT = 20_000
+_MATCHERS: dict[tuple, "Matcher"] = {}
+_MATCHERS_LOCK = threading.Lock()
+
+
+def matcher_for(fields: Sequence[FieldDef]) -> "Matcher":
+    """The Matcher of ``fields``, built once per process and shared (by every parse and
+    every thread). Building one compiles a large regular expression (a tenth of a second);
+    threads that ask for the same one at once wait for the first instead of each compiling
+    it too, which is what made a webhook worker's first second slow."""
+    key = tuple(fields)
+    got = _MATCHERS.get(key)
+    if got is None:
+        with _MATCHERS_LOCK:
+            got = _MATCHERS.get(key)
+            if got is None:
+                if len(_MATCHERS) >= 16:  # configurations come and go (tests, many desks): keep a few
+                    _MATCHERS.clear()
+                got = _MATCHERS[key] = Matcher(key)
+    return got
+
+
 class Matcher:
-    """All names compiled into one regex (longest name first)."""
+    """All names compiled into one regex (longest name first). Build it through
+    :func:`matcher_for`, which shares one per set of fields."""
 
     def __init__(self, fields: Sequence[FieldDef], *, builtin: bool = True):
         names: list[tuple[int, str, str]] = []  # (length, pattern, key)
@@ -144,6 +170,8 @@ class Matcher:
             return hit
         got = self.fuzzy_cache.get(text)
         if got is None and text not in self.fuzzy_cache:
+            if len(self.fuzzy_cache) >= CACHE_LIMIT:
+                self.fuzzy_cache.clear()
             got = self.fuzzy_cache[text] = self._near_miss(text)
         return got
 
@@ -195,7 +223,7 @@ def strip_decoration(text: str) -> str:
 
 def match_field_name(text: str, fields: Sequence[FieldDef]) -> str | None:
     """Which field a heading/label text names, or None (see the module docstring)."""
-    hit = Matcher(fields).match(text or "")
+    hit = matcher_for(fields).match(text or "")
     return hit[0] if hit else None
 
 

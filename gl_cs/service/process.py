@@ -266,6 +266,11 @@ class RemoteWorker:
         proc = self._proc
         return proc is not None and proc.is_alive() and self._state.get("alive", True)
 
+    @property
+    def ready(self) -> bool:
+        """The worker process has started its threads and said so (its first state)."""
+        return self.alive and bool(self._state)
+
     def longest_run(self) -> float:
         return float(self._state.get("longest_run", 0.0))
 
@@ -275,8 +280,9 @@ class RemoteWorker:
     def state(self) -> dict[str, Any]:
         """What /healthz says about the worker process."""
         now = time.time()
-        out: dict[str, Any] = {"state": "running" if self.alive else ("stopped" if self._stopping.is_set()
-                                                                       else "restarting"),
+        state = "running" if self.ready else "starting" if self.alive else \
+            "stopped" if self._stopping.is_set() else "restarting"
+        out: dict[str, Any] = {"state": state,
                                "restarts": self.restarts,
                                "deaths_last_10_min": sum(1 for t in self._deaths if now - t < 600)}
         if self.last_exit:

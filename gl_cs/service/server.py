@@ -167,6 +167,7 @@ class Service:
         checks["gitlab"] = {"ok": ok, "reason": reason}
         state = self.worker.state()
         worker_ok = state["state"] == "running" and state.get("deaths_last_10_min", 0) < 3 or \
+            state["state"] == "starting" or \
             state["state"] == "restarting" and state.get("down_seconds", 0) < WORKER_GRACE
         checks["worker"] = {"ok": worker_ok, **state}
         try:

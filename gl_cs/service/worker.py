@@ -169,6 +169,8 @@ class Worker:
     def alive(self) -> bool:
         return bool(self._threads) and all(t.is_alive() for t in self._threads)
 
+    ready = alive
+
     def longest_run(self) -> float:
         now = time.monotonic()
         return max((now - s for s in list(self._busy.values())), default=0.0)
