@@ -111,6 +111,24 @@ def test_renewal_keeps_the_issue(journal):
     assert a.complete(held)
 
 
+@pytest.mark.parametrize("end", ["complete", "fail"])
+def test_a_renewal_that_lands_after_the_run_ended_holds_nothing(journal, end):
+    """The lease keeper renews the runs it saw in progress; one may end just before its
+    renewal lands. That renewal must not take the issue again: it kept the issue's next
+    event waiting for a whole lease (30 s in the service benchmark)."""
+    a, b = journal(), journal()
+    a.append(ev(5, "k1"))
+    ran = a.claim(time.time(), "worker-a", lease=30)
+    if end == "complete":
+        assert a.complete(ran)
+    else:
+        assert a.fail(ran, "GitLab answered 500", retry_at=time.time(), park=False)
+    a.append(ev(5, "k2"))
+    assert not a.renew(ran, lease=30)
+    nxt = b.claim(time.time(), "worker-b")
+    assert nxt is not None and nxt.iid == 5 and nxt.seq == ran.seq + 1
+
+
 def test_a_dead_workers_leases_are_released_at_once(journal):
     a, b = journal(), journal()
     a.append(ev(5, "k1"))

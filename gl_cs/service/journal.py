@@ -566,7 +566,11 @@ class SQLiteJournal(GroupCommit):
         return cur.rowcount == 1
 
     def renew(self, claim: Claim, lease: float = LEASE) -> bool:
-        return self._write(lambda db: self._fence(db, claim, time.time() + lease))
+        # only a lease still held: a renewal that lands just after the run ended (the
+        # keeper saw it in progress) must not take the issue again for a whole lease
+        return self._write(lambda db: db.execute(
+            "UPDATE leases SET until=? WHERE project_id=? AND iid=? AND owner=? AND seq=? AND until>0",
+            (time.time() + lease, claim.project_id, claim.iid, claim.owner, claim.seq)).rowcount == 1)
 
     def complete(self, claim: Claim, *, ignored: bool = False, now: float | None = None) -> bool:
         now = now or time.time()

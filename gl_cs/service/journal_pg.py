@@ -341,7 +341,8 @@ class PostgresJournal(GroupCommit):
     def renew(self, claim: Claim, lease: float = LEASE) -> bool:
         def run(conn):
             cur = conn.execute("UPDATE gl_cs.issues SET lease_until = clock_timestamp() + make_interval(secs => %s) "
-                               "WHERE project_id = %s AND iid = %s AND seq = %s AND owner = %s",
+                               "WHERE project_id = %s AND iid = %s AND seq = %s AND owner = %s "
+                               "AND lease_until > '-infinity'",  # held still: not a run that just ended
                                (float(lease), claim.project_id, claim.iid, claim.seq, claim.owner))
             return cur.rowcount == 1
 

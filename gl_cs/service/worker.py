@@ -219,7 +219,8 @@ class Worker:
         while not self._stop.wait(every):
             for k, claim in list(self._active.items()):
                 try:
-                    if not self.journal.renew(claim, self.lease):
+                    if not self.journal.renew(claim, self.lease) and self._active.get(k) is claim:
+                        # (not in progress any more: the run ended while this renewal was on its way)
                         log.warning("#%s: the lease on this issue went to another worker (this run took longer "
                                     "than %g s); its result will not be recorded", claim.iid, self.lease)
                         self._active.pop(k, None)
@@ -309,7 +310,16 @@ class Worker:
         for received in claim.received_at:
             m.processing_latency.observe(max(0.0, done - received))
 
+    def _ended(self, claim: Claim) -> None:
+        """The run of ``claim`` is over: the lease keeper stops renewing it (before the
+        journal releases the lease, so that a renewal failing after the release is not
+        taken for a lost lease)."""
+        for k, active in list(self._active.items()):
+            if active is claim:
+                self._active.pop(k, None)
+
     def _complete(self, claim: Claim, *, ignored: bool = False, now: float | None = None) -> bool:
+        self._ended(claim)
         if self.journal.complete(claim, ignored=ignored, now=now):
             return True
         self._lease_lost(claim)
@@ -358,6 +368,7 @@ class Worker:
             first = self.token_rejected_at is None
             self.token_rejected_at = time.time()
             self.metrics.token_rejected.set(1)
+            self._ended(claim)
             if self.journal.fail(claim, error, retry_at=time.time(), park=False, count=False):
                 if first:
                     log.error("GitLab rejects gl-cs's token (%s): nothing is processed until it takes it again; "
@@ -366,6 +377,7 @@ class Worker:
             else:
                 self._lease_lost(claim)
             return
+        self._ended(claim)  # (the lease was renewed while GitLab was asked)
         if down:
             self._outages += 1
             if not self.journal.fail(claim, error, retry_at=time.time() + self.backoff.delay(self._outages),
