@@ -322,3 +322,51 @@ class socket_free:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_postgres_an_issue_waits_a_moment_for_the_instance_that_ran_it_last(pg_url):
+    """Affinity: the instance whose record holds an issue's history gets its next event
+    first; another instance takes it only once the issue has waited ``affinity`` seconds
+    (or at once when the last worker's lease ran out: see the expiry test above)."""
+    a = open_journal(pg_url, coalesce=0.0, affinity=0.5)
+    b = open_journal(pg_url, coalesce=0.0, affinity=0.5)
+    try:
+        a.append(ev(5, "k1"))
+        assert a.complete(a.claim(time.time(), "worker-a"))
+        fresh = NewEvent(project_id=P, iid=5, kind="issue", keys=("k2",), received_at=time.time())
+        a.append(fresh)
+        assert b.claim(time.time(), "worker-b") is None  # held for worker-a
+        assert b.next_due(owner="worker-b") == pytest.approx(fresh.received_at + 0.5, abs=0.01)
+        assert a.next_due(owner="worker-a") == pytest.approx(fresh.received_at, abs=0.01)
+        time.sleep(0.6)
+        taken = b.claim(time.time(), "worker-b")  # worker-a was busy (or gone): worker-b takes it
+        assert taken is not None and taken.iid == 5
+        assert b.complete(taken)
+        a.append(NewEvent(project_id=P, iid=5, kind="issue", keys=("k3",), received_at=time.time()))
+        assert a.claim(time.time(), "worker-a") is None  # now it is worker-b's
+        assert b.claim(time.time(), "worker-b").iid == 5
+    finally:
+        a.close()
+        b.close()
+
+
+def test_postgres_every_instance_hears_of_an_event_another_one_journalled(pg_url):
+    a = open_journal(pg_url, coalesce=0.0)
+    b = open_journal(pg_url, coalesce=0.0)
+    heard: list = []
+    stop = b.listen(lambda pid, iid, owner: heard.append((pid, iid, owner)))
+    try:
+        wait = time.monotonic() + 10
+        while (None, None, "") not in heard and time.monotonic() < wait:  # b is listening
+            time.sleep(0.01)
+        a.append(ev(41, "n1"))
+        a.append(ev(42, "n2", project=Q))
+        assert a.complete(a.claim(time.time(), "worker-a", projects=[P]))
+        a.append(ev(41, "n3"))  # the issue waits for worker-a now, and says so
+        while len(heard) < 4 and time.monotonic() < wait:
+            time.sleep(0.01)
+        assert heard == [(None, None, ""), (P, 41, ""), (Q, 42, ""), (P, 41, "worker-a")]
+    finally:
+        stop()
+        a.close()
+        b.close()

@@ -124,7 +124,8 @@ class Journal(Protocol):
 
     def release_owner(self, owner: str) -> int: ...
 
-    def next_due(self, shard: tuple[int, int] = (0, 1), projects: Sequence[int] | None = None) -> float | None: ...
+    def next_due(self, shard: tuple[int, int] = (0, 1), projects: Sequence[int] | None = None, *,
+                 owner: str = "") -> float | None: ...
 
     def stats(self, now: float) -> dict[str, float]: ...
 
@@ -607,7 +608,8 @@ class SQLiteJournal(GroupCommit):
         return self._write(lambda db: db.execute("UPDATE leases SET until=0 WHERE owner=? AND until>0",
                                                  (owner,)).rowcount)
 
-    def next_due(self, shard: tuple[int, int] = (0, 1), projects: Sequence[int] | None = None) -> float | None:
+    def next_due(self, shard: tuple[int, int] = (0, 1), projects: Sequence[int] | None = None, *,
+                 owner: str = "") -> float | None:
         k, n = shard
         extra, ids = _projects_sql(projects)
         row = self._db().execute(f"SELECT MIN(next_at) FROM events WHERE state=0 AND (iid % ?)=?{extra}",

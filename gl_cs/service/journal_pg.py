@@ -13,7 +13,15 @@ what differs is how instances stay apart:
   leased in the same statement (``seq`` + 1, ``owner``, ``lease_until`` on the database's
   clock, so instances on machines whose clocks differ still agree on expiry);
 * **complete / fail** lock that row, check ``(seq, owner)`` (the fence) and recompute its
-  due time from the events, in one transaction.
+  due time from the events, in one transaction;
+* **affinity**: an issue is due at once for the worker that made its last run and
+  ``affinity`` seconds (0.15) later for the others, so an issue stays with the instance
+  whose record already holds its history (the others would read its label history again)
+  unless that instance is busy, dead or stopped; a lease that ran out (a dead or hung
+  worker) frees the issue for anyone at once;
+* **wake-ups**: the writer's transaction sends ``NOTIFY gl_cs_events`` with the issues it
+  journalled, and every instance's worker listens (:meth:`PostgresJournal.listen`), so the
+  instance an issue belongs to hears of an event another instance's receiver accepted.
 
 The schema lives in the ``gl_cs`` schema of the database the URL names, is created and
 migrated by gl-cs itself (``gl_cs.meta`` holds its version; migrations run under an
@@ -27,7 +35,7 @@ import hashlib
 import logging
 import threading
 import time
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -40,6 +48,7 @@ from .journal import (DONE, IGNORED, LEASE, PARKED, PENDING, SCHEMA_VERSION, STA
 log = logging.getLogger(__name__)
 
 MIN_SERVER = 120000  # PostgreSQL 12
+AFFINITY = 0.15  # seconds an issue waits for the worker that made its last run, before another takes it
 MIGRATION_LOCK = 0x676C2D63732D6A  # "gl-cs-j": one advisory lock id for schema changes
 
 # version -> the statements that bring a journal from the version before it (0: empty)
@@ -85,16 +94,26 @@ MIGRATIONS: dict[int, list[str]] = {
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
 
+#: the moment an issue is due for a worker: at once for the worker that made its last run
+#: (or for anyone when nobody has, or when that worker's lease ran out: it died or hung),
+#: ``affinity`` seconds later for the others
+DUE_FOR = ("CASE WHEN {t}.owner IN ('', %(owner)s) OR {t}.lease_until > '-infinity' THEN {t}.due_at "
+           "ELSE {t}.due_at + %(affinity)s END")
+
 CLAIM = """
 UPDATE gl_cs.issues AS i
    SET seq = i.seq + 1, owner = %(owner)s, lease_until = clock_timestamp() + make_interval(secs => %(lease)s)
  WHERE (i.project_id, i.iid) = (
        SELECT c.project_id, c.iid FROM gl_cs.issues c
-        WHERE c.due_at <= %(now)s AND c.lease_until <= clock_timestamp() AND (c.iid %% %(n)s) = %(k)s {projects}
+        WHERE c.due_at <= %(now)s AND """ + DUE_FOR.format(t="c") + """ <= %(now)s
+          AND c.lease_until <= clock_timestamp() AND (c.iid %% %(n)s) = %(k)s {projects}
         ORDER BY c.due_at LIMIT 1
           FOR UPDATE SKIP LOCKED)
 RETURNING i.project_id, i.iid, i.seq
 """
+
+#: the channel on which the writer says which issues got new events (at its commit)
+CHANNEL = "gl_cs_events"
 
 SETTLE = """
 UPDATE gl_cs.issues SET lease_until = '-infinity',
@@ -104,6 +123,26 @@ UPDATE gl_cs.issues SET lease_until = '-infinity',
 
 DUE = ("INSERT INTO gl_cs.issues(project_id, iid, due_at) VALUES (%s, %s, %s) ON CONFLICT (project_id, iid) "
        "DO UPDATE SET due_at = LEAST(gl_cs.issues.due_at, EXCLUDED.due_at)")
+#: the same, saying whose the issue is: the worker that made its last run, or '' (anyone's:
+#: never run, or that worker's lease ran out)
+DUE_OWNER = DUE + (" RETURNING CASE WHEN lease_until > '-infinity' AND lease_until < clock_timestamp() THEN '' "
+                   "ELSE owner END")
+
+
+def _payloads(owners: dict[tuple[int, int], str], limit: int = 7000) -> list[str]:
+    """``project:iid:owner`` of the issues, comma-separated, in notifications under
+    PostgreSQL's 8,000-byte payload limit."""
+    out, part, size = [], [], 0
+    for (pid, iid), owner in sorted(owners.items()):
+        item = f"{pid}:{iid}:{owner}"
+        if part and size + len(item) + 1 > limit:
+            out.append(",".join(part))
+            part, size = [], 0
+        part.append(item)
+        size += len(item) + 1
+    if part:
+        out.append(",".join(part))
+    return out
 
 
 def _lock_id(project_id: int, key: str) -> int:
@@ -133,8 +172,9 @@ class PostgresJournal(GroupCommit):
     (stats, health, parked events)."""
 
     def __init__(self, url: str, *, retention: float = 3 * 86400, coalesce: float = 0.2,
-                 connect_timeout: float = 5.0):
+                 connect_timeout: float = 5.0, affinity: float = AFFINITY):
         self.url = url
+        self.affinity = affinity
         self.where = redact_url(url)
         self._password = _password(url)
         self.retention = retention
@@ -278,8 +318,11 @@ class PostgresJournal(GroupCommit):
                         slot.result = self._insert(conn, slot.event, due)
                 except (psycopg.DataError, psycopg.IntegrityError, OverflowError, TypeError, ValueError) as exc:
                     slot.error = exc
+            owners: dict[tuple[int, int], str] = {}
             for (pid, iid), at in sorted(due.items()):  # rows locked in one order: no deadlock
-                conn.execute(DUE, (pid, iid, at))
+                owners[(pid, iid)] = conn.execute(DUE_OWNER, (pid, iid, at)).fetchone()[0]
+            for payload in _payloads(owners):  # delivered to every listening instance at the commit
+                conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
 
     def _insert(self, conn: psycopg.Connection, event: NewEvent, due: dict) -> Appended:
         received = event.received_at or time.time()
@@ -311,7 +354,8 @@ class PostgresJournal(GroupCommit):
     def claim(self, now: float, owner: str, *, lease: float = LEASE, shard: tuple[int, int] = (0, 1),
               projects: Sequence[int] | None = None) -> Claim | None:
         k, n = shard
-        params: dict[str, Any] = {"owner": owner, "lease": float(lease), "now": now, "n": n, "k": k}
+        params: dict[str, Any] = {"owner": owner, "lease": float(lease), "now": now, "n": n, "k": k,
+                                  "affinity": float(self.affinity)}
         extra = ""
         if projects is not None:
             extra, params["projects"] = "AND c.project_id = ANY(%(projects)s)", [int(p) for p in projects]
@@ -385,15 +429,58 @@ class PostgresJournal(GroupCommit):
             "UPDATE gl_cs.issues SET lease_until = '-infinity' WHERE owner = %s AND lease_until > clock_timestamp()",
             (owner,)).rowcount, shared=True)
 
-    def next_due(self, shard: tuple[int, int] = (0, 1), projects: Sequence[int] | None = None) -> float | None:
+    def next_due(self, shard: tuple[int, int] = (0, 1), projects: Sequence[int] | None = None, *,
+                 owner: str = "") -> float | None:
         k, n = shard
-        query = ("SELECT min(due_at) FROM gl_cs.issues WHERE due_at IS NOT NULL AND lease_until <= clock_timestamp() "
-                 "AND (iid %% %s) = %s")
-        args: tuple = (n, k)
+        query = ("SELECT min(" + DUE_FOR.format(t="gl_cs.issues") + ") FROM gl_cs.issues WHERE due_at IS NOT NULL "
+                 "AND lease_until <= clock_timestamp() AND (iid %% %(n)s) = %(k)s")
+        args: dict[str, Any] = {"n": n, "k": k, "owner": owner, "affinity": float(self.affinity)}
         if projects is not None:
-            query, args = query + " AND project_id = ANY(%s)", args + ([int(p) for p in projects],)
+            query, args["projects"] = query + " AND project_id = ANY(%(projects)s)", [int(p) for p in projects]
         row = self._run(lambda conn: conn.execute(query, args).fetchone())
         return float(row[0]) if row and row[0] is not None else None
+
+    def listen(self, wake: Callable[[int | None, int | None, str], None]) -> Callable[[], None]:
+        """Calls ``wake(project_id, iid, owner)`` whenever any instance journals an event
+        (the writer's NOTIFY, delivered at its commit; ``owner``: the worker the issue waits
+        for, '' when anyone may take it), and ``wake(None, None, '')`` after each
+        (re)connection, when a notification may have been missed. Without it a worker hears
+        only of the events its own receiver accepted and finds the others when it next
+        polls. Returns the function that stops listening."""
+        stop = threading.Event()
+
+        def loop() -> None:
+            conn = None
+            while not stop.is_set() and not self._closed:
+                try:
+                    if conn is None or conn.closed:
+                        conn = self._connect()
+                        conn.execute(f"LISTEN {CHANNEL}")
+                        wake(None, None, "")
+                    for note in conn.notifies(timeout=1.0):
+                        for item in note.payload.split(","):
+                            pid, _, rest = item.partition(":")
+                            iid, _, owner = rest.partition(":")
+                            if pid.isdigit() and iid.isdigit():
+                                wake(int(pid), int(iid), owner)
+                        if stop.is_set():
+                            break
+                except (psycopg.Error, OSError) as exc:
+                    log.warning("journal %s: listening for new events failed (%s); polling until it is back",
+                                self.where, _reason(exc, self._password))
+                    self._drop(conn)
+                    conn = None
+                    stop.wait(1.0)
+            self._drop(conn)
+
+        thread = threading.Thread(target=loop, name="gl-cs-journal-listener", daemon=True)
+        thread.start()
+
+        def stop_listening() -> None:
+            stop.set()
+            thread.join(3.0)
+
+        return stop_listening
 
     # -- operators -------------------------------------------------------------
     def stats(self, now: float) -> dict[str, float]:

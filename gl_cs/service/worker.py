@@ -149,10 +149,24 @@ class Worker:
         t = threading.Thread(target=self._keeper, name="gl-cs-worker-leases", daemon=True)
         t.start()
         self._threads.append(t)
+        listen = getattr(self.journal, "listen", None)  # PostgreSQL: events other instances accepted
+        self._unlisten = listen(self._heard) if listen is not None else None
+
+    def _heard(self, project_id: int | None, iid: int | None, owner: str) -> None:
+        """An event journalled by any instance: wake the thread of its issue when the issue
+        waits for this worker or for anyone (another worker's issue is found at the next
+        poll, should that worker not take it: see the journal's affinity)."""
+        if owner not in ("", self.owner):
+            return
+        if project_id is None or self.projects is None or project_id in self.projects:
+            self.wake(iid)
 
     def stop(self, timeout: float = 15.0) -> None:
         """Finish the runs in progress, claim nothing more (the rest stays in the journal)."""
         self._stop.set()
+        if getattr(self, "_unlisten", None) is not None:
+            self._unlisten()
+            self._unlisten = None
         for w in self._wake:
             w.set()
         deadline = time.monotonic() + timeout
@@ -194,7 +208,7 @@ class Worker:
                 claim = self.journal.claim(time.time(), self.owner, lease=self.lease, shard=shard,
                                            projects=self.projects)
                 if claim is None:
-                    due = self.journal.next_due(shard, self.projects)
+                    due = self.journal.next_due(shard, self.projects, owner=self.owner)
                     wait = self.poll if due is None else min(self.poll, max(0.005, due - time.time()))
                     self._wake[k].wait(wait)
                     self._wake[k].clear()
