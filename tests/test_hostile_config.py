@@ -98,7 +98,7 @@ def _fill(make_line, limit: int = yaml_safe.MAX_BYTES) -> str:
     pytest.param(lambda: BASE.replace("team:\n", "team:\n  former_bots:\n" + _fill(lambda i: f"    - sa.person{i}\n"), 1),
                  id="long-list"),
     pytest.param(lambda: BASE + _fill(lambda i: f"extra_{i}: {i}\n"), id="many-unknown-keys"),
-    pytest.param(lambda: BASE + "note: '" + "x" * (yaml_safe.MAX_BYTES - len(BASE) - 20) + "'\n", id="one-long-string"),
+    pytest.param(lambda: BASE + "note: '" + "x" * (yaml_safe.MAX_BYTES - len(BASE.encode()) - 20) + "'\n", id="one-long-string"),
     pytest.param(lambda: BASE + _fill(lambda i: f"k{i}: {{a: [1, 2, {{b: c}}]}}\n"), id="many-maps"),
     pytest.param(lambda: BASE + _fill(lambda i: f"n{i}: [[[[[[[[1]]]]]]]]\n"),
                  id="many-nested"),

@@ -152,3 +152,46 @@ def test_earlier_work_named_as_people_name_it(kinds_desk):
     assert opened(desk) == {}
     [note] = desk.bot_notes(request)
     assert "already had its Live Optimization session" in note["body"]
+
+
+def test_a_closed_session_titled_as_one_and_written_like_a_request_is_the_accounts(kinds_desk):
+    """An SA's own issue for the session she held ("Brightwater Dental - live opt session
+    11/19", with the customer, the signing date and the milestones in its text, closed when
+    done) is the account's session, not an earlier request: no second session."""
+    desk = kinds_desk
+    old = NOW - 20 * DAY
+    earlier = desk.issue("Brightwater Dental - live opt session 11/19", author="ana.sa", state="closed",
+                         labels=("Live Optimization",), assignees=["ana.sa"], created_at=old,
+                         updated_at=old + 10 * DAY, closed_at=old + 10 * DAY,
+                         description="Live optimization w/ Brightwater Dental Clinics (AE: @sam.ae), signed 10/19.\n"
+                                     "Session Thu 11/19 9am PT, 55 min.\nMilestones: MR workflow, CI for the portal.\n")
+    request = desk.issue("Live Optimization: Brightwater Dental Clinics (round 2)",
+                         labels=("Live Optimization", "SA Backlog"),
+                         description="## Customer\nBrightwater Dental Clinics\n\n## Signing Date\n2026-10-19\n\n"
+                                     "## Employees\n22\n\n## CSM\nnone\n\n## Partner\nnone - direct deal\n\n"
+                                     "## Professional Services\nnone\n\n## Ultimate Opportunity\nno, not this year\n")
+    sync(desk)
+    assert opened(desk) == {}
+    [note] = desk.bot_notes(request)
+    assert f"already had its Live Optimization session (#{earlier})" in note["body"]
+
+
+def test_a_checklist_for_the_customer_the_request_calls_by_its_initials(kinds_desk):
+    """"BHA (Blue Heron Analytics)", closed-won 30.11.26: the checklist another bot opened
+    for "Blue Heron Analytics Inc." with start 2026-11-30 is that customer's."""
+    desk = kinds_desk
+    desk.issue("Onboarding checklist: Blue Heron Analytics Inc.", author="cs-automation",
+               labels=("Onboarding", "SA Backlog"), assignees=["ben.sa"],
+               description="Customer: Blue Heron Analytics Inc.\nStart date: 2026-11-30\nTier: Ultimate\n\nChecklist\n"
+                           "1. [ ] Welcome - due 2026-11-30\n2. [ ] Personal introduction - 2026-12-02\n")
+    desk.issue("BHA onboarding", description="Hey - can someone kick off the onboarding checklist for BHA?\n\n"
+                                             "CW: 30.11.26\nUltimate, 85 seats\n")
+    sync(desk)
+    assert opened(desk) == {}
+    # the initials alone, with another start date, are not enough
+    desk.issue("ZQX onboarding", description="Kick off the onboarding checklist for ZQX please.\n\nCW: 01.12.26\n")
+    desk.issue("Onboarding checklist: Zinc Quartz Xylophones", author="cs-automation", labels=("Onboarding",),
+               description="Customer: Zinc Quartz Xylophones\nStart date: 2026-10-01\n\n1. [ ] Welcome\n"
+                           "2. [ ] Personal introduction\n")
+    sync(desk)
+    assert list(opened(desk)) == ["Onboarding checklist: ZQX"]

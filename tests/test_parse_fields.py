@@ -1012,6 +1012,7 @@ def test_no_placeholders_and_no_fields_arguments():
         ("Challenges / Roadblocks", CH),
         ("Challenges - what blocks them?", CH),
         ("SA TASKS", SA),
+        ("■ SAへの依頼：デモ", SA),
         ("Tech-Stack", IN),
         ("Preferred Date", PD),
         ("Customers", CI),
@@ -1107,3 +1108,15 @@ def test_a_bug_in_the_reader_raises_instead_of_reporting_everything_missing(monk
     monkeypatch.setattr(fields_module, "units_for", broken)
     with pytest.raises(fields_module.FieldReadError, match="KeyError"):
         parse_request(FULL_H2, FIELDS, PLACEHOLDERS)
+
+
+@pytest.mark.parametrize("signature", [
+    "cheers mate - Liam (Sydney)", "Thanks all!", "Cheers, Jim", "thanks so much - Ana", "Danke!",
+])
+def test_a_sign_off_after_the_last_field_is_not_its_answer(signature):
+    desc = f"## SA Tasks\n- [ ] Demo\n- [ ] Services evaluation\n\n{signature}\n"
+    r = parse_request(desc, FIELDS, PLACEHOLDERS, TEMPLATE_BOXES)
+    assert SA in r.missing, r.fields.get(SA)
+    # a real answer before the sign-off stays the answer, without the sign-off
+    answered = parse_request(f"## SA Tasks\nDemo of CI\n\n{signature}\n", FIELDS, PLACEHOLDERS, TEMPLATE_BOXES)
+    assert SA not in answered.missing and answered.fields[SA] == "Demo of CI"

@@ -83,6 +83,7 @@ def test_reply_answers(reply, answer):
     ("Signed - 14.05.26", dt.date(2026, 5, 14), False),
     ("closed 11/19/26, sorry", dt.date(2026, 11, 19), False),
     ("signed the Friday before Thanksgiving", dt.date(2026, 11, 20), False),
+    ("Sundial Coffee Roasters signed with us back on July 31 - Premium", dt.date(2026, 7, 31), False),
 ])
 def test_signing_dates_in_sentences(text, day, month_only):
     found = signed_on(text, WRITTEN, TZ, False)
@@ -91,6 +92,8 @@ def test_signing_dates_in_sentences(text, day, month_only):
 
 def test_no_signing_no_date():
     assert signed_on("We met them on Nov 30 for a demo.", WRITTEN, TZ, False) is None
+    # words between the signing and a date that are not filler: not its date
+    assert signed_on("they signed up for the webinar series starting Nov 30", WRITTEN, TZ, False) is None
 
 
 @pytest.mark.parametrize("text, count", [

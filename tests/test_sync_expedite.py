@@ -360,3 +360,28 @@ def test_an_unclear_date_within_reach_is_asked_about_once_quoting_only_it(desk):
     assert not [c for c in report["changes"] if "label" in c["what"]]
     assert foreign_quick_actions(desk.store) == []
     converged(desk, NOW, plain, flagged)
+
+
+WITHOUT_DATES = COMPLETE.replace("## Preferred Date Options\n" + DATES_LINE + "\n\n", "")
+FORWARDED = ("\n---------- Forwarded message ---------\nFrom: Rachel Odum <r.odum@example.com>\n"
+             "Date: Fri, Nov 20, 2026 at 3:12 PM\nSubject: Re: GitLab session\n\nTuesday 8am Eastern works for us.\n")
+
+
+@pytest.mark.parametrize("sentence, expedite, asks_for_dates", [
+    ("Need an SA for this one, it's tmrw 8am ET (sorry!!)", True, False),  # Tue 13:00Z: 20 h away
+    ("the eval call is in 3 hours - 1pm PT", True, False),
+    ("Heads up: the workshop is Fri Nov 27 10am PT.", False, False),  # 4 days away: read, no EXPEDITE
+    ("I'm out of office until tomorrow 8am ET.", False, True),  # no event in it: the field is missing
+])
+def test_a_request_without_a_dates_field_says_when_in_a_sentence(desk, sentence, expedite, asks_for_dates):
+    """No Preferred Date Options field, but the AE says when in a sentence before a forwarded
+    mail (whose "Date:" header is when the mail was sent, never the event)."""
+    written = NOW - 2 * H
+    iid = desk.issue(description=sentence + "\n\n" + WITHOUT_DATES + FORWARDED, created_at=written,
+                     updated_at=written, labels=("SA Backlog", fiscal_label(NOW)))
+    code, out, _ = desk.sync()
+    assert code == 0, out
+    assert ("EXPEDITE" in desk.labels(iid)) is expedite
+    asked = " ".join(n["body"] for n in desk.bot_notes(iid))
+    assert ("Preferred Date Options" in asked) is asks_for_dates
+    assert ("SA Waiting" in desk.labels(iid)) is asks_for_dates

@@ -98,6 +98,9 @@ SERVICES_YES = {
     "ticked-capital-X": "* [X] Services evaluation",
     "SOW": "The customer asked for a SOW.",
     "statement-of-work": "A statement of work is expected.",
+    "spanish": "Demo técnica: quieren servicios profesionales de GitLab para la migración.",
+    "french": "Ils veulent des services professionnels pour la migration.",
+    "portuguese": "Precisam de serviços profissionais para a migração.",
 }
 SERVICES_NO = {
     "GPS": "GPS tracking for the delivery fleet.",
@@ -109,6 +112,7 @@ SERVICES_NO = {
     "multi-line-html-comment": "Demo please.\n<!--\nTick Services evaluation if\nprofessional services are needed\n-->",
     "lower-case-sow": "Let us sow the seeds of CI/CD.",
     "services-alone": "Their services run on Kubernetes.",
+    "spanish-negated": "No quieren servicios profesionales, lo hacen ellos mismos.",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -40,10 +41,33 @@ class RequestReading:
     date_text: str = ""  # the Preferred Date Options field
 
 
+_MAIL_HEADER = re.compile(r"^[ \t>*_]*(?:from|sent|date|to|cc|subject|von|gesendet|an|betreff|de|envoy[ée]|[àa]|objet)"
+                          r"[*_]*\s*:.*$", re.I | re.M)
+
+
+def without_mail_headers(text: str) -> str:
+    """``text`` with the header blocks of pasted e-mails blanked ("From: ... / Date: Fri,
+    Dec 4, 2026 at 3:12 PM / Subject: ... / To: ..."): two or more header lines in a row
+    are a message's envelope, never a request's field (its "Date:" is when the mail was
+    sent, not when the event is)."""
+    lines = text.split("\n")
+    out = list(lines)
+    run: list[int] = []
+    for i, line in enumerate(lines + [""]):
+        if i < len(lines) and _MAIL_HEADER.match(line):
+            run.append(i)
+            continue
+        if len(run) >= 2 and any(re.match(r"^[ \t>*_]*(?:from|von|de)\b", lines[j], re.I) for j in run):
+            for j in run:
+                out[j] = ""
+        run = []
+    return "\n".join(out)
+
+
 @lru_cache(maxsize=256)
 def _parse(description: str, fields: tuple, placeholders: tuple, boxes: tuple | None, unsure: str) -> ParsedRequest:
     defs = [FieldDef(key=f.key, title=f.title, synonyms=tuple(f.synonyms)) for f in fields]
-    return parse_request(description, defs, list(placeholders), boxes, unsure=unsure)
+    return parse_request(without_mail_headers(description), defs, list(placeholders), boxes, unsure=unsure)
 
 
 def _answer(source: str) -> str:
@@ -55,15 +79,57 @@ def _answer(source: str) -> str:
     return lines[0].split(":", 1)[1] if lines and ":" in lines[0] else ""
 
 
+DATES_KEY = "preferred_date_options"
+_QUOTED_PART = re.compile(
+    r"^\s*(?:-{2,}\s*(?:forwarded|original)|_{5,}|from:\s|>|on\s.{5,120}\swrote:|am\s.{5,80}\sschrieb)", re.I | re.M)
+_EVENT_WORDS = re.compile(r"\b(?:it'?s|it\s+is|call|meeting|session|demo|workshop|presentation|sync|"
+                          r"review|eval\w*|scheduled|booked|invite)\b", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def event_prose(description: str, parsed: ParsedRequest, written: dt.datetime | None, config: Config) -> str:
+    """The sentences of a request without a Preferred Date Options field that say when the
+    event is, in its own words ("Need an SA for this one, it's tmrw 8am ET"; "the eval call
+    is in 3 hours - 1pm PT"): outside every field, before any forwarded or quoted message
+    (its headers carry dates that are not the event), with a meeting word and a date with a
+    time or a delay. '' when there is none: then the field is missing, as before."""
+    from ..parse.dates import find_dates, offsets
+
+    if written is None:
+        return ""
+    text = description
+    for source in parsed.sources.values():
+        if source:
+            text = text.replace(source, "\n")
+    cut = _QUOTED_PART.search(text)
+    text = text[:cut.start()] if cut else text
+    kept = []
+    for sentence in _SENTENCE.split(text):
+        if not _EVENT_WORDS.search(sentence):
+            continue
+        timed = [d for d in find_dates(sentence, now=written, default_tz=config.timezone, day_first=config.day_first,
+                                       written=written) if not d.date_only]
+        if timed or offsets(sentence, written, config.timezone):
+            kept.append(" ".join(sentence.split()))
+    return "\n".join(kept)[:DATE_TEXT]
+
+
 def _read_request(issue: Issue, config: Config) -> RequestReading:
-    parsed = _parse(issue.description or "", config.intake_fields, config.intake_placeholders,
+    description = issue.description or ""
+    parsed = _parse(description, config.intake_fields, config.intake_placeholders,
                     config.intake_template_checkboxes, config.intake_unsure)
+    missing = tuple(parsed.missing)
+    date_text = parsed.fields.get(DATES_KEY, "")[:DATE_TEXT]
+    if DATES_KEY in missing and parsed.reasons.get(DATES_KEY) == "absent":
+        prose = event_prose(description, parsed, issue.created_at, config)
+        if prose:  # no field, but the request says when in a sentence: that is the answer
+            missing, date_text = tuple(k for k in missing if k != DATES_KEY), prose
     return RequestReading(
-        missing=tuple(parsed.missing),
-        reasons={k: parsed.reasons.get(k, "absent") for k in parsed.missing},
-        quotes={k: " ".join(_answer(parsed.sources.get(k) or "").split())[:QUOTE] for k in parsed.missing
+        missing=missing,
+        reasons={k: parsed.reasons.get(k, "absent") for k in missing},
+        quotes={k: " ".join(_answer(parsed.sources.get(k) or "").split())[:QUOTE] for k in missing
                 if parsed.sources.get(k)},
-        customer=parsed.text("customer_information"), date_text=parsed.fields.get("preferred_date_options", "")[:DATE_TEXT])
+        customer=parsed.text("customer_information"), date_text=date_text)
 
 
 _DECODE_REQUEST = decoder(RequestReading)
@@ -209,6 +275,8 @@ def made_by_hand(issue: Issue, kind: str, ctx) -> bool:
     if not asking and issue.assignees and _being_worked(issue, ctx):
         return True  # "Kestrel Systems - onboarding", in SA Doing with its SA: where the work is tracked
     shaped = (looks_like_checklist if kind == "onboarding" else looks_like_session)(issue.title, "")
+    if shaped and issue.state == "closed" and issue.assignees:
+        return True  # "Brightwater Dental - live opt session 11/19", closed by its SA: the work, done
     if not shaped or asking:
         return False
     # a title saying "checklist" over what a request says (the template filled in, or

@@ -99,7 +99,8 @@ _INLINE_SEP_RE = re.compile(r"(?:\s+[/|\u2022\u00b7\u2013\u2014-]\s+|[;.?]\s+|,\
 _INTERESTING_RE = re.compile(r"[ \t>]*(?:[#|/\[<*_+`~=\u2022]|h[1-6]\.\s|-(?:\s|-|$)|\d{1,9}[.)](?:\s|$)|:)")
 _CLOSING_RE = re.compile(
     r"^[^\w]*(?:" + "|".join(re.escape(c) for c in sorted(CLOSING_LINES, key=len, reverse=True)) + r")"
-    r"(?:[\s,!.:;)-]*$|\s*[,\u2013-]\s*(?:@?[\w.@-]+\s*){1,3}[!.]*$)",
+    r"(?:\s+(?:mate|all|team|folks|everyone|guys|again|so\s+much|a\s+lot|heaps))?[!.]*"  # "cheers mate"
+    r"(?:[\s,!.:;)-]*$|\s*[,\u2013-]\s*(?:@?[\w.@-]+\s*){1,3}(?:\([^()\n]{1,30}\))?[!.]*$)",  # "- Liam (Sydney)"
     re.IGNORECASE,
 )
 _CHATTY_RE = re.compile(

@@ -172,6 +172,18 @@ def _in_the_past(found, written: dt.datetime, tz: str, day_first: bool) -> Signe
     return Signed(day, source)
 
 
+#: words that may stand between a signing word and its date ("signed with us back on July 31")
+_FILLER = frozenset("with w us gitlab back on in the their our contract deal order all of already way".split())
+
+
+def _next_to(between: str) -> bool:
+    """Is the text between a signing word and a date short, or only filler words?"""
+    if len(between) <= 16:
+        return True
+    words = re.findall(r"[^\W\d_]+|\d+|\S", between.lower())
+    return len(between) <= 40 and all(w in _FILLER for w in words)
+
+
 def signed_on(text: str, written: dt.datetime, tz: str, day_first: bool) -> Signed | None:
     """The signing (start) date a sentence gives: a date next to a signing word
     ("CW Nov 30", "signed on 2026-04-02", "a signé le 18 novembre", "countersigned Thu
@@ -183,7 +195,7 @@ def signed_on(text: str, written: dt.datetime, tz: str, day_first: bool) -> Sign
         # what follows, within its paragraph (AEs wrap their lines: "signed with us on\nthe 29th")
         after = text[m.end(): m.end() + 60].split("\n\n")[0].replace("\n", " ")
         found = find_dates(after, now=written, default_tz=tz, day_first=day_first, written=written)
-        if found and after.find(found[0].source) <= 16:
+        if found and _next_to(after[:after.find(found[0].source)]):
             read = _in_the_past(found[0], written, tz, day_first)
             return Signed(read.day, f"{m.group(0)}{after[:after.find(found[0].source) + len(found[0].source)]}")
         rel = _relative(after[:48], day)

@@ -69,7 +69,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "Need from the SA", "Needed from SA", "Needs from SA", "What we need from the SA",
         "What do you need from us", "What you need from the SA", "Help needed", "SA help needed",
         "SA-Aufgaben", "Aufgaben", "Aufgaben für den SA", "Tâches SA", "Tâches", "Tareas SA", "Tareas",
-        "Tarefas SA", "Tarefas", "Taken SA", "Taken", "Attività SA", "Attività", "SAタスク", "依頼内容",
+        "Tarefas SA", "Tarefas", "Taken SA", "Taken", "Attività SA", "Attività", "SAタスク", "依頼内容", "SAへの依頼", "SAへのお願い", "SA依頼",
     ),
 }
 

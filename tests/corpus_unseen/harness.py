@@ -13,12 +13,14 @@ assigned to.
 
     python tests/corpus_unseen/harness.py            # the score, and every miss
     python tests/corpus_unseen/harness.py b07 a12    # some cases, with what gl-cs did
-    python tests/corpus_unseen/harness.py --holdout  # the corpus written after the reader (holdout/)
+    python tests/corpus_unseen/harness.py --holdout  # a corpus written after the reader (holdout/, holdout2/, ...)
+    GL_CS_CORPUS_FACTS=1 python tests/corpus_unseen/harness.py --holdout3 g21   # and every issue's facts
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -154,6 +156,8 @@ class Desks:
 
         def spy(facts, ctx):
             for f in facts:
+                if os.environ.get("GL_CS_CORPUS_FACTS"):  # every issue's facts, to see why
+                    print(f"    #{f.iid} {f.kind} {dict(f.kind_fields)}"[:700])
                 if f.iid == request:
                     seen.update({k: v for k, v in f.kind_fields})
                     seen["_event_at"] = f.event_at.astimezone(dt.timezone.utc).isoformat() if f.event_at else ""
@@ -294,7 +298,7 @@ def summary(cases: list[dict], checks: list[Check]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     folder = "cases"
-    if argv and argv[0] in ("--holdout", "--holdout2", "--cases"):
+    if argv and argv[0].startswith("--") and (HERE / argv[0][2:]).is_dir():  # --holdout, --holdout2, ...
         folder, argv = argv[0][2:], argv[1:]
     cases, observed, checks = run_all(argv or None, folder)
     for c in checks:

@@ -108,7 +108,7 @@ def check(path: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or sorted((HERE / "cases").glob("*.yml")) + sorted((HERE / "holdout").glob("*.yml"))
+    paths = [Path(a) for a in argv] or sorted((HERE / "cases").glob("*.yml")) + sorted(HERE.glob("holdout*/*.yml"))
     problems = [p for path in paths for p in check(path)]
     for p in problems:
         print(p)

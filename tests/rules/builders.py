@@ -235,6 +235,16 @@ def shipped() -> Config:
     return _CONFIGS[None]
 
 
+def _services_phrases() -> str:
+    text = RULES_YML.read_text()
+    start = text.index("  phrases: [professional services")
+    return text[start:text.index("]", start) + 1]
+
+
+#: the shipped rules.yml's services.phrases entry, as written (for variants that replace it)
+SERVICES_PHRASES = _services_phrases()
+
+
 def variant(replacements: dict[str, str]) -> Config:
     """The shipped rules.yml with text replaced (each ``old`` must occur), written to a
     temporary folder and loaded with ``load_config``: ``variant({"assignable: roster":

@@ -17,15 +17,14 @@ from gl_cs.decide.engine import decide_issue
 from gl_cs.decide.rules import (expedite, fiscal_quarter, intake, services, workflow_assignee, workflow_closed,
                                 workflow_state, workflow_transitions)
 
-from .builders import (LONG_AGO, RECENT, UNREAD, H, added, bot_said, ctx, issue, missing_key, moved, note, reads,
+from .builders import (LONG_AGO, RECENT, SERVICES_PHRASES, UNREAD, H, added, bot_said, ctx, issue, missing_key, moved, note, reads,
                        request, thanked_key, user, variant, with_dates, with_tasks)
 
 T = LONG_AGO
 EVENTS, NOTES, MEMBERS = "label_events", "notes", "members"
 MEMBERS_MODE = variant({"assignable: roster": "assignable: members"})
 FORMER = variant({"former_bots: []": "former_bots: [old-bot]"})
-NO_PHRASES = variant({"  phrases: [professional services, PS, services evaluation, services engagement, SOW, "
-                      "statement of work, implementation services, migration services]": "  phrases: []"})
+NO_PHRASES = variant({SERVICES_PHRASES: "  phrases: []"})
 NO_OUTCOME = request(drop=("Outcome",))
 PS = with_tasks("Needs professional services.")
 # gl-cs moved eve's request Backlog -> Waiting and asked for the Outcome

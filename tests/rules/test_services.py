@@ -12,14 +12,13 @@ from gl_cs.decide.engine import decide_issue
 from gl_cs.decide.rules import services
 from gl_cs.decide.rules.services import NAME, decide
 
-from .builders import LONG_AGO, H, added, ctx, issue, removed, variant, with_tasks
+from .builders import LONG_AGO, SERVICES_PHRASES, H, added, ctx, issue, removed, variant, with_tasks
 from .expect import add, assert_actions
 
 T = LONG_AGO
 LABELS = ("SA Backlog", "FY27-Q4", "customer::acme", "Priority::1")
 CONSULTING = variant({"phrases: [professional services, PS,": "phrases: [consulting days, PS,"})
-NO_PHRASES = variant({"  phrases: [professional services, PS, services evaluation, services engagement, SOW, "
-                      "statement of work, implementation services, migration services]": "  phrases: []"})
+NO_PHRASES = variant({SERVICES_PHRASES: "  phrases: []"})
 FORMER = variant({"former_bots: []": "former_bots: [old-bot]"})
 BY_LABEL = variant({"applies_to: all": 'applies_to: {label: "SA Activity"}'})
 

@@ -66,6 +66,8 @@ def made(facts: Sequence[IssueFact], role: str, account: str, accounts: AccountB
     def same(f: IssueFact) -> bool:
         if account_of(f, accounts) == account:
             return True
+        if start and f.field("start") == start and is_initials(name, normalise(f.field("customer"))):
+            return True  # "BHA", start Nov 30: the checklist for "Blue Heron Analytics Inc.", start Nov 30
         if len(name) < 4:
             return False
         text = f" {normalise(f.title)} {f.field('text')} "
@@ -76,6 +78,14 @@ def made(facts: Sequence[IssueFact], role: str, account: str, accounts: AccountB
             name.startswith(theirs) or theirs.startswith(name))
 
     return sorted((f for f in facts if f.field("role") == role and same(f)), key=lambda f: f.iid)
+
+
+def is_initials(short: str, name: str) -> bool:
+    """Is ``short`` (normalised, one word of 2 to 5 letters) the initials of ``name``'s
+    words ("bha", "blue heron analytics")?"""
+    words = name.split()
+    return 2 <= len(short) <= 5 and " " not in short and len(words) == len(short) and \
+        "".join(w[0] for w in words) == short
 
 
 def roster_sa(name: str, config) -> str | None:
