@@ -370,3 +370,32 @@ def test_postgres_every_instance_hears_of_an_event_another_one_journalled(pg_url
         stop()
         a.close()
         b.close()
+
+
+def test_postgres_a_listener_whose_connection_dropped_listens_again(pg_url, caplog):
+    import psycopg
+
+    a = open_journal(pg_url, coalesce=0.0)
+    b = open_journal(pg_url, coalesce=0.0)
+    heard: list = []
+    stop = b.listen(lambda pid, iid, owner: heard.append((pid, iid)))
+    try:
+        wait = time.monotonic() + 15
+        while heard.count((None, None)) < 1 and time.monotonic() < wait:
+            time.sleep(0.01)
+        with psycopg.connect(pg_url, autocommit=True) as admin:  # PostgreSQL restarted, a proxy cut it
+            killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                   "WHERE query = 'LISTEN gl_cs_events' AND datname = current_database()").fetchone()[0]
+        assert killed == 1
+        while heard.count((None, None)) < 2 and time.monotonic() < wait:  # back: "something may be missed"
+            time.sleep(0.01)
+        a.append(ev(43, "after"))
+        while (P, 43) not in heard and time.monotonic() < wait:
+            time.sleep(0.01)
+        assert heard.count((None, None)) == 2 and (P, 43) in heard
+        said = [r.getMessage() for r in caplog.records if "listening for new events" in r.getMessage()]
+        assert len(said) == 2 and "failed" in said[0] and "again" in said[1]
+    finally:
+        stop()
+        a.close()
+        b.close()

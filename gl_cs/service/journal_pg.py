@@ -451,11 +451,15 @@ class PostgresJournal(GroupCommit):
 
         def loop() -> None:
             conn = None
+            down = False
             while not stop.is_set() and not self._closed:
                 try:
                     if conn is None or conn.closed:
                         conn = self._connect()
                         conn.execute(f"LISTEN {CHANNEL}")
+                        if down:
+                            log.warning("journal %s: listening for new events again", self.where)
+                            down = False
                         wake(None, None, "")
                     for note in conn.notifies(timeout=1.0):
                         for item in note.payload.split(","):
@@ -466,8 +470,10 @@ class PostgresJournal(GroupCommit):
                         if stop.is_set():
                             break
                 except (psycopg.Error, OSError) as exc:
-                    log.warning("journal %s: listening for new events failed (%s); polling until it is back",
-                                self.where, _reason(exc, self._password))
+                    if not down:  # once per outage, not every second of it
+                        log.warning("journal %s: listening for new events failed (%s); polling until it is back",
+                                    self.where, _reason(exc, self._password))
+                        down = True
                     self._drop(conn)
                     conn = None
                     stop.wait(1.0)
