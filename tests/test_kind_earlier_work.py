@@ -195,3 +195,27 @@ def test_a_checklist_for_the_customer_the_request_calls_by_its_initials(kinds_de
                            "2. [ ] Personal introduction\n")
     sync(desk)
     assert list(opened(desk)) == ["Onboarding checklist: ZQX"]
+
+
+def test_an_sa_activity_request_titled_and_labelled_onboarding_is_read_as_one(kinds_desk):
+    """"Onboarding help - Pinecrest Credit Union", labelled Onboarding, every SA Activity
+    field answered, "they're not a customer yet": no start date is asked for (there is
+    none to give), no checklist opened, nothing asked at all."""
+    desk = kinds_desk
+    iid = desk.issue("Onboarding help - Pinecrest Credit Union", labels=("Onboarding", "SA Backlog"),
+                     description="Hi all - they're not a customer yet (eval stage), but their big question is what "
+                                 "onboarding 200 devs would look like.\n\n"
+                                 "Customer: Pinecrest Credit Union, ~$75k opp\nWhen: Thu Nov 26 at 2pm ET\n"
+                                 "Opportunity: $75k, 200 Premium seats, decision by end of Jan\n"
+                                 "Outcome: a rollout plan for their CIO\nChallenges: regulated, a DevOps team of 3\n"
+                                 "Tools today: Bitbucket Cloud, Jenkins, Jira\n"
+                                 "Need from SA: technical deep-dive on the rollout approach\n")
+    sync(desk)
+    assert opened(desk) == {} and desk.bot_notes(iid) == []
+    assert "SA Waiting" not in desk.labels(iid)
+    # the same label on a real onboarding request that lacks its date still asks for it
+    asked = desk.issue("Onboarding - Quarry Hill Foods", labels=("Onboarding", "SA Backlog"),
+                       description="Customer: Quarry Hill Foods\nTier: Premium\nPlease open the checklist.\n")
+    sync(desk)
+    [note] = desk.bot_notes(asked)
+    assert "Start Date" in note["body"]

@@ -213,7 +213,10 @@ def issue_kind(issue: Issue, ctx) -> str:
     if key is not None:
         # The team puts the kind label on requests and on checklists / sessions a person
         # made: a made one (its shape) is neither kind of request.
-        return OTHER if made_by_hand(issue, key, ctx) else KIND_REQUESTS[key]
+        if made_by_hand(issue, key, ctx):
+            return OTHER
+        if not _sa_activity_in_kind_clothes(issue, key, ctx):
+            return KIND_REQUESTS[key]
     applies = cfg.intake_applies_to
     if applies == "all":
         return REQUEST
@@ -221,6 +224,21 @@ def issue_kind(issue: Issue, ctx) -> str:
     if kind == "label":
         return REQUEST if value in issue.labels else OTHER
     return REQUEST if value in (issue.description or "") else OTHER
+
+
+#: the date a kind's request cannot do without
+_KIND_DATE = {"onboarding": "start_date", "live_optimization": "signing_date"}
+
+
+def _sa_activity_in_kind_clothes(issue: Issue, key: str, ctx) -> bool:
+    """An SA Activity request titled or labelled as a kind ("Onboarding help - Pinecrest
+    Credit Union", "they're not a customer yet"): every SA Activity field but at most one
+    answered, and nothing says when the customer signed. It is read as the SA Activity
+    request it is, instead of being asked for a start date it cannot have."""
+    if len(read_request(issue, ctx.config).missing) > 1:
+        return False
+    read = kind_reading(issue, key, ctx.config, ctx.now)
+    return _KIND_DATE.get(key, "") in read.missing
 
 
 def kind_key(issue: Issue, ctx) -> str | None:
