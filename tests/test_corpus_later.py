@@ -21,7 +21,7 @@ KNOWN = {
     "holdout": {("h07", "opens"), ("h15", "opens"), ("h21", "answer"), ("h32", "opens"), ("h32", "answer")},
     "holdout2": {("f06", "answer"), ("f08", "ask_for"), ("f22", "answer"), ("f24", "answer"),
                  ("f24", "decline_because")},
-    "holdout3": {("g02", "answer"), ("g06", "answer"), ("g09", "ask_for"),
+    "holdout3": {("g06", "answer"), ("g09", "ask_for"),
                  ("g24", "answer")},
 }
 CASES = {"holdout": 32, "holdout2": 24, "holdout3": 24}

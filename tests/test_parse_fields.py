@@ -1120,3 +1120,19 @@ def test_a_sign_off_after_the_last_field_is_not_its_answer(signature):
     # a real answer before the sign-off stays the answer, without the sign-off
     answered = parse_request(f"## SA Tasks\nDemo of CI\n\n{signature}\n", FIELDS, PLACEHOLDERS, TEMPLATE_BOXES)
     assert SA not in answered.missing and answered.fields[SA] == "Demo of CI"
+
+
+@pytest.mark.parametrize("line, tasks", [
+    ("SA: demo of CI + migration story, and answer the Okta/SAML questions",
+     "demo of CI + migration story, and answer the Okta/SAML questions"),
+    ("SA: a technical deep-dive on runners", "a technical deep-dive on runners"),
+    ("SA: @ana.sa", None),  # a person, not work
+    ("SA: whoever's on triage", None),
+])
+def test_sa_followed_by_work_is_the_sa_tasks(line, tasks):
+    desc = f"Customer: Initech\nInfra: Jenkins, Bitbucket\n{line}\n"
+    r = parse_request(desc, FIELDS, PLACEHOLDERS, TEMPLATE_BOXES)
+    if tasks is None:
+        assert SA in r.missing
+    else:
+        assert r.fields[SA] == tasks and r.fields[IN] == "Jenkins, Bitbucket"

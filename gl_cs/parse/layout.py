@@ -151,6 +151,14 @@ def classify_line(matcher: Matcher, text: str, strong_text: str | None, after_st
     return got  # type: ignore[return-value]
 
 
+SA_TASKS = "sa_tasks"
+#: "SA:" followed by work, not by a person: what the AE needs from the SA
+_SA_TASK_LINE = re.compile(
+    r"(?i:(?:the\s+)?SA|for\s+the\s+SA)\s*[:\uff1a]\s*(?=(?:an?\s+|the\s+|some\s+|quick\s+)?(?i:demo|deep[\s-]*dive|"
+    r"tech\w*|answer|help|present|walk|review|discover|poc\b|pov\b|workshop|architect|talk|show|explain|cover|"
+    r"support|evaluat|migrat|whiteboard|q\s*&\s*a))")
+
+
 def _classify(matcher: Matcher, text: str, strong_text: str | None, after_strong: str, depth: int,
               item: bool) -> Line:
     text = text.strip()
@@ -188,6 +196,10 @@ def _classify(matcher: Matcher, text: str, strong_text: str | None, after_strong
     hit2 = plain_label(matcher, text)
     if hit2:
         line.key, line.rank, line.rest = hit2[0], RANK_PLAIN, hit2[1]
+        return line
+    task = _SA_TASK_LINE.match(text)
+    if task and SA_TASKS in matcher.keys:  # "SA: demo of CI + the migration story" (not "SA: @ana.sa")
+        line.key, line.rank, line.rest = SA_TASKS, RANK_PLAIN, text[task.end():].strip()
         return line
     if not depth:
         line.ends = ender(matcher, text)

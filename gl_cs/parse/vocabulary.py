@@ -59,7 +59,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "Sfide", "課題",
     ),
     "infrastructure": (
-        "Infra", "Stack", "Current stack", "Current tooling", "Toolchain", "Tools today", "Tools in use", "Tools",
+        "Infra", "Stack", "Current stack", "Current tooling", "Toolchain", "Tools today", "Tools in use",
         "What do they use today", "What do they run today", "What do they run", "What are they using today",
         "Tech", "Technical environment",
         "Infrastruktur", "Infraestructura", "Infraestrutura", "Infrastructuur", "Infrastruttura", "インフラ",
