@@ -219,3 +219,30 @@ def test_an_sa_activity_request_titled_and_labelled_onboarding_is_read_as_one(ki
     sync(desk)
     [note] = desk.bot_notes(asked)
     assert "Start Date" in note["body"]
+
+
+@pytest.mark.parametrize("reply, session", [("no, that one was withdrawn", True), ("yes, Dec 1", False)])
+def test_a_closed_earlier_request_for_the_account_is_asked_about_then_the_answer_acted_on(kinds_desk, reply,
+                                                                                           session):
+    """An earlier Live Optimization request for the same account (a longer name, the same
+    signing date), closed, with no session issue anywhere: the session may have been held
+    and noted in a comment. gl-cs asks once, then opens the session or declines."""
+    desk = kinds_desk
+    old = NOW - 14 * DAY
+    template = ("## Customer\n{name}\n\n## Signing Date\n2026-10-19\n\n## Employees\n30\n\n## CSM\nnone\n\n"
+                "## Partner\nno\n\n## Professional Services\nnone\n")
+    earlier = desk.issue("Live Optimization - Pinecrest Dental Group", labels=("Live Optimization",),
+                         state="closed", assignees=["ben.sa"], created_at=old, updated_at=old + DAY,
+                         closed_at=old + DAY, description=template.format(name="Pinecrest Dental Group"))
+    request = desk.issue("Live Optimisation session for Pinecrest Dental", labels=("Live Optimization", "SA Backlog"),
+                         description=template.format(name="Pinecrest Dental (I took the account over this week)"))
+    sync(desk)
+    assert opened(desk) == {}
+    [question] = desk.bot_notes(request)
+    assert f"#{earlier}" in question["body"] and "one-time engagement" in question["body"]
+    assert sync(desk).writes == 0  # asked once
+    desk.store.add_note(desk.project_id, request, reply, "eve.ae", created_at=NOW + dt.timedelta(minutes=5))
+    sync(desk, now=NOW + dt.timedelta(minutes=10))
+    assert bool(opened(desk)) is session
+    if not session:
+        assert "already had its Live Optimization session" in desk.bot_notes(request)[-1]["body"]

@@ -32,7 +32,8 @@ def test_onboarding_fields_in_any_style(text, start):
 
 @pytest.mark.parametrize("text, segment, employees", [
     ("Employees: 80 employees", "SMB", 80), ("Employees: 80", "SMB", 80), ("Segment: Mid-Market", "Mid-Market", None),
-    ("about 1,200 staff worldwide", "Large", 1200), ("A strategic account", None, None), ("", None, None)])
+    ("about 1,200 staff worldwide", "Large", 1200), ("A strategic account", None, None), ("", None, None),
+    ("seg: MM (~300 seats of Premium)", "Mid-Market", None), ("Seg: ENT (global bank)", "Large", None)])
 def test_segment_from_employees_or_as_written(text, segment, employees):
     read = read_kind("Customer: Acme\nSigning Date: 2026-10-01\n" + text, "live_optimization", CONFIG, NOW)
     assert (read.segment, read.employees) == (segment, employees)
@@ -87,3 +88,13 @@ def test_kind_is_told_by_label_then_author_key_and_shape():
     pasted = issue("Onboarding: Acme", "Customer: Acme\nStart Date: 2026-11-01\n" +
                    with_marker("", "create", "onboarding:acme:checklist"), ("Onboarding",))
     assert issue_kind(pasted, c) == ONBOARDING_REQUEST
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("LO pls: Harborlight Insurance Brokers", "live_optimization"), ("LO please - Quarry Foods", "live_optimization"),
+    ("Lo que necesitamos: demo", None),  # Spanish "lo" is not Live Optimization
+])
+def test_a_live_optimization_request_named_by_its_abbreviation(title, kind):
+    from gl_cs.parse.kinds import kind_of_text
+
+    assert kind_of_text(title, "customer: Harborlight\nsigned: Oct 26\n") == kind

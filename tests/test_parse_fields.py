@@ -1013,6 +1013,8 @@ def test_no_placeholders_and_no_fields_arguments():
         ("Challenges - what blocks them?", CH),
         ("SA TASKS", SA),
         ("■ SAへの依頼：デモ", SA),
+        ("Ziel für den Kunden: eine Plattform", OU),
+        ("Was ich vom SA brauche: Demo", SA),
         ("Tech-Stack", IN),
         ("Preferred Date", PD),
         ("Customers", CI),
@@ -1136,3 +1138,14 @@ def test_sa_followed_by_work_is_the_sa_tasks(line, tasks):
         assert SA in r.missing
     else:
         assert r.fields[SA] == tasks and r.fields[IN] == "Jenkins, Bitbucket"
+
+
+def test_a_table_with_the_fields_as_columns():
+    """Headers name the fields by their first words ("Outcome they want"); a column no
+    field heads is its own text, never the answer of the column before it."""
+    desc = ("| Customer | Notes | When | Outcome they want | Challenges | Tools today | Need from SA |\n"
+            "|---|---|---|---|---|---|---|\n"
+            "| Initech | signs before Jan 22 | Dec-08 0800 EST | one platform | audits | Jenkins | Demo |\n")
+    r = parse_request(desc, FIELDS, PLACEHOLDERS, TEMPLATE_BOXES)
+    assert r.fields[CI] == "Initech" and r.fields[PD] == "Dec-08 0800 EST" and r.fields[OU] == "one platform"
+    assert r.fields[SA] == "Demo" and r.missing == (OD,)

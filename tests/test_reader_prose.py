@@ -57,6 +57,9 @@ def test_evidence_is_the_clause_read():
     ("the customer does NOT want professional services", True),
     ("they want professional services for the migration", False),
     ("no professional services, just guidance", True),
+    ("professional services ki zarurat nahi hai - unki apni platform team hai", True),  # Hindi-English
+    ("professional services 필요 없음", True),  # Korean
+    ("professional services ki zarurat hai, migration ke liye", False),
 ])
 def test_negated_at(text, negated):
     start = text.index("professional services")

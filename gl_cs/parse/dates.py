@@ -335,12 +335,12 @@ _NUMERIC_RE = re.compile(
     r"(?!\s*(?:days?|hrs?|hours?|h|weeks?|months?|of\b|time\b|support|coverage|split|share|off\b))"
 )
 _MD_RE = re.compile(
-    r"(?<![\w])(?:(?P<wd>" + _WD + r"),?\s+)?(?:the\s+)?(?P<mon>" + _MON + r")\.?,?\s+(?:the\s+)?"
+    r"(?<![\w])(?:(?P<wd>" + _WD + r"),?\s+)?(?:the\s+)?(?P<mon>" + _MON + r")\.?,?(?:\s+|-(?=\d))(?:the\s+)?"
     r"(?P<day>" + _DAY + r")(?!\w|:\d|\.\d)(?:(?:,\s*|\s+)(?P<y>" + _YEAR + r")(?![\d:]))?",
     re.IGNORECASE,
 )
 _DM_RE = re.compile(
-    r"(?<![\w.,/:$-])(?:(?P<wd>" + _WD + r"),?\s+)?(?:the\s+)?(?P<day>" + _DAY + r")(?!\w)\s+(?:of\s+)?"
+    r"(?<![\w.,/:$-])(?:(?P<wd>" + _WD + r"),?\s+)?(?:the\s+)?(?P<day>" + _DAY + r")(?!\w)(?:\s+(?:of\s+)?|-(?=[A-Za-z]))"
     r"(?P<mon>" + _MON + r")(?!\w)\.?(?:,?\s+(?P<y>" + _YEAR + r")(?![\d:]))?",
     re.IGNORECASE,
 )
@@ -349,8 +349,12 @@ _REL_DAYS = {"today": 0, "overmorrow": 2}  # else 1 (tomorrow, tmrw, tmr)
 
 # time of day (a range keeps its start); groups validated in code
 _AMPM = r"(?:[ap]\.?\s?m\.?(?![a-z])|[ap](?=\s|$|[,;)]))"
+#: "0800 EST", "1400hrs": four digits, zero-padded, read as a time only before a zone
+#: abbreviation or "hrs" (never a year or an amount)
+_MILITARY = r"(?<=[01]\d|2[0-3])(?<![\d.,:]\d\d)(?=[0-5]\d\s*(?:hrs?(?!\w)|(?-i:[A-Z]{2,5})(?![A-Za-z])))"
 _TIME = (
-    r"(?P<h1>[01]?\d|2[0-3])(?:(?::|h)(?P<m1>[0-5]\d)(?::(?P<s1>[0-5]\d)(?:\.\d+)?)?)?\s*(?P<ap1>" + _AMPM + r")?"
+    r"(?P<h1>[01]?\d|2[0-3])(?:(?::|h|" + _MILITARY + r")(?P<m1>[0-5]\d)(?::(?P<s1>[0-5]\d)(?:\.\d+)?)?)?\s*(?P<ap1>"
+    + _AMPM + r")?"
     r"(?:\s*(?:-|\u2013|\u2014|to|until|till)\s*(?P<h2>[01]?\d|2[0-3])(?:(?::|h)(?P<m2>[0-5]\d))?\s*(?P<ap2>"
     + _AMPM
     + r")?)?"

@@ -60,7 +60,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 
 #: A Live Optimization request names the session.
 LIVE_OPTIMIZATION_WORDS = re.compile(
-    r"live[\s-]*optimi[sz]ation|\bLO\b(?=\s*(?:session|request|call|:|-|–|—|$))|optimi[sz]ation\s+session|"
+    r"live[\s-]*optimi[sz]ation|\bLO\b(?=\s*(?:session|request|call|pls\b|plz\b|please\b|needed\b|:|-|–|—|$))|"
+    r"optimi[sz]ation\s+session|"
     r"session\s+(?:de\s+)?optimi[sz]ation|sesi[oó]n\s+de\s+optimizaci[oó]n|sess[aã]o\s+de\s+otimiza[cç][aã]o|"
     r"optimierungs[\s-]*session", re.I)
 #: An onboarding request says onboarding (or starts a new customer's checklist).
@@ -127,8 +128,8 @@ NUMBER_WORDS: dict[str, int] = {
 #: Segment names as written (the handbook's four, and how people say them).
 SEGMENT_WORDS = (
     (re.compile(r"\bstrategic\b|\bstrat[ée]gi\w+|\bestrat[ée]gic\w+", re.I), "Strategic"),
-    (re.compile(r"\blarge\b|\benterprise\b|\bent\b(?=\s*(?:segment|account|$))|\bgro(?:ß|ss)kunde", re.I), "Large"),
-    (re.compile(r"\bmid[\s_-]*market\b|\bmidmarket\b|\bmm\b(?=\s*(?:segment|account|\)|,|$))|\bmittelstand\b|"
+    (re.compile(r"\blarge\b|\benterprise\b|\bent\b(?=\s*(?:segment|account|\(|\)|,|$))|\bgro(?:ß|ss)kunde", re.I), "Large"),
+    (re.compile(r"\bmid[\s_-]*market\b|\bmidmarket\b|\bmm\b(?=\s*(?:segment|account|\(|\)|,|$))|\bmittelstand\b|"
                 r"\bmid[\s-]*size[d]?\b|\bmed(?:io|iano)\s+mercado\b", re.I), "Mid-Market"),
     (re.compile(r"\bsmb\b|\bsmall(?:\s+(?:and|&)\s+medium)?\s+business(?:es)?\b|\bsmall\s+(?:company|customer|biz)\b|"
                 r"\bkmu\b|\bpme\b|\bpyme\b|\bstart[\s-]*up\b", re.I), "SMB"),

@@ -39,7 +39,7 @@ _COMMON = (
     ("salesforce", "Salesforce", ("Salesforce Link", "Salesforce Account", "SFDC", "SFDC Link")),
     ("employees", "Employees", ("Employee Count", "Number of Employees", "Headcount", "Company Size",
                                 "Employees or Segment")),
-    ("segment", "Segment", ("Market Segment", "Sales Segment")),
+    ("segment", "Segment", ("Market Segment", "Sales Segment", "Seg", "Seg.")),
     ("ae", "AE", ("Account Executive",)),
     ("sa", "SA", ("Solutions Architect", "Preferred SA")),
     ("csm", "CSM", ("CSE", "CSM/CSE", "Customer Success Manager", "CSM or CSE")),

@@ -317,8 +317,23 @@ class _Columns:
     values: list[int] | None = None  # a table whose header names a value column
 
 
+def _header_cell(matcher: Matcher, cell: str) -> str | None:
+    """The field a table's header cell names: the whole cell is a label by its place, so
+    its first words are enough ("Outcome they want", "Challenges today")."""
+    hit = matcher.match(cell)
+    if hit:
+        return hit[0]
+    words = cell.split()
+    if 1 < len(words) <= 5:
+        for n in (2, 1):
+            hit = matcher.match(" ".join(words[:n]))
+            if hit:
+                return hit[0]
+    return None
+
+
 def _header_columns(matcher: Matcher, cells: list[str]) -> _Columns:
-    keys = [(matcher.match(c) or (None,))[0] for c in cells]
+    keys = [_header_cell(matcher, c) for c in cells]
     if sum(1 for k in keys if k) >= 2:
         return _Columns(keys=keys)
     if len(cells) > 2:
@@ -423,8 +438,8 @@ def read_units(segment: str, matcher: Matcher) -> list[tuple[object, str]]:
                 for k, cell in zip(cols.keys, cells):
                     if k:
                         units.append((Line(text=cell, key=k, rank=RANK_BOLD, rest=cell), raw))
-                    elif cell:
-                        units.append((Line(text=cell), raw))
+                    elif cell:  # a column no field heads: its own text, never the column before's
+                        units.append((Line(text=cell, ends="section"), raw))
             else:
                 row = cell_row(matcher, cells, header=is_header, value_cols=cols.values)
                 if cols.values and not row.key:

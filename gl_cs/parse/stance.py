@@ -43,10 +43,18 @@ def _words(text: str) -> list[str]:
     return [w.casefold().strip(".'’") for w in _WORD.findall(text)]
 
 
+#: negations that close a clause, a few words after the thing (Hindi, Korean, Japanese, Chinese:
+#: "PS ki zarurat nahi hai", "PS는 필요 없음", "PSは不要です")
+_CLOSING_NEGATORS = frozenset(("nahi", "nahin", "nahiin", "nai", "नहीं", "नही", "없음", "없습니다", "없어요",
+                               "필요없음", "不要", "不要です", "いらない", "要りません", "不需要"))
+
+
 def _negated(clause: str, start: int, end: int) -> bool:
     before = _words(clause[:start])[-6:]
-    after = _words(clause[end:])[:3]
+    after = _words(clause[end:])[:4]
     if any(w in NEGATORS or w in HYPOTHETICAL for w in before):  # "no PS planned", "if they ever need PS"
+        return True
+    if any(w in _CLOSING_NEGATORS for w in after):
         return True
     # "CSM: none", "partner: no", "PS: keine geplant", "CSM not assigned yet"
     return bool(after) and (after[0] in NO_WORDS or after[0] in ("not", "nicht", "pas", "não", "nao")

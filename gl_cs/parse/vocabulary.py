@@ -37,7 +37,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "Opções de data", "Voorkeursdata", "Voorkeursdatums", "Date preferite", "Date proposte", "希望日時", "候補日",
     ),
     "opportunity_details": (
-        "Opp details", "Opp", "Oppty", "Oppty details", "Opp info", "Deal", "Deal size", "SFDC opp",
+        "Opp details", "Opp", "Opp size", "Opp value", "Oppty", "Oppty details", "Opp info", "Deal", "Deal size",
+        "SFDC opp",
         "Salesforce opportunity", "Opportunity info", "How big is the deal", "How big is the opportunity",
         "How big is the deal and when will they buy", "How big is the deal and when", "Deal size and timing",
         "Deal size and timeline", "What's the deal size", "What is the deal size", "When will they buy",
@@ -48,7 +49,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "outcome": (
         "Expected outcome", "Success criteria", "What does success look like", "What's in it for them",
         "What's in it for the customer", "Business outcome",
-        "Ziel", "Ergebnis", "Gewünschtes Ergebnis", "Objectif", "Résultat attendu", "Résultat",
+        "Ziel", "Ziele", "Ziel für den Kunden", "Ziel des Kunden", "Ergebnis", "Gewünschtes Ergebnis", "Objectif", "Résultat attendu", "Résultat",
         "Objetivo", "Resultado esperado", "Resultado", "Doel", "Gewenst resultaat", "Obiettivo",
         "Risultato atteso", "期待する成果", "ゴール",
     ),
@@ -68,7 +69,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "SA ask", "SA asks", "Ask of the SA", "The ask", "SA request", "What do you need", "Need from SA",
         "Need from the SA", "Needed from SA", "Needs from SA", "What we need from the SA",
         "What do you need from us", "What you need from the SA", "Help needed", "SA help needed",
-        "SA-Aufgaben", "Aufgaben", "Aufgaben für den SA", "Tâches SA", "Tâches", "Tareas SA", "Tareas",
+        "SA-Aufgaben", "Aufgaben", "Aufgaben für den SA", "Was ich vom SA brauche", "Was wir vom SA brauchen",
+        "Vom SA benötigt", "Bitte vom SA", "Tâches SA", "Tâches", "Tareas SA", "Tareas",
         "Tarefas SA", "Tarefas", "Taken SA", "Taken", "Attività SA", "Attività", "SAタスク", "依頼内容", "SAへの依頼", "SAへのお願い", "SA依頼",
     ),
 }

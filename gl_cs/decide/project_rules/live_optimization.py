@@ -146,6 +146,31 @@ def session_issue(request: IssueFact, account: str, key: str, sa: str | None, wa
                        due_date=proposed[0].isoformat() if proposed else None, links=(request.iid,))
 
 
+def _earlier_requests(request: IssueFact, account: str, facts: Sequence[IssueFact], accounts) -> list[IssueFact]:
+    """Closed Live Optimization requests for the same account ("Pinecrest Dental Group",
+    signed the same day), not declined by gl-cs: the account may have had its session then
+    (held and noted in a comment, with no session issue). A person would look before
+    opening a second one; gl-cs asks."""
+    out = []
+    for f in desk.made(facts, "request", account, accounts, request):
+        if f.iid == request.iid or f.state != "closed" or f.field("kind") != KIND:
+            continue
+        if f.said is not None and any(k.startswith(f"{NAME}:declined-") for k in f.said):
+            continue  # gl-cs said why not: no session was held
+        out.append(f)
+    return out
+
+
+def _ask_about(request: IssueFact, earlier: Sequence[IssueFact], ctx: Context) -> UpsertComment:
+    refs = " and ".join(f"#{f.iid} ({plain_title(f.title)})" for f in earlier[:3])
+    body = render("live_optimization_earlier.md.j2", {"who": _who(request.author),
+                                                      "customer": request.field("customer"),
+                                                      "refs": Trusted(refs), "one": len(earlier) == 1},
+                  ctx.config.templates_dir)
+    return UpsertComment(NAME, f"{refs} may have been the account's session: asked before opening another",
+                         iid=request.iid, key="earlier", body=body)
+
+
 def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
     if ctx.config.kind(KIND) is None:
         return []
@@ -176,6 +201,15 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         # about to answer (open one, or say why not): sessions closed long ago count too ("once
         # per account"), so the answer is complete the first time
         ctx.need_closed(ctx.config.kind(KIND).label)
+        earlier = [] if sessions or exception else _earlier_requests(request, account, facts, accounts)
+        answer = request.field(f"answer:{NAME}:earlier")
+        if earlier and answer == "yes":
+            sessions = earlier  # the AE says the account had its session then: once per account
+        elif earlier and answer != "no":
+            if request.examined and f"{NAME}:earlier" in (request.said or ()):
+                continue  # asked, not answered, nobody touched the request since
+            actions.append(_ask_about(request, earlier, ctx))
+            continue
         found = reasons(request, sessions, ctx)
         if found:
             body = render("live_optimization_declined.md.j2", {
