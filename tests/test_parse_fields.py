@@ -1149,3 +1149,10 @@ def test_a_table_with_the_fields_as_columns():
     r = parse_request(desc, FIELDS, PLACEHOLDERS, TEMPLATE_BOXES)
     assert r.fields[CI] == "Initech" and r.fields[PD] == "Dec-08 0800 EST" and r.fields[OU] == "one platform"
     assert r.fields[SA] == "Demo" and r.missing == (OD,)
+
+
+@pytest.mark.parametrize("answer", ["a confirmar com o time deles", "to be confirmed with their IT team",
+                                    "noch zu klären mit dem Kunden"])
+def test_an_answer_put_off_to_someone_else_is_missing(answer):
+    r = parse_request(f"## Infrastructure\n{answer}\n\n## Outcome\nfaster releases\n", FIELDS, PLACEHOLDERS)
+    assert IN in r.missing and r.reasons[IN] == "deferred" and OU not in r.missing

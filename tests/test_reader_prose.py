@@ -247,3 +247,11 @@ def test_a_day_restated_in_parentheses_before_its_time():
                       written=WRITTEN)
     assert [(d.when.astimezone(dt.timezone.utc).replace(tzinfo=None), d.date_only) for d in read] == [
         (dt.datetime(2026, 12, 3, 8, 0), True), (dt.datetime(2026, 12, 3, 19, 0), False)]
+
+
+@pytest.mark.parametrize("answer, value", [
+    ("brak", False), ("nie, sprzedaż bezpośrednia", False), ("없음", False), ("いいえ", False), ("tak", True),
+    ("nahi", False),
+])
+def test_field_answers_in_more_languages(answer, value):
+    assert field_stance(answer).value is value

@@ -350,3 +350,18 @@ def test_waiting_restored_by_gl_cs_for_another_rule_is_still_the_persons(desk):
     assert code == 0, out
     assert desk.labels(iid) == {"SA Waiting", "FY27-Q4"}
     assert report["writes"] == 0 and len(desk.bot_notes(iid)) == 1
+
+
+@pytest.mark.parametrize("title, first_line, withdrawn", [
+    ("[CANCELLED] Demo - Verdant Row Hospitality", "Customer bought self-serve.", True),
+    ("Demo - Verdant Row Hospitality", "**CANCELLED — no longer needed.** They bought online.", True),
+    ("Demo - Verdant Row Hospitality", "Sorry for the noise, feel free to close this.", True),
+    ("Demo - Verdant Row Hospitality", "Cancelled the Jenkins contract last month, so they want a demo.", False),
+    ("Demo - Verdant Row Hospitality", "Their previous demo was cancelled; please book a new one.", False),
+])
+def test_a_withdrawn_request_is_asked_nothing(desk, title, first_line, withdrawn):
+    iid = desk.issue(title=title, description=first_line + "\n\n" + request(drop=("Outcome", "Challenges")))
+    code, out, _ = desk.sync()
+    assert code == 0, out
+    assert (desk.bot_notes(iid) == []) is withdrawn
+    assert ("SA Waiting" in desk.labels(iid)) is not withdrawn

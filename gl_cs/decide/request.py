@@ -209,6 +209,8 @@ def issue_kind(issue: Issue, ctx) -> str:
         return ACTION_ITEMS
     if is_review(issue, ctx):
         return OTHER  # a renewal review a person made is no request (and asks nothing of its author)
+    if withdrawn(issue):
+        return OTHER  # "[CANCELLED] Demo - Verdant Row": nothing to ask for, nothing to open
     key = kind_key(issue, ctx)
     if key is not None:
         # The team puts the kind label on requests and on checklists / sessions a person
@@ -224,6 +226,25 @@ def issue_kind(issue: Issue, ctx) -> str:
     if kind == "label":
         return REQUEST if value in issue.labels else OTHER
     return REQUEST if value in (issue.description or "") else OTHER
+
+
+_CANCELLED = (r"cancel+ed|withdrawn|obsolete|storniert|abgesagt|annul[ée]e?|cancelad[oa]|anulad[oa]|"
+              r"geannuleerd|annullat[oa]")
+_WITHDRAWN_TITLE = re.compile(r"^\W*(?:" + _CANCELLED + r")\b|\b(?:no\s+longer\s+needed|not\s+needed\s+any\s*more|"
+                              r"please\s+close)\b", re.I)
+_WITHDRAWN_TEXT = re.compile(r"^\W*(?:(?:request\s+)?(?:" + _CANCELLED + r")\b(?!\s+(?:the|a|our|their|last|yesterday)\b)|"
+                             r".{0,80}\b(?:no\s+longer\s+needed|not\s+needed\s+any\s*more|(?:please|feel\s+free\s+to)"
+                             r"\s+close\s+(?:this|it)?)\b)", re.I)
+
+
+def withdrawn(issue: Issue) -> bool:
+    """Does the request say, first thing, that it is withdrawn ("[CANCELLED] Demo - ...",
+    "**CANCELLED, no longer needed.** ...", "please close this")? Then gl-cs asks for
+    nothing and opens nothing; a person closes it."""
+    if _WITHDRAWN_TITLE.search(issue.title or ""):
+        return True
+    first = next((line for line in (issue.description or "").splitlines() if line.strip()), "")
+    return bool(_WITHDRAWN_TEXT.match(first.strip()[:200]))
 
 
 #: the date a kind's request cannot do without

@@ -19,12 +19,13 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "customer": ("Acct", "Acct name", "Client", "Client name", "Kunde", "Kundin", "Kundenname", "Firma", "Unternehmen", "Société",
                  "Entreprise", "Nom du client", "Cliente", "Nome do cliente", "Empresa", "Nombre del cliente",
                  "Klant", "Bedrijf", "Azienda", "Who is the customer", "Which customer", "Customer / Account",
-                 "Account / Customer", "Org", "Organization", "Organisation"),
+                 "Account / Customer", "Org", "Organization", "Organisation", "Klient", "Firma", "고객", "고객사", "顧客"),
     "employees": ("Staff", "Size", "People", "Employees / Segment", "Number of employees", "How many employees",
                   "How big are they", "How big is the company", "Mitarbeiter", "Mitarbeitende", "Anzahl Mitarbeiter",
                   "Mitarbeiterzahl", "Unternehmensgröße", "Salariés", "Effectif", "Employés", "Taille",
                   "Nombre de salariés", "Empleados", "Número de empleados", "Tamaño", "Funcionários",
-                  "Número de funcionários", "Colaboradores", "Tamanho", "Medewerkers", "Dipendenti"),
+                  "Número de funcionários", "Colaboradores", "Tamanho", "Medewerkers", "Dipendenti",
+                  "Liczba pracowników", "Pracownicy", "직원 수", "従業員数"),
     "segment": ("Segmento", "Segmentation", "Marktsegment"),
     "ae": ("Account Manager", "AE owner", "Sales rep", "Vertrieb", "Commercial"),
     "sa": ("SA owner", "Owner", "Onboarding SA", "SA (owner)", "Who owns the onboarding", "Who should deliver it",
@@ -40,20 +41,21 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
                    "Vertragsabschluss", "Unterschrift", "Stage Closed Won", "Date de début", "Date de signature",
                    "Début du contrat", "Signé le", "Data de início", "Data de assinatura", "Início", "Assinado em",
                    "Fecha de inicio", "Fecha de firma", "Firmado", "Inicio", "Startdatum contract", "Kick-off",
-                   "Kickoff", "Go-live"),
+                   "Kickoff", "Go-live", "Data podpisania", "Data zawarcia umowy", "계약일", "계약 체결일", "契約日"),
     "tier": ("License", "Licence", "Lizenz", "Licença", "Licencia", "Product", "Produkt", "Produto", "Producto"),
     "seats": ("Seats", "Users", "Licenses", "Licences", "Lizenzen", "Utilisateurs", "Usuários", "Usuarios",
               "Number of seats", "Seat count"),
     "renewal_date": ("Renewal", "Verlängerung", "Verlängerungsdatum", "Renouvellement", "Date de renouvellement",
                      "Renovação", "Data de renovação", "Renovación", "Fecha de renovación", "Vernieuwing",
                      "Verlengingsdatum", "Verlenging", "Data di rinnovo", "Rinnovo"),
-    "ps": ("Professional Services?", "PS?", "Services", "PS planned", "Is a PS engagement planned"),
+    "ps": ("Professional Services?", "PS?", "Services", "PS planned", "Is a PS engagement planned", "Usługi PS"),
     "ultimate": ("Ultimate opp", "Ultimate upsell", "Upsell"),
     "asm_approval": ("ASM exception", "Exception", "Exception approved by", "Approval", "Approved by"),
     "proposed_dates": ("Possible dates", "Dates", "Availability", "Termine", "Terminvorschläge", "Dates possibles",
-                       "Disponibilités", "Fechas", "Datas", "When can they do it", "Session dates"),
+                       "Disponibilités", "Fechas", "Datas", "When can they do it", "Session dates",
+                       "Proponowane terminy", "Terminy", "희망 일정", "候補日"),
     "milestones": ("Goals", "Topics", "Agenda", "Focus", "Focus areas", "Ziele", "Themen", "Objectifs", "Sujets",
-                   "Objetivos", "Temas"),
+                   "Objetivos", "Temas", "Kamienie milowe", "Cele", "마일스톤"),
 }
 
 # -- which kind of request ------------------------------------------------------------
@@ -149,6 +151,7 @@ pas aucun aucune sans ni jamais
 sem nenhum nenhuma não nao nunca nada
 sin ningún ninguno ninguna nunca ni tampoco tampouco jamás
 geen niet zonder nessun nessuna senza
+nie brak bez żaden żadna żadne
 """.split()) | {"n/a", "na", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "won't", "hasn't", "haven't"}
 #: Words that make what follows them in a clause a hypothesis, not a fact ("if they ever need PS").
 HYPOTHETICAL = frozenset("""
@@ -169,12 +172,14 @@ ENGAGED_PARTNER = re.compile(
     r"rolls?\s+(?:them\s+)?out|still))")
 NO_WORDS = frozenset("""
 no nope none nein non não nao ninguno ninguna nenhum nenhuma geen nee false n/a na nil keine kein aucun aucune
+nie brak żaden żadna żadne 없음 아니요 아니오 없습니다 いいえ なし 無し nahi nahin
 """.split())
 UNKNOWN_WORDS = frozenset({"tbd", "tbc", "tba", "unknown", "unclear", "pending", "not sure", "don't know", "idk", "?",
                            "offen", "unbekannt", "inconnu", "desconocido", "desconhecido", "maybe", "vielleicht",
                            "peut-être", "quizás", "talvez"})
 YES_WORDS = frozenset("""
 yes y yep yeah yup ja jawohl oui si sí sim true confirmed approved ok okay sure correct
+tak 예 네 はい haan
 """.split())
 
 #: What each yes/no question is about.

@@ -71,7 +71,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "What do you need from us", "What you need from the SA", "Help needed", "SA help needed",
         "SA-Aufgaben", "Aufgaben", "Aufgaben für den SA", "Was ich vom SA brauche", "Was wir vom SA brauchen",
         "Vom SA benötigt", "Bitte vom SA", "Tâches SA", "Tâches", "Tareas SA", "Tareas",
-        "Tarefas SA", "Tarefas", "Taken SA", "Taken", "Attività SA", "Attività", "SAタスク", "依頼内容", "SAへの依頼", "SAへのお願い", "SA依頼",
+        "Tarefas SA", "Tarefas do SA", "Tarefas", "Tareas del SA", "Tâches du SA", "Taken voor de SA",
+        "Attività del SA", "Zadania SA", "Zadania dla SA", "Taken SA", "Taken", "Attività SA", "Attività", "SAタスク", "依頼内容", "SAへの依頼", "SAへのお願い", "SA依頼",
     ),
 }
 
@@ -156,6 +157,10 @@ DEFERRALS: tuple[str, ...] = (
     r"(?:more\s+)?(?:details?|info|information|dates?|specifics|more)?\s*(?:to\s+follow|tbf|coming\s+soon|to\s+come"
     r"|to\s+be\s+(?:added|provided|shared|confirmed|determined|defined)|will\s+follow){LATER}",
     r"(?:tbd|tbc|tba|pending|later)\s+(?:after|once|when|until)\b.*",
+    # "a confirmar com o time deles", "to be confirmed with their IT", "noch zu klären mit dem Kunden"
+    r"(?:tbd|tbc|to\s+be\s+confirmed|to\s+confirm|a\s+confirmar|por\s+confirmar|à\s+confirmer|a\s+definir|"
+    r"por\s+definir|à\s+définir|noch\s+(?:zu\s+)?(?:klären|offen)|da\s+confermare|nog\s+te\s+bevestigen)\s+"
+    r"(?:with|com|con|avec|mit|met|by|pelo|pela|por|par)\b.{0,80}",
     r"(?:wird\s+nachgereicht|folgt(?:\s+noch)?|kommt\s+noch|à\s+venir|à\s+suivre|à\s+compléter"
     r"|(?:se\s+)?(?:completará|confirmará)\s+(?:más\s+adelante|después)|más\s+adelante|a\s+seguir|em\s+breve"
     r"|volgt(?:\s+nog)?|wordt\s+aangevuld|seguirà|da\s+completare|後日|追って(?:連絡|共有)(?:します)?)\W*",
