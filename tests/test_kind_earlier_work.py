@@ -246,3 +246,27 @@ def test_a_closed_earlier_request_for_the_account_is_asked_about_then_the_answer
     assert bool(opened(desk)) is session
     if not session:
         assert "already had its Live Optimization session" in desk.bot_notes(request)[-1]["body"]
+
+
+@pytest.mark.parametrize("reply, opens", [("no - new contract, new BU", True), ("yes, it's the renewal", False)])
+def test_a_checklist_a_year_older_than_the_request_is_asked_about(kinds_desk, reply, opens):
+    """The account's checklist started a year before the date the request gives ("30 Nov
+    2026, renewal closed-won, year 2"): a renewal, or a new contract? gl-cs asks once."""
+    desk = kinds_desk
+    year_ago = NOW - 365 * DAY
+    old = desk.issue("Onboarding checklist: Harrowgate Dental Labs", author="cs-automation", state="closed",
+                     labels=("Onboarding",), created_at=year_ago, updated_at=year_ago + 30 * DAY,
+                     closed_at=year_ago + 30 * DAY,
+                     description="Customer: Harrowgate Dental Labs\nStart date: 2025-11-16\n\n"
+                                 "- [x] 1. Welcome\n- [x] 2. Personal introduction\n")
+    request = desk.issue("Onboarding - Harrowgate Dental Labs", labels=("Onboarding", "SA Backlog"),
+                         description="## Customer\nHarrowgate Dental Labs\n\n## Start Date\n16 Nov 2026 (year 2)\n\n"
+                                     "## Employees\n65\n")
+    sync(desk)
+    assert opened(desk) == {}
+    [question] = desk.bot_notes(request)
+    assert f"#{old}" in question["body"]
+    assert sync(desk).writes == 0  # asked once
+    desk.store.add_note(desk.project_id, request, reply, "eve.ae", created_at=NOW + dt.timedelta(minutes=5))
+    sync(desk, now=NOW + dt.timedelta(minutes=10))
+    assert bool(opened(desk)) is opens

@@ -61,6 +61,15 @@ def _has_checklist(request: IssueFact, account: str, facts: Sequence[IssueFact],
     return same[0] if same else None
 
 
+def _same_start(checklist: IssueFact, request: IssueFact) -> bool:
+    """Does the account's checklist track this onboarding: its start within six months of
+    the request's (or either unknown)? A checklist that started a year before the date the
+    request gives ("30 Nov 2026, renewal closed-won, year 2") may be a renewal's, or a new
+    contract's: gl-cs asks instead of deciding."""
+    theirs, ours = desk.iso(checklist.field("start")), desk.iso(request.field("start"))
+    return theirs is None or ours is None or abs((ours - theirs).days) <= 183
+
+
 def checklist_issue(request: IssueFact, account: str, ctx: Context) -> CreateIssue:
     cfg = ctx.config
     spec = cfg.kind(KIND)
@@ -105,16 +114,23 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         account = desk.account_of(request, accounts)
         if account is None or account in planned or desk.iso(request.field("start")) is None:
             continue
-        if _has_checklist(request, account, facts, accounts) is not None:
-            continue
         answer = request.field("answer:onboarding:earlier")
+        found = _has_checklist(request, account, facts, accounts)
+        if found is not None and (_same_start(found, request) or answer != "no"):
+            if not _same_start(found, request) and answer != "yes" and not (
+                    request.examined and "onboarding:earlier" in (request.said or ())):
+                actions.append(_ask_about(request, [found], ctx))  # a year on: a renewal, or a new contract?
+            continue
         if request.examined and "onboarding:earlier" in (request.said or ()) and not answer:
             continue  # asked about an earlier issue, not answered, nobody touched the request since
         # about to open one: what the request cites ("Checklist: #41") and checklists closed
         # long ago count too, whatever their age (one list read each)
         ctx.need_issues([i for i in request.mentions if i != request.iid])
         ctx.need_closed(ctx.config.kind(KIND).label)
-        if _has_checklist(request, account, facts, accounts) is not None:
+        found = _has_checklist(request, account, facts, accounts)
+        if found is not None and (_same_start(found, request) or answer != "no"):
+            if not _same_start(found, request) and answer != "yes":
+                actions.append(_ask_about(request, [found], ctx))
             continue
         maybe = _maybe_checklists(request, facts)
         if maybe and answer == "yes":
