@@ -357,6 +357,8 @@ def test_a_weekday_typo_never_sends_a_date_a_year_back():
     ("2026年11月27日 14:00 JST（第一希望）", ["2026-11-27T14:00:00+09:00"]),
     ("１１月２４日 １５：００ JST", ["2026-11-24T15:00:00+09:00"]),  # full-width digits and colon
     ("11月24日（火）", ["2026-11-24T00:00:00-08:00"]),  # date only, team zone
+    ("2026년 11월 30일", ["2026-11-30T00:00:00-08:00"]),  # Korean
+    ("12월 8일 10:00 KST", ["2026-12-08T10:00:00+09:00"]),
 ])
 def test_japanese_and_chinese_dates(text, expected):
     got = find_dates(text, now=NOW, default_tz=LA, day_first=False)

@@ -101,9 +101,9 @@ _DUR_BEFORE = re.compile(r"(?:^|\W)(?:" + "|".join(re.escape(c) for c in DURATIO
 #: when its gate is found in the text, so a 100 KB text of English dates is not
 #: scanned for "Uhr" at every digit.
 _SHAPES: tuple[tuple[str, str, str], ...] = (
-    # 2026年11月27日(金) / 11月27日
-    ("cjk_date", r"月",
-     r"(?:(?P<cy>\d{4})\s*[年/]\s*)?(?P<cm>1[0-2]|0?[1-9])\s*月\s*(?P<cd>3[01]|[12]\d|0?[1-9])\s*日"
+    # 2026年11月27日(金) / 11月27日 / 2026년 11월 30일 (Korean)
+    ("cjk_date", r"月|월",
+     r"(?:(?P<cy>\d{4})\s*[年/년]\s*)?(?P<cm>1[0-2]|0?[1-9])\s*[月월]\s*(?P<cd>3[01]|[12]\d|0?[1-9])\s*[日일]"
      r"(?:\s*[（(]?[月火水木金土日][曜]?[日]?[)）]?)?"),
     # 9 Uhr / 9.30 Uhr / 15 Uhr 30 / 10 uur / 10.00 uur (with an optional connector)
     ("uhr", r"(?i)uhr|uur",
@@ -163,7 +163,7 @@ _SHAPES = _SHAPES + (
 _GATES = tuple((name, re.compile(gate)) for name, gate, _ in _SHAPES)
 #: words one of which must be in the (lower-case) text before a shape's gate is searched
 _LITERALS: dict[str, tuple[str, ...]] = {
-    "cjk_date": ("月",), "uhr": ("uhr", "uur"), "ji": ("時",), "bare": BARE_HOUR_CONNECTORS,
+    "cjk_date": ("月", "월"), "uhr": ("uhr", "uur"), "ji": ("時",), "bare": BARE_HOUR_CONNECTORS,
     "rel": tuple(RELATIVE_DAYS), "wdparen": ("(", "\uff08"),
 }
 
