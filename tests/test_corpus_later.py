@@ -23,7 +23,7 @@ KNOWN = {
                  ("f24", "decline_because")},
     "holdout3": {("g06", "answer"), ("g09", "ask_for"),
                  ("g24", "answer")},
-    "holdout4": {("k01", "ask_for"), ("k03", "ask_for"), ("k07", "ask_for"), ("k08", "answer"), ("k08", "expedite"),
+    "holdout4": {("k03", "ask_for"), ("k07", "ask_for"), ("k08", "answer"), ("k08", "expedite"),
                  ("k09", "answer"),
                  ("k20", "answer"), ("k20", "decline_because"), ("k21", "answer"), ("k21", "decline_because"),
                  ("k22", "opens")},

@@ -1156,3 +1156,12 @@ def test_a_table_with_the_fields_as_columns():
 def test_an_answer_put_off_to_someone_else_is_missing(answer):
     r = parse_request(f"## Infrastructure\n{answer}\n\n## Outcome\nfaster releases\n", FIELDS, PLACEHOLDERS)
     assert IN in r.missing and r.reasons[IN] == "deferred" and OU not in r.missing
+
+
+@pytest.mark.parametrize("answer, unsure", [
+    ("see SFDC", True), ("it's all in Salesforce", True), ("see the opp", True), ("in SFDC", True),
+    ("SFDC says $40k, closing in Q4", False), ("GitHub, Jenkins; see SFDC for the rest", False),
+])
+def test_an_answer_that_only_points_to_salesforce_is_unsure(answer, unsure):
+    r = parse_request(f"## Opportunity Details\n{answer}\n\n## Outcome\nfaster releases\n", FIELDS, PLACEHOLDERS)
+    assert (OD in r.unsure) is unsure and (OD in r.missing) is unsure

@@ -179,7 +179,9 @@ LATER_TAIL = (
 UNSURE: tuple[str, ...] = (
     r"(?:please\s+)?(?:see|cf\.?|refer\s+to)\s+(?:above|below|previous(?:\s+\w+)?|earlier|attached|link|"
     r"the\s+(?:link|doc(?:ument)?|deck|notes|slack\s+thread|thread|opp(?:ortunity)?|sfdc|salesforce|previous\s+\w+|"
-    r"last\s+\w+|other\s+issue|ticket|issue)|(?:#|!)\d+|https?://\S+)(?:\s.{0,40})?",
+    r"last\s+\w+|other\s+issue|ticket|issue)|(?:in\s+)?(?:sfdc|salesforce|the\s+crm|crm|gong|the\s+opp|opp)\b|"
+    r"(?:#|!)\d+|https?://\S+)(?:\s.{0,40})?",
+    r"(?:it'?s\s+)?(?:all\s+)?in\s+(?:sfdc|salesforce|the\s+opp(?:ortunity)?|the\s+crm|gong)\W*",
     r"(?:same|as)\s+(?:as\s+)?(?:above|before|last\s+time|previous(?:ly)?|last\s+\w+|the\s+last\s+\w+|#\d+|usual)\W*",
     r"as\s+(?:above|discussed|per\s+(?:slack|email|the\s+call|call|our\s+call|last\s+\w+))\W*",
     r"ditto|dito|idem|same|same\s+here|s\.o\.|siehe\s+oben|wie\s+oben|wie\s+letztes\s+mal|voir\s+ci-dessus"
