@@ -60,6 +60,15 @@ class Desk:
         """gl-cs's comments (not the system notes GitLab writes for its changes)."""
         return [n for n in self.notes(iid) if n["author"]["username"] == "gl-cs-bot" and not n["system"]]
 
+    def bot_issues(self) -> dict[str, dict]:
+        """The issues gl-cs opened, by title."""
+        out = {}
+        for raw in self.store.query_issues(self.project_id, state="all"):
+            issue = self.get(raw["iid"])
+            if issue["author"]["username"] == "gl-cs-bot":
+                out[issue["title"]] = issue
+        return out
+
     def run(self, *args: str, now: dt.datetime = NOW, config: Path | None = None):
         """Run `gl-cs` in-process, exactly as a person would on the command line."""
         argv = ["--gitlab-url", self.sandbox.url, "--token", TOKEN, "--project", PROJECT,

@@ -25,15 +25,6 @@ def sync(desk, now=NOW):
     return report
 
 
-def opened(desk):
-    """The issues gl-cs opened, by title."""
-    out = {}
-    for raw in desk.store.query_issues(desk.project_id, state="all"):
-        issue = desk.get(raw["iid"])
-        if issue["author"]["username"] == "gl-cs-bot":
-            out[issue["title"]] = issue
-    return out
-
 
 @pytest.fixture
 def kinds_desk(desk):
@@ -56,9 +47,9 @@ def test_a_checklist_another_bot_opened_is_not_opened_again(kinds_desk):
     desk.issue("Onboarding: ACME Robotics GmbH", labels=("Onboarding", "SA Backlog"),
                description=f"ACME Robotics GmbH signed on Nov 2, 2026 (~300 people).\nChecklist: #{older}\n")
     sync(desk)
-    assert opened(desk) == {}
+    assert desk.bot_issues() == {}
     again = sync(desk)
-    assert again.writes == 0 and opened(desk) == {}
+    assert again.writes == 0 and desk.bot_issues() == {}
 
 
 def test_a_hand_made_closed_session_counts_once_per_account(kinds_desk):
@@ -72,7 +63,7 @@ def test_a_hand_made_closed_session_counts_once_per_account(kinds_desk):
                          "SA Backlog"), description="## Customer\nKestrel Labs\n\n## Signing Date\n2026-10-10\n\n"
                          "## Employees\n60\n\n## CSM\nnone\n\n## Partner\nno\n\n## Professional Services\nnone\n")
     sync(desk)
-    assert opened(desk) == {}  # no second session
+    assert desk.bot_issues() == {}  # no second session
     [note] = desk.bot_notes(request)
     assert "already had its Live Optimization session" in note["body"]
     # "none" is no: the only reason is the earlier session
@@ -92,9 +83,9 @@ def test_an_exception_citing_its_earlier_session_is_served(kinds_desk):
                            f"Friday, Ultimate opp in Q1.\nThey're still 28 people, signed Aug 24 this year, no CSM, "
                            f"direct, no PS. @chen.sa again please.\n")
     sync(desk)
-    [title] = opened(desk)
+    [title] = desk.bot_issues()
     assert title == "Live Optimization session: Dovetail Ledger"
-    assert [u["username"] for u in opened(desk)[title]["assignees"]] == ["chen.sa"]
+    assert [u["username"] for u in desk.bot_issues()[title]["assignees"]] == ["chen.sa"]
 
 
 @pytest.mark.parametrize("sentence, served", [
@@ -106,7 +97,7 @@ def test_partner_sold_read_from_a_sentence(kinds_desk, sentence, served):
     request = desk.issue("LO request: Voxel Foundry", labels=("Live Optimization", "SA Backlog"),
                          description=f"Voxel Foundry (~70 people) signed on Oct 12.\n{sentence}\nNo CSM. No PS.\n")
     sync(desk)
-    assert bool(opened(desk)) is served
+    assert bool(desk.bot_issues()) is served
     if not served:
         [note] = desk.bot_notes(request)
         assert "sold through a partner" in note["body"]
@@ -121,14 +112,14 @@ def test_an_issue_that_may_be_the_checklist_is_asked_about_then_the_answer_acted
     request = desk.issue("Onboarding - Harbor Point Insurance", labels=("Onboarding", "SA Backlog"),
                          description="Customer: Harbor Point Insurance\nStart date: Nov 13 2026\nEmployees: ~1,500\n")
     sync(desk)
-    assert opened(desk) == {}
+    assert desk.bot_issues() == {}
     [question] = desk.bot_notes(request)
     assert f"#{notes}" in question["body"] and "reply \"no\"" in question["body"]
     assert sync(desk).writes == 0  # asked once
     desk.store.add_note(desk.project_id, request, "no, that's just our meeting notes", "eve.ae",
                         created_at=NOW + dt.timedelta(minutes=5))
     sync(desk, now=NOW + dt.timedelta(minutes=10))
-    assert list(opened(desk)) == ["Onboarding checklist: Harbor Point Insurance"]
+    assert list(desk.bot_issues()) == ["Onboarding checklist: Harbor Point Insurance"]
 
 
 def test_earlier_work_named_as_people_name_it(kinds_desk):
@@ -149,7 +140,7 @@ def test_earlier_work_named_as_people_name_it(kinds_desk):
                          description="## Customer\nMarigold Studios Ltd\n\n## Signing Date\n2026-10-12\n\n"
                                      "## Employees\n70\n\n## CSM\nnone\n\n## Partner\nno\n\n## Professional Services\nnone\n")
     sync(desk)
-    assert opened(desk) == {}
+    assert desk.bot_issues() == {}
     [note] = desk.bot_notes(request)
     assert "already had its Live Optimization session" in note["body"]
 
@@ -171,7 +162,7 @@ def test_a_closed_session_titled_as_one_and_written_like_a_request_is_the_accoun
                                      "## Employees\n22\n\n## CSM\nnone\n\n## Partner\nnone - direct deal\n\n"
                                      "## Professional Services\nnone\n\n## Ultimate Opportunity\nno, not this year\n")
     sync(desk)
-    assert opened(desk) == {}
+    assert desk.bot_issues() == {}
     [note] = desk.bot_notes(request)
     assert f"already had its Live Optimization session (#{earlier})" in note["body"]
 
@@ -187,14 +178,14 @@ def test_a_checklist_for_the_customer_the_request_calls_by_its_initials(kinds_de
     desk.issue("BHA onboarding", description="Hey - can someone kick off the onboarding checklist for BHA?\n\n"
                                              "CW: 30.11.26\nUltimate, 85 seats\n")
     sync(desk)
-    assert opened(desk) == {}
+    assert desk.bot_issues() == {}
     # the initials alone, with another start date, are not enough
     desk.issue("ZQX onboarding", description="Kick off the onboarding checklist for ZQX please.\n\nCW: 01.12.26\n")
     desk.issue("Onboarding checklist: Zinc Quartz Xylophones", author="cs-automation", labels=("Onboarding",),
                description="Customer: Zinc Quartz Xylophones\nStart date: 2026-10-01\n\n1. [ ] Welcome\n"
                            "2. [ ] Personal introduction\n")
     sync(desk)
-    assert list(opened(desk)) == ["Onboarding checklist: ZQX"]
+    assert list(desk.bot_issues()) == ["Onboarding checklist: ZQX"]
 
 
 def test_an_sa_activity_request_titled_and_labelled_onboarding_is_read_as_one(kinds_desk):
@@ -211,7 +202,7 @@ def test_an_sa_activity_request_titled_and_labelled_onboarding_is_read_as_one(ki
                                  "Tools today: Bitbucket Cloud, Jenkins, Jira\n"
                                  "Need from SA: technical deep-dive on the rollout approach\n")
     sync(desk)
-    assert opened(desk) == {} and desk.bot_notes(iid) == []
+    assert desk.bot_issues() == {} and desk.bot_notes(iid) == []
     assert "SA Waiting" not in desk.labels(iid)
     # the same label on a real onboarding request that lacks its date still asks for it
     asked = desk.issue("Onboarding - Quarry Hill Foods", labels=("Onboarding", "SA Backlog"),
@@ -237,13 +228,13 @@ def test_a_closed_earlier_request_for_the_account_is_asked_about_then_the_answer
     request = desk.issue("Live Optimisation session for Pinecrest Dental", labels=("Live Optimization", "SA Backlog"),
                          description=template.format(name="Pinecrest Dental (I took the account over this week)"))
     sync(desk)
-    assert opened(desk) == {}
+    assert desk.bot_issues() == {}
     [question] = desk.bot_notes(request)
     assert f"#{earlier}" in question["body"] and "one-time engagement" in question["body"]
     assert sync(desk).writes == 0  # asked once
     desk.store.add_note(desk.project_id, request, reply, "eve.ae", created_at=NOW + dt.timedelta(minutes=5))
     sync(desk, now=NOW + dt.timedelta(minutes=10))
-    assert bool(opened(desk)) is session
+    assert bool(desk.bot_issues()) is session
     if not session:
         assert "already had its Live Optimization session" in desk.bot_notes(request)[-1]["body"]
 
@@ -263,10 +254,10 @@ def test_a_checklist_a_year_older_than_the_request_is_asked_about(kinds_desk, re
                          description="## Customer\nHarrowgate Dental Labs\n\n## Start Date\n16 Nov 2026 (year 2)\n\n"
                                      "## Employees\n65\n")
     sync(desk)
-    assert opened(desk) == {}
+    assert desk.bot_issues() == {}
     [question] = desk.bot_notes(request)
     assert f"#{old}" in question["body"]
     assert sync(desk).writes == 0  # asked once
     desk.store.add_note(desk.project_id, request, reply, "eve.ae", created_at=NOW + dt.timedelta(minutes=5))
     sync(desk, now=NOW + dt.timedelta(minutes=10))
-    assert bool(opened(desk)) is opens
+    assert bool(desk.bot_issues()) is opens

@@ -25,14 +25,6 @@ def sync(desk, now=NOW, dry_run=False):
     return run_sync(Desk.of(gitlab, load_config(RULES)), now, dry_run=dry_run, project_rules=KIND_RULES)
 
 
-def by_title(desk):
-    out = {}
-    for raw in desk.store.query_issues(desk.project_id, state="all"):
-        issue = desk.get(raw["iid"])
-        if issue["author"]["username"] == "gl-cs-bot":
-            out[issue["title"]] = issue
-    return out
-
 
 def test_the_seeded_scenarios(desk, monkeypatch):
     rules = tuple(ISSUE_RULES) + (kind_intake.RULE, checklist_progress.RULE)
@@ -40,13 +32,13 @@ def test_the_seeded_scenarios(desk, monkeypatch):
     seeded = seed_onboarding(desk.store, desk.project_id, NOW)
 
     dry = sync(desk, dry_run=True)
-    assert by_title(desk) == {}
+    assert desk.bot_issues() == {}
     would = sorted(e.what for e in dry.changes if e.rule in ("onboarding", "live_optimization", "renewals")
                    and e.what.startswith("open issue"))
 
     report = sync(desk)
     assert not report.failures and not report.fatal
-    made = by_title(desk)
+    made = desk.bot_issues()
     assert sorted(f"open issue '{t}'" + (f", due {i['due_date']}" if i["due_date"] else "")
                   for t, i in made.items()) == would
     assert set(made) == {
@@ -83,7 +75,7 @@ def test_the_seeded_scenarios(desk, monkeypatch):
     again = sync(desk)
     assert again.writes == 0 and not again.failures
     assert again.changes == []
-    assert len(by_title(desk)) == len(made)
+    assert len(desk.bot_issues()) == len(made)
     assert all(len(desk.bot_notes(iid)) == len(notes[k]) for k, iid in seeded.items())
 
 
@@ -99,7 +91,7 @@ def test_a_live_optimization_request_is_asked_only_for_its_own_fields(desk, monk
     assert "**Signing Date**" in note["body"] and "**Segment**" in note["body"]
     for other in ("Customer", "Milestones", "Outcome", "Challenges", "SA Tasks", "Preferred Date", "Infrastructure"):
         assert f"**{other}" not in note["body"]
-    assert "SA Waiting" in desk.labels(req) and by_title(desk) == {}
+    assert "SA Waiting" in desk.labels(req) and desk.bot_issues() == {}
 
 
 def test_cli_dry_run_report_lists_every_issue_it_would_open(desk, monkeypatch):
@@ -107,7 +99,7 @@ def test_cli_dry_run_report_lists_every_issue_it_would_open(desk, monkeypatch):
     seed_onboarding(desk.store, desk.project_id, NOW)
     code, output, report = desk.sync("--dry-run")
     assert code == 0, output
-    assert by_title(desk) == {}
+    assert desk.bot_issues() == {}
     opened = sorted(c["what"] for c in report["changes"] if c["what"].startswith("open issue"))
     assert opened == sorted([
         "open issue 'Onboarding checklist: Northwind Traders', due 2026-11-17",
@@ -139,7 +131,7 @@ def test_a_session_closed_long_ago_still_counts_once_per_account_and_is_read_onl
     desk.sandbox.requests.reset()                                                     # run keeps it in a file
     report = run_sync(kept, NOW, project_rules=KIND_RULES)
     assert not report.failures, report.failures
-    assert by_title(desk) == {}  # no second session
+    assert desk.bot_issues() == {}  # no second session
     [note] = desk.bot_notes(request)
     assert f"#{earlier}" in note["body"]  # the earlier session, cited by number
     # open, recently closed, the label's closed, and the commented request once more (so the
