@@ -98,3 +98,19 @@ def test_names_from_issues_stay_inert_in_the_posted_report(desk):
     assert foreign_quick_actions(desk.store) == [] and desk.store.mass_mentions == []
     assert desk.get(issue["iid"])["state"] == "opened"
     assert not any(line.lstrip().startswith("/") for line in note["body"].splitlines())
+
+
+def test_a_report_to_date_run_every_day_keeps_one_issue(desk):
+    """`--since` alone runs to date: a daily scheduled run updates the one issue of that
+    period instead of opening one a day."""
+    seed_history(desk.store, desk.project_id, NOW)
+    key = "<!-- gl-cs:create:insights:2026-11-01:to-date -->"
+    for day in (NOW, NOW + dt.timedelta(days=1), NOW + dt.timedelta(days=2)):
+        result = desk.run("report", "--since", "2026-11-01", "--post", now=day)
+        assert result.exit_code == 0, result.output
+    [issue] = report_issues(desk, key)
+    assert issue["state"] == "opened" and "--since 2026-11-01 --post" in issue["description"]
+    [note] = comments(desk, issue["iid"])
+    assert "Generated Wed 25 Nov 2026" in note["body"]  # the latest run's figures, in place
+    assert [i for i in desk.store.issues(desk.project_id) if "gl-cs:create:insights:" in (i["description"] or "")] \
+        == [issue]

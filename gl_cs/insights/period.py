@@ -55,6 +55,7 @@ class Period:
     last_day: dt.date  # included
     timezone: str
     now: dt.datetime
+    open_ended: bool = False  # --since alone: to date, whatever day the report runs
 
     @property
     def since(self) -> dt.datetime:
@@ -86,7 +87,9 @@ class Period:
 
     @property
     def key(self) -> str:
-        return f"{self.first_day.isoformat()}:{self.last_day.isoformat()}"
+        """What names the period's report issue: its days, or its first day and "to-date"
+        for ``--since`` alone, so a daily run updates one issue instead of opening one a day."""
+        return f"{self.first_day.isoformat()}:{'to-date' if self.open_ended else self.last_day.isoformat()}"
 
     @property
     def name(self) -> str:
@@ -137,4 +140,4 @@ def period_for(now: dt.datetime, timezone: str, since: str | None = None, until:
         raise PeriodError(f"--since {first_day} is after today ({today} in {timezone}): nothing to report yet")
     if first_day > last_day:
         raise PeriodError(f"--since {first_day} is after --until {last_day}")
-    return Period(first_day, last_day, timezone, now)
+    return Period(first_day, last_day, timezone, now, open_ended=until is None)

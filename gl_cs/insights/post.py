@@ -45,8 +45,8 @@ def actions(ins: Insights, body: str, issues: Sequence[Issue], ctx: Context) -> 
                        f"{ins.timezone}): flow, time to triage and to start, SA Waiting, intake, EXPEDITE, load per SA, "
                        f"onboarding time-to-value and renewal reviews.\n\n"
                        f"gl-cs posts the report below as a comment and updates that comment when `gl-cs report "
-                       f"--since {p.first_day} --until {p.last_day} --post` runs again. Definitions: docs/insights.md "
-                       f"in gl-cs.")
+                       f"--since {p.first_day}{'' if p.open_ended else f' --until {p.last_day}'} --post` runs again. "
+                       f"Definitions: docs/insights.md in gl-cs.")
         labels = (ctx.label_for("action_items"), fiscal_quarter.current_label(ctx))
         out.append(CreateIssue(NAME, f"no report issue for {ins.period.name} yet", key=key, title=title(ins),
                                description=description, labels=labels))
