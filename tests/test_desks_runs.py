@@ -266,3 +266,26 @@ def test_a_gitlab_parallel_job_takes_its_own_shard_and_a_wrong_one_is_one_line(t
     assert sorted(held) == sorted([AMER, EMEA])
     wrong = CliRunner().invoke(cli, argv + ["--shard", "3/2"])
     assert wrong.exit_code == 2 and wrong.stderr.strip() == "gl-cs: --shard: shard 3 of 2 does not exist; use 1 to 2"
+
+
+def test_serve_reads_a_groups_desks_from_the_group_listing_alone(two, tmp_path):
+    """`gl-cs serve` needs each desk's id and path: a group's listing says both, so no
+    project is read again (a desk rules.yml names by path is read once)."""
+    from gl_cs.app.desk import Connection
+    from gl_cs.commands.service import _served_desks
+    from gl_cs.config.desks import load_desks
+
+    sandbox, info = two
+    amer, emea = info["desks"]
+    rules = rules_file(tmp_path, "group: {path: sa-team, topic: sa-service-desk}")
+    sandbox.requests.reset()
+    desks = _served_desks(load_desks(str(rules)), Connection(sandbox.url, info["token"]))
+    assert {pid: ref.path for pid, ref in desks.items()} == {amer["project_id"]: AMER,
+                                                              emea["project_id"]: EMEA}
+    assert sandbox.requests.get("GET", "/groups/:id/projects") == 1
+    assert sandbox.requests.get("GET", "/projects/:id") == 0
+    named = rules_file(tmp_path, desks_yaml([AMER, EMEA]).rstrip("\n"), "named.yml")
+    sandbox.requests.reset()
+    assert set(_served_desks(load_desks(str(named)), Connection(sandbox.url, info["token"]))) == \
+        {amer["project_id"], emea["project_id"]}
+    assert sandbox.requests.get("GET", "/projects/:id") == 2

@@ -163,8 +163,9 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
 
 
 def _served_desks(settings, connection) -> dict:
-    """Every desk the service serves, by project id (one ``GET /projects/:id`` each: events
-    name the project by id, which survives a rename or a move). A desk that cannot be read
+    """Every desk the service serves, by project id (one ``GET /projects/:id`` for each desk
+    rules.yml names, none for a group's projects, whose listing gave both: events name the
+    project by id, which survives a rename or a move). A desk that cannot be read
     (deleted, no access) is said and left out; none at all is an error."""
     from dataclasses import replace
 
@@ -175,6 +176,12 @@ def _served_desks(settings, connection) -> dict:
     desks: dict = {}
     problems = []
     for ref in factory.refs():
+        if ref.project_id is not None and ref.path:  # a group's project: its listing said both
+            pid, path = ref.project_id, ref.path
+            if pid in desks:
+                continue
+            desks[pid] = ref
+            continue
         try:
             pid, path = connection.adapter(ref.project_id or ref.project).project_identity()
         except GitLabError as exc:
