@@ -323,3 +323,18 @@ def test_nothing_a_caller_sends_gets_a_500(service, desk, settled):
         assert r.status_code in (200, 403, 422), (r.status_code, r.text, path)
     assert post(service, None, raw=b"[" * 100_000).status_code == 400
     assert requests.get(service.url + "/healthz", timeout=10).status_code == 200
+
+
+def test_what_carries_a_token_or_a_database_password_never_prints_them():
+    """A Connection or a worker's spec in a traceback or a debug log shows neither."""
+    from gl_cs.app.desk import Connection
+    from gl_cs.service.process import WorkerSpec
+    from gl_cs.service.worker import Backoff
+
+    connection = Connection("http://127.0.0.1:9", "glpat-secret-token")
+    spec = WorkerSpec(gitlab_url="http://127.0.0.1:9", token="glpat-secret-token", config=None,
+                      journal_path="postgresql://gl:db-password@127.0.0.1/gl", shards=1, pinned_now=None,
+                      backoff=Backoff(), poll=1.0, labels_ttl=60.0)
+    for text in (repr(connection), repr(spec), str(spec)):
+        assert "glpat-secret-token" not in text and "db-password" not in text
+    assert "127.0.0.1:9" in repr(connection)

@@ -45,7 +45,7 @@ class Connection:
     /user`` per run, not per desk) and the run's deadline."""
 
     url: str
-    token: str
+    token: str = field(repr=False)  # never in a printed Connection
     timeout: float = 30.0
     max_retries: int = 6
     job_token: bool = False

@@ -36,7 +36,7 @@ import signal
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .journal import LEASE
@@ -54,9 +54,9 @@ class WorkerSpec:
     """Everything the child needs (pickled at each start)."""
 
     gitlab_url: str
-    token: str
-    config: Any  # gl_cs.config.Config: the one desk served (when ``settings`` is None)
-    journal_path: str  # a path, sqlite:///path or postgresql://... (what --journal says)
+    token: str = field(repr=False)  # neither the token nor a database password is ever printed
+    config: Any = field(repr=False)  # gl_cs.config.Config: the one desk served (when ``settings`` is None)
+    journal_path: str = field(repr=False)  # a path, sqlite:///path or postgresql://... (what --journal says)
     shards: int
     pinned_now: dt.datetime | None
     backoff: Backoff
