@@ -109,3 +109,24 @@ def test_a_token_revoked_while_running_stops_the_retries_and_keeps_the_events(se
     assert service.journal.counts() == {"done": 4}
     for iid in later:
         assert len(desk.bot_notes(iid)) == 1
+
+
+def test_label_changes_reported_by_webhooks_keep_ids_of_their_own_across_replays():
+    """Two replays, one after the other, never give two label events the same id."""
+    import datetime as dt
+
+    from gl_cs.app.record import Entry, LabelChange, _event_to_json, _replay
+    from gl_cs.read.snapshot import User
+
+    ben = User(7, "ben.sa")
+    at = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.timezone.utc)
+    entry = Entry(fingerprint="f", events=[], labels=["SA Backlog", "FY27-Q4"])
+    from types import SimpleNamespace
+
+    first = _replay(entry, SimpleNamespace(labels=["SA Backlog"]),
+                    [LabelChange(("SA Backlog", "FY27-Q4"), ("SA Backlog",), ben, at)])
+    entry = Entry(fingerprint="f", events=[_event_to_json(e) for e in first], labels=["SA Backlog"])
+    second = _replay(entry, SimpleNamespace(labels=["SA Doing"]),
+                     [LabelChange(("SA Backlog",), ("SA Doing",), ben, at + dt.timedelta(minutes=1))])
+    ids = [e.id for e in second]
+    assert len(second) == 3 and len(set(ids)) == 3 and all(i < 0 for i in ids)

@@ -408,7 +408,8 @@ def _replay(entry: Entry, issue: Issue, changes: list[LabelChange]) -> list[Labe
     state = set(entry.labels)
     events = [_event_from_json(e) for e in entry.events]
     last = max((e.created_at for e in events), default=None)
-    n = 0
+    # below every id an earlier replay gave: each synthetic event keeps an id of its own
+    n = SYNTHETIC_BASE - min([SYNTHETIC_BASE] + [e.id for e in events])
     for change in changes:
         if set(change.previous) != state or change.user is None:
             return None
