@@ -7,14 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from ..decide.triage.markdown import cell, load_chart, person, quoted, ref, table
+from ..report.text import plural
 from ..text import mermaid
 from .compute import Insights
 from .onboarding import KPIS
 from .stats import Spread
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def times(n: int) -> str:
