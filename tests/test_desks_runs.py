@@ -112,7 +112,7 @@ def test_the_rotation_and_the_summary_run_on_each_desk_in_its_own_time(two, tmp_
     rotated = gl_cs(sandbox, info, rules, "rotate", "--report", str(report))
     assert rotated.exit_code == 0, rotated.output
     labels = {d["project_path"]: {l["name"] for l in sandbox.store.labels(d["project_id"])} for d in info["desks"]}
-    assert "SA Triaged - @eva.sa" in labels[EMEA] or "SA Triaged - @ben.sa" in labels[EMEA]
+    assert {l for l in labels[EMEA] if l.startswith("SA Triaged")} == {"SA Triaged - @eva.sa"}  # its own order
     assert not any(name.startswith("SA Triaged - @eva") for name in labels[AMER])
     assert [d["project"] for d in json.loads(report.read_text())["desks"]] == [AMER, EMEA]
     printed = gl_cs(sandbox, info, rules, "summary", "--print", "--record", "")

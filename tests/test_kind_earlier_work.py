@@ -260,4 +260,5 @@ def test_a_checklist_a_year_older_than_the_request_is_asked_about(kinds_desk, re
     assert sync(desk).writes == 0  # asked once
     desk.store.add_note(desk.project_id, request, reply, "eve.ae", created_at=NOW + dt.timedelta(minutes=5))
     sync(desk, now=NOW + dt.timedelta(minutes=10))
-    assert bool(desk.bot_issues()) is opens
+    assert bool(desk.bot_issues()) is opens  # a "yes" is never read as a "no"
+    assert len(desk.bot_notes(request)) == 1  # and nothing is asked again

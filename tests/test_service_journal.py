@@ -76,9 +76,9 @@ def test_a_claim_is_a_lease_no_other_worker_gets_that_issue(journal):
 def test_an_expired_lease_goes_to_another_worker_and_the_late_one_is_fenced_off(journal):
     a, b = journal(), journal()
     a.append(ev(5, "k1"))
-    hung = a.claim(time.time(), "worker-a", lease=0.3)
+    hung = a.claim(time.time(), "worker-a", lease=1.5)  # (leases are on the wall clock: room for a slow machine)
     assert b.claim(time.time(), "worker-b") is None
-    time.sleep(0.5)  # worker-a hangs past its lease
+    time.sleep(1.8)  # worker-a hangs past its lease
     taken = b.claim(time.time(), "worker-b", lease=30)
     assert taken.iid == 5 and taken.ids == hung.ids and taken.seq == hung.seq + 1
     assert not a.renew(hung)  # the late worker learns it lost the issue ...
@@ -103,10 +103,10 @@ def test_an_expired_lease_nobody_took_still_completes(journal):
 def test_renewal_keeps_the_issue(journal):
     a, b = journal(), journal()
     a.append(ev(5, "k1"))
-    held = a.claim(time.time(), "worker-a", lease=0.4)
-    for _ in range(4):
-        time.sleep(0.2)
-        assert a.renew(held, lease=0.4)
+    held = a.claim(time.time(), "worker-a", lease=1.5)
+    for _ in range(3):  # 1.8 s in all: past the first lease, kept by the renewals
+        time.sleep(0.6)
+        assert a.renew(held, lease=1.5)
         assert b.claim(time.time(), "worker-b") is None
     assert a.complete(held)
 
@@ -335,16 +335,17 @@ def test_postgres_an_issue_waits_a_moment_for_the_instance_that_ran_it_last(pg_u
         assert a.complete(a.claim(time.time(), "worker-a"))
         fresh = NewEvent(project_id=P, iid=5, kind="issue", keys=("k2",), received_at=time.time())
         a.append(fresh)
-        assert b.claim(time.time(), "worker-b") is None  # held for worker-a
-        assert b.next_due(owner="worker-b") == pytest.approx(fresh.received_at + 0.5, abs=0.01)
-        assert a.next_due(owner="worker-a") == pytest.approx(fresh.received_at, abs=0.01)
-        time.sleep(0.6)
-        taken = b.claim(time.time(), "worker-b")  # worker-a was busy (or gone): worker-b takes it
+        t = fresh.received_at  # the clock the claims are asked at (no sleeping: nothing to flake)
+        assert b.claim(t + 0.1, "worker-b") is None  # held for worker-a
+        assert b.next_due(owner="worker-b") == pytest.approx(t + 0.5, abs=0.01)
+        assert a.next_due(owner="worker-a") == pytest.approx(t, abs=0.01)
+        taken = b.claim(t + 0.6, "worker-b")  # worker-a was busy (or gone): worker-b takes it
         assert taken is not None and taken.iid == 5
         assert b.complete(taken)
-        a.append(NewEvent(project_id=P, iid=5, kind="issue", keys=("k3",), received_at=time.time()))
-        assert a.claim(time.time(), "worker-a") is None  # now it is worker-b's
-        assert b.claim(time.time(), "worker-b").iid == 5
+        later = NewEvent(project_id=P, iid=5, kind="issue", keys=("k3",), received_at=time.time())
+        a.append(later)
+        assert a.claim(later.received_at + 0.1, "worker-a") is None  # now it is worker-b's
+        assert b.claim(later.received_at + 0.1, "worker-b").iid == 5
     finally:
         a.close()
         b.close()
