@@ -299,6 +299,18 @@ def test_corrupted_sqlite_file_is_one_line(tmp_path):
 def test_a_url_password_is_never_shown():
     assert redact_url("postgresql://gl:s3cr%40t@db.example:5432/gl") == "postgresql://gl:***@db.example:5432/gl"
     assert redact_url("postgresql://db.example/gl") == "postgresql://db.example/gl"
+    assert redact_url("postgresql://gl@db.example/gl?sslmode=require&password=hunter2") == \
+        "postgresql://gl@db.example/gl?sslmode=require&password=***"
+    for odd in ("postgresql://gl:hunter2@h1:5432,h2:5432/gl", "postgresql://gl:hunter2@db:port/gl"):
+        assert "hunter2" not in redact_url(odd)
+
+
+def test_a_journal_url_of_another_kind_is_refused_not_made_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(JournalError) as err:
+        open_journal("postgresql+psycopg://bob:hunter2@db.example/gl")
+    assert "postgresql+psycopg://" in str(err.value) and "hunter2" not in str(err.value)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_unreachable_postgres_is_one_line_without_the_password():
@@ -400,3 +412,26 @@ def test_postgres_a_listener_whose_connection_dropped_listens_again(pg_url, capl
         stop()
         a.close()
         b.close()
+
+
+def test_postgres_a_connection_dropped_while_idle_costs_no_event(pg_url):
+    """PostgreSQL restarted, failed over or timed an idle connection out: the next append
+    (an event GitLab will not send again) and the next claim reconnect once instead of
+    failing; a NUL character in what the payload said is no reason to lose the event."""
+    import psycopg
+
+    j = open_journal(pg_url, coalesce=0.0)
+    try:
+        j.append(ev(1, "before"))
+        assert j.complete(j.claim(time.time(), "worker-a"))  # the worker's connection has been used
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                                   "datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+        assert killed >= 2  # the writer's and the worker's
+        got = j.append(ev(2, "after", hints={"labels": {"current": [{"title": "bad\x00label"}]}}))
+        assert not got.duplicate
+        claim = j.claim(time.time(), "worker-a")
+        assert claim is not None and claim.iid == 2 and j.complete(claim)
+        assert j.counts() == {"done": 2}
+    finally:
+        j.close()

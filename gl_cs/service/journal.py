@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import queue
 import sqlite3
 import threading
@@ -144,19 +145,25 @@ class Journal(Protocol):
     def close(self) -> None: ...
 
 
+_SECRET_QUERY = re.compile(r"(?i)((?:^|&)(?:password|sslpassword|passfile|sslkey)=)[^&]*")
+
+
 def redact_url(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``: safe to print."""
+    """``url`` with its password (in the user part or the query) replaced by ``***``: safe
+    to print, whatever the URL looks like."""
     try:
         parts = urlsplit(url)
-    except ValueError:
-        return "(an unreadable URL)"
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        query = _SECRET_QUERY.sub(r"\1***", parts.query)
+        if parts.password is None:
+            return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    except ValueError:  # several hosts, a port that is no number: say nothing of it
+        scheme = url.split("://", 1)[0] if "://" in url else ""
+        return f"({scheme + ' ' if scheme else ''}URL not shown)"
 
 
 def is_postgres(spec: str) -> bool:
@@ -169,6 +176,11 @@ def sqlite_path(spec: str) -> Path:
         return Path(spec[len("sqlite:///"):])
     if spec.startswith("sqlite://"):
         raise JournalError(f"--journal {spec}: write a SQLite journal as a path or sqlite:///path")
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", spec)
+    if scheme:  # "postgresql+psycopg://...", "mysql://...": never a file of that name
+        raise JournalError(f"--journal {redact_url(spec)}: gl-cs keeps its journal in SQLite (a path or "
+                           f"sqlite:///path) or PostgreSQL (postgresql://user:password@host/db), not "
+                           f"{scheme.group(1)}://")
     return Path(spec)
 
 
@@ -586,7 +598,10 @@ class SQLiteJournal(GroupCommit):
 
         done = self._write(run)
         if now - self._pruned_at > 600:
-            self.prune(now)
+            try:
+                self.prune(now)
+            except Exception as exc:  # the events are done: a failed clean-up waits for the next time
+                log.warning("the journal could not prune old events (%s); trying again later", exc.__class__.__name__)
         return done
 
     def fail(self, claim: Claim, error: str, *, retry_at: float, park: bool, count: bool = True) -> bool:

@@ -129,6 +129,18 @@ DUE_OWNER = DUE + (" RETURNING CASE WHEN lease_until > '-infinity' AND lease_unt
                    "ELSE owner END")
 
 
+def _no_nul(value: Any) -> Any:
+    """``value`` without NUL characters, which PostgreSQL's text and jsonb refuse (a label
+    named with one must not cost its event: SQLite takes it as it is)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_no_nul(v) for v in value]
+    return value
+
+
 def _payloads(owners: dict[tuple[int, int], str], limit: int = 7000) -> list[str]:
     """``project:iid:owner`` of the issues, comma-separated, in notifications under
     PostgreSQL's 8,000-byte payload limit."""
@@ -186,6 +198,7 @@ class PostgresJournal(GroupCommit):
         self._shared_lock = threading.Lock()
         self._shared_conn: psycopg.Connection | None = None
         self._writer_conn: psycopg.Connection | None = None
+        self._writer_used: psycopg.Connection | None = None  # the writer's connection that last worked
         self._pruned_at = 0.0
         conn = self._connect(start=True)
         try:
@@ -267,24 +280,35 @@ class PostgresJournal(GroupCommit):
         dropped, so the next call connects afresh."""
         if shared:
             with self._shared_lock:
-                conn = self._shared_conn
-                if conn is None or conn.closed:
-                    if self._closed:
-                        raise JournalError("the journal is closed")
-                    conn = self._shared_conn = self._connect()
-                try:
-                    return fn(conn)
-                except psycopg.OperationalError:
-                    self._drop(conn)
-                    self._shared_conn = None
+                for attempt in (1, 2):
+                    conn = self._shared_conn
+                    fresh = conn is None or conn.closed
+                    if fresh:
+                        if self._closed:
+                            raise JournalError("the journal is closed")
+                        conn = self._shared_conn = self._connect()
+                    try:
+                        return fn(conn)
+                    except psycopg.OperationalError:
+                        self._drop(conn)
+                        self._shared_conn = None
+                        if attempt == 2 or fresh:  # (see below)
+                            raise
+        for attempt in (1, 2):
+            conn = self._conn()
+            fresh = conn is not getattr(self._local, "used", None)
+            try:
+                result = fn(conn)
+                self._local.used = conn
+                return result
+            except psycopg.OperationalError:
+                self._drop(conn)
+                self._local.conn = None
+                # a connection PostgreSQL dropped while idle (a restart, a failover, an idle
+                # timeout): once more on a new one; every call here is fenced or idempotent
+                if attempt == 2 or fresh:
                     raise
-        conn = self._conn()
-        try:
-            return fn(conn)
-        except psycopg.OperationalError:
-            self._drop(conn)
-            self._local.conn = None
-            raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # -- receiver --------------------------------------------------------------
     def _store_batch(self, batch: list[_Slot]) -> None:
@@ -294,6 +318,7 @@ class PostgresJournal(GroupCommit):
                 conn = self._writer_conn = self._connect()
             try:
                 self._store(conn, batch)
+                self._writer_used = conn
                 return
             except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure):
                 if attempt == 2:
@@ -303,7 +328,12 @@ class PostgresJournal(GroupCommit):
             except psycopg.OperationalError:
                 self._drop(conn)
                 self._writer_conn = None
-                raise
+                if attempt == 2 or conn is not self._writer_used:
+                    raise
+                # the writer's connection was dropped while idle: once more on a new one (a
+                # batch that did commit comes back as duplicates: its keys are in `seen`)
+                for slot in batch:
+                    slot.result, slot.error = None, None
 
     def _store(self, conn: psycopg.Connection, batch: list[_Slot]) -> None:
         locks = sorted({_lock_id(s.event.project_id, k) for s in batch for k in s.event.keys if k})
@@ -327,7 +357,7 @@ class PostgresJournal(GroupCommit):
     def _insert(self, conn: psycopg.Connection, event: NewEvent, due: dict) -> Appended:
         received = event.received_at or time.time()
         pid = int(event.project_id)
-        keys = list(dict.fromkeys(k for k in event.keys if k))
+        keys = list(dict.fromkeys(_no_nul(k) for k in event.keys if k))
         row = conn.execute("SELECT event_id FROM gl_cs.seen WHERE project_id = %s AND key = ANY(%s) LIMIT 1",
                            (pid, keys)).fetchone()
         if row is not None:
@@ -338,8 +368,8 @@ class PostgresJournal(GroupCommit):
         event_id = conn.execute(
             "INSERT INTO gl_cs.events(project_id, iid, kind, action, user_id, hints, received_at, next_at) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-            (pid, event.iid, event.kind, event.action, event.user_id, Jsonb(event.hints), received,
-             next_at)).fetchone()[0]
+            (pid, event.iid, _no_nul(event.kind), _no_nul(event.action), event.user_id, Jsonb(_no_nul(event.hints)),
+             received, next_at)).fetchone()[0]
         conn.execute("INSERT INTO gl_cs.seen(project_id, key, event_id, at) SELECT %s, k, %s, %s "
                      "FROM unnest(%s::text[]) AS k ON CONFLICT DO NOTHING", (pid, event_id, received, keys))
         key = (pid, int(event.iid))
@@ -407,7 +437,10 @@ class PostgresJournal(GroupCommit):
 
         done = self._run(run)
         if now - self._pruned_at > 600:
-            self.prune(now)
+            try:
+                self.prune(now)
+            except Exception as exc:  # the events are done: a failed clean-up waits for the next time
+                log.warning("the journal could not prune old events (%s); trying again later", exc.__class__.__name__)
         return done
 
     def fail(self, claim: Claim, error: str, *, retry_at: float, park: bool, count: bool = True) -> bool:
