@@ -4,6 +4,7 @@ issue to another worker whose late predecessor cannot complete, order per issue.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -433,5 +434,27 @@ def test_postgres_a_connection_dropped_while_idle_costs_no_event(pg_url):
         claim = j.claim(time.time(), "worker-a")
         assert claim is not None and claim.iid == 2 and j.complete(claim)
         assert j.counts() == {"done": 2}
+    finally:
+        j.close()
+
+
+def test_sqlite_leases_of_a_worker_process_that_is_gone_are_freed_at_start(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    j = SQLiteJournal(tmp_path / "j.db", coalesce=0.0)
+    try:
+        j.append(ev(5, "k1"))
+        j.append(ev(6, "k2"))
+        gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout.strip()
+        host = socket.gethostname()[:40]
+        dead = j.claim(time.time(), f"{host}:{gone}:abcd1234", lease=600)
+        live = j.claim(time.time(), f"{host}:{os.getpid()}:abcd1234", lease=600)
+        assert {dead.iid, live.iid} == {5, 6}
+        assert j.release_dead_owners() == 1
+        assert j.claim(time.time(), "new-worker").iid == dead.iid  # at once, not in 10 minutes
+        assert j.claim(time.time(), "new-worker") is None  # a live worker's lease stays
     finally:
         j.close()

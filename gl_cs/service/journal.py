@@ -148,6 +148,20 @@ class Journal(Protocol):
 _SECRET_QUERY = re.compile(r"(?i)((?:^|&)(?:password|sslpassword|passfile|sslkey)=)[^&]*")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (killed, not yet reaped) is gone for this purpose
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
 def redact_url(url: str) -> str:
     """``url`` with its password (in the user part or the query) replaced by ``***``: safe
     to print, whatever the URL looks like."""
@@ -617,6 +631,22 @@ class SQLiteJournal(GroupCommit):
             return True
 
         return self._write(run)
+
+    def release_dead_owners(self) -> int:
+        """At start-up, the leases of this machine's workers whose process is gone (a kill -9
+        of the whole service): free now, not when they run out (30 s). A lease of a live
+        process, or another machine's, is left alone."""
+        import socket
+
+        host = socket.gethostname()[:40]
+        owners = [r[0] for r in self._db().execute("SELECT DISTINCT owner FROM leases WHERE until>0").fetchall()]
+        freed = 0
+        for owner in owners:
+            name, _, rest = owner.partition(":")
+            pid = rest.partition(":")[0]
+            if name == host and pid.isdigit() and not _alive(int(pid)):
+                freed += self.release_owner(owner)
+        return freed
 
     def release_owner(self, owner: str) -> int:
         """Leases of a worker known to be dead (the supervisor saw it go): free now."""

@@ -94,6 +94,11 @@ class Service:
             max_request_body_size=self.max_body + 65536,  # the app answers 413 itself, counted
             channel_timeout=30, connection_limit=200, clear_untrusted_proxy_headers=True)
         self.port = self._server.effective_port
+        release = getattr(self.journal, "release_dead_owners", None)
+        if release is not None:  # SQLite: a kill -9 of the last service left its leases behind
+            freed = release()
+            if freed:
+                log.info("freed %d issue(s) a stopped gl-cs serve still held", freed)
         self.worker.start()
         gc.freeze()  # what start-up built lives as long as the service: keep it out of full collections
         self._thread = threading.Thread(target=self._server.run, name="gl-cs-http", daemon=True)
