@@ -143,3 +143,28 @@ def test_worker_process_reports_back_to_the_receiver(desk, tmp_path):
     finally:
         svc.stop()
     assert not svc.worker.alive
+
+
+def test_a_restarted_worker_finishes_its_runs_when_the_service_stops(desk, tmp_path):
+    """The supervisor starts the replacement of a killed worker from its own thread; stopping
+    the service must still stop that worker gracefully (exit 0), not kill it (the
+    parent-death signal follows the thread that started a child)."""
+    import os
+    import signal
+
+    from gl_cs.config import load_config
+    from gl_cs.service.process import WorkerSpec
+    from service_helpers import FAST, make_service
+
+    journal = tmp_path / "j.db"
+    config = load_config(str(RULES), project_override=PROJECT)
+    spec = WorkerSpec(gitlab_url=desk.sandbox.url, token=TOKEN, config=config, journal_path=str(journal), shards=2,
+                      pinned_now=NOW, backoff=FAST, poll=0.05, labels_ttl=300.0)
+    svc = make_service(desk, journal, worker_process=spec).start()
+    try:
+        first = wait_for(lambda: svc.worker.ready and svc.worker._proc)
+        os.kill(first.pid, signal.SIGKILL)
+        second = wait_for(lambda: svc.worker._proc is not first and svc.worker.ready and svc.worker._proc)
+    finally:
+        svc.stop()
+    assert second.exitcode == 0, second.exitcode

@@ -318,12 +318,18 @@ class RemoteWorker:
         self._wake_event.set()  # whatever was woken while no child ran
 
     def _supervise(self) -> None:
-        while not self._stopping.is_set():
+        while True:
             proc = self._proc
             if proc is None:
                 return
             mp.connection.wait([proc.sentinel], timeout=0.5)
-            if self._stopping.is_set() or proc.is_alive():
+            if self._stopping.is_set():
+                # a child this thread started dies with it (the parent-death signal follows the
+                # thread that spawned it): this thread lives until the child has finished
+                if proc.is_alive():
+                    continue
+                return
+            if proc.is_alive():
                 continue
             proc.join(1)
             self._died(proc)
@@ -412,9 +418,9 @@ class RemoteWorker:
         self._stopping.set()
         self._wake_event.set()
         proc, conn = self._proc, self._conn
-        if self._supervisor is not None:
-            self._supervisor.join(5)
         if proc is None:
+            if self._supervisor is not None:
+                self._supervisor.join(5)
             return
         self._conn = None
         if conn is not None:
@@ -427,6 +433,12 @@ class RemoteWorker:
         if proc.is_alive():
             proc.terminate()
             proc.join(5)
+            try:  # its runs did not finish: the next worker takes their issues at once
+                self.journal.release_owner(self._owner)
+            except Exception:
+                pass
+        if self._supervisor is not None:
+            self._supervisor.join(5)
         for reader in self._readers:
             reader.join(2)
         if conn is not None:
