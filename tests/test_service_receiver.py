@@ -338,3 +338,26 @@ def test_what_carries_a_token_or_a_database_password_never_prints_them():
     for text in (repr(connection), repr(spec), str(spec)):
         assert "glpat-secret-token" not in text and "db-password" not in text
     assert "127.0.0.1:9" in repr(connection)
+
+
+def test_a_groups_service_ignores_a_project_added_later_with_200(desk, settled, tmp_path, caplog):
+    """Serving a group's desks, the group's one hook also carries projects added since the
+    start: 4xx answers would get that hook (every desk's) disabled, so they are 200
+    "ignored", said once in the log and counted by project."""
+    import logging
+
+    from service_helpers import make_service
+
+    caplog.set_level(logging.WARNING, logger="gl_cs.service.app")
+    svc = make_service(desk, tmp_path / "journal.db", refuse_other_projects=False).start()
+    try:
+        other = issue_event(desk, settled)
+        other["project"]["id"] = other["object_attributes"]["project_id"] = 999
+        for _ in range(2):
+            r = post(svc, other)
+            assert (r.status_code, r.json()) == (200, {"status": "ignored", "reason": "not_served"})
+        assert metric(svc, "gl_cs_webhook_refused_project_total", project_id="999") == 2
+        assert sum("project 999" in rec.getMessage() for rec in caplog.records) == 1
+        assert svc.journal.counts() == {}
+    finally:
+        svc.stop()

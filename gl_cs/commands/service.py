@@ -142,7 +142,8 @@ def serve(opts: Options, host: str, port: int, journal_path: str, workers: int, 
     factory = DeskFactory(settings, checks)  # (the worker process opens its own: WorkerSpec.settings, .desks)
     service = Service(settings.base, make_gitlab, journal=journal, projects={pid: ref.path for pid, ref in desks.items()},
                       make_desk=lambda pid: factory.open(desks[pid]), secret=secret, health_token=health_token,
-                      host=host, port=port, shards=workers, now=now, lease=lease, worker_process=spec)
+                      host=host, port=port, shards=workers, now=now, lease=lease, worker_process=spec,
+                      refuse_other_projects=getattr(settings, "group", None) is None)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -200,8 +200,12 @@ class WebhookApp:
                  health_token: str | None = None, max_body: int = MAX_BODY,
                  on_accepted: Callable[[NewEvent], None] = lambda e: None,
                  bot_id: Callable[[], int | None] = lambda: None,
-                 health: Callable[[], tuple[bool, dict]] | None = None):
+                 health: Callable[[], tuple[bool, dict]] | None = None, refuse_other_projects: bool = True):
         self.journal = journal
+        # False for a group's desks: the group's one hook also carries the events of projects
+        # added to it later, and 4xx answers would get that hook (every desk's) disabled
+        self.refuse_other_projects = refuse_other_projects
+        self._ignored_projects: set[int] = set()
         self.metrics = metrics
         self.served = served
         # compared as SHA-256 digests: constant time, and the secret's length does not show either
@@ -302,6 +306,13 @@ class WebhookApp:
             return _answer(start_response, "422 Unprocessable Entity", {"error": str(exc)})
         if isinstance(event, Refused):
             m.refused(event.project_id)
+            if not self.refuse_other_projects:
+                if event.project_id not in self._ignored_projects:
+                    self._ignored_projects.add(event.project_id)
+                    log.warning("events of project %s reach this service, which does not serve it (a project "
+                                "added to the group since gl-cs serve started?): they are ignored; restart gl-cs "
+                                "serve to serve it", event.project_id)
+                return _answer(start_response, "200 OK", {"status": "ignored", "reason": "not_served"})
             return _answer(start_response, "403 Forbidden",
                            {"error": f"project {event.project_id} is not served here; this hook is misconfigured"})
         if isinstance(event, Ignore):

@@ -37,7 +37,8 @@ class Service:
                  host: str = "127.0.0.1", port: int = 8080, shards: int = 4, threads: int = 16,
                  now: Callable[[], dt.datetime] = utc_now, backoff: Backoff = Backoff(), max_body: int = MAX_BODY,
                  stuck_after: float = 900.0, health_ttl: float = 15.0, labels_ttl: float = 300.0,
-                 poll: float = 1.0, lease: float = LEASE, worker_process: "WorkerSpec | None" = None):
+                 poll: float = 1.0, lease: float = LEASE, worker_process: "WorkerSpec | None" = None,
+                 refuse_other_projects: bool = True):
         """Serve one desk (``config``, ``make_gitlab``: a new adapter for it) or several
         (``make_desk``: a new desk for a project id, with ``projects``). ``projects``: the
         project ids served, with their paths (``gl-cs serve`` resolves every desk at
@@ -72,7 +73,8 @@ class Service:
                                  probe=lambda: make_gitlab().current_user())
         self.app = WebhookApp(self.journal, self.metrics, self.served, secret=secret, health_token=health_token,
                               max_body=max_body, on_accepted=lambda e: self.worker.wake(e.iid),
-                              bot_id=lambda: self.worker.bot_id, health=self.health)
+                              bot_id=lambda: self.worker.bot_id, health=self.health,
+                              refuse_other_projects=refuse_other_projects)
         self.host, self.port, self.threads, self.max_body = host, port, threads, max_body
         self.stuck_after = stuck_after
         self.health_ttl = health_ttl
