@@ -355,7 +355,9 @@ def test_waiting_restored_by_gl_cs_for_another_rule_is_still_the_persons(desk):
 @pytest.mark.parametrize("title, first_line, withdrawn", [
     ("[CANCELLED] Demo - Verdant Row Hospitality", "Customer bought self-serve.", True),
     ("Demo - Verdant Row Hospitality", "**CANCELLED — no longer needed.** They bought online.", True),
-    ("Demo - Verdant Row Hospitality", "Sorry for the noise, feel free to close this.", True),
+    ("Demo - Verdant Row Hospitality", "This request is withdrawn: they bought online.", True),
+    ("Cancelled flights app demo", "Their airline app needs a demo.", False),  # a word, not a tag
+    ("Demo - Verdant Row Hospitality", "Cancelled demo from Tuesday needs rescheduling", False),
     ("Demo - Verdant Row Hospitality", "Cancelled the Jenkins contract last month, so they want a demo.", False),
     ("Demo - Verdant Row Hospitality", "Their previous demo was cancelled; please book a new one.", False),
 ])

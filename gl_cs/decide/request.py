@@ -228,19 +228,25 @@ def issue_kind(issue: Issue, ctx) -> str:
     return REQUEST if value in (issue.description or "") else OTHER
 
 
-_CANCELLED = (r"cancel+ed|withdrawn|obsolete|storniert|abgesagt|annul[ée]e?|cancelad[oa]|anulad[oa]|"
-              r"geannuleerd|annullat[oa]")
-_WITHDRAWN_TITLE = re.compile(r"^\W*(?:" + _CANCELLED + r")\b|\b(?:no\s+longer\s+needed|not\s+needed\s+any\s*more|"
-                              r"please\s+close)\b", re.I)
-_WITHDRAWN_TEXT = re.compile(r"^\W*(?:(?:request\s+)?(?:" + _CANCELLED + r")\b(?!\s+(?:the|a|our|their|last|yesterday)\b)|"
-                             r".{0,80}\b(?:no\s+longer\s+needed|not\s+needed\s+any\s*more|(?:please|feel\s+free\s+to)"
-                             r"\s+close\s+(?:this|it)?)\b)", re.I)
+_CANCELLED = r"cancel+ed|withdrawn|storniert|abgesagt|annul[ée]e?|cancelad[oa]|anulad[oa]|geannuleerd|annullat[oa]"
+#: "[CANCELLED] Demo - ...", "CANCELLED: ...", "(withdrawn) ...": a tag, not a word of the title
+_WITHDRAWN_TITLE = re.compile(r"^\W*[\[(]\s*(?:" + _CANCELLED + r")\s*[\])]|^\W*(?:" + _CANCELLED + r")\s*[:\-\u2013\u2014]\s",
+                              re.I)
+#: a first line that says so of the request itself: "CANCELLED", "**CANCELLED, no longer needed.**",
+#: "This request is withdrawn", "No longer needed, please close this"
+_WITHDRAWN_TEXT = re.compile(
+    r"^\W*(?:(?:" + _CANCELLED + r")(?:\W*$|\W+(?:no\s+longer\s+needed|not\s+needed)\b)"
+    r"|this\s+(?:request\s+)?(?:is\s+|was\s+|has\s+been\s+)?(?:" + _CANCELLED + r"|no\s+longer\s+needed)\b"
+    r"|no\s+longer\s+needed\W+(?:please|feel\s+free\s+to)\s+close\s+(?:this|it)\b"
+    r"|(?:please|feel\s+free\s+to)\s+close\s+this(?:\s+request|\s+issue)?\W*$)", re.I)
 
 
 def withdrawn(issue: Issue) -> bool:
     """Does the request say, first thing, that it is withdrawn ("[CANCELLED] Demo - ...",
-    "**CANCELLED, no longer needed.** ...", "please close this")? Then gl-cs asks for
-    nothing and opens nothing; a person closes it."""
+    "**CANCELLED, no longer needed.** ...", "This request is withdrawn")? Then gl-cs asks for
+    nothing and opens nothing; a person closes it. A title or line that only uses the word
+    ("Cancelled flights app demo", "Cancelled demo from Tuesday needs rescheduling") is no
+    such statement."""
     if _WITHDRAWN_TITLE.search(issue.title or ""):
         return True
     first = next((line for line in (issue.description or "").splitlines() if line.strip()), "")
