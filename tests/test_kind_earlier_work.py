@@ -239,7 +239,8 @@ def test_a_closed_earlier_request_for_the_account_is_asked_about_then_the_answer
         assert "already had its Live Optimization session" in desk.bot_notes(request)[-1]["body"]
 
 
-@pytest.mark.parametrize("reply, opens", [("no - new contract, new BU", True), ("yes, it's the renewal", False)])
+@pytest.mark.parametrize("reply, opens", [("no - new contract, new BU", True), ("yes, it's the renewal", False),
+                                           ("Not sure, let me check with finance", False)])  # no answer yet
 def test_a_checklist_a_year_older_than_the_request_is_asked_about(kinds_desk, reply, opens):
     """The account's checklist started a year before the date the request gives ("30 Nov
     2026, renewal closed-won, year 2"): a renewal, or a new contract? gl-cs asks once."""

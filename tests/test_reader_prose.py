@@ -69,6 +69,8 @@ def test_negated_at(text, negated):
 @pytest.mark.parametrize("reply, answer", [
     ("yes, that's the one", True), ("No - #28 is just meeting notes", False), ("nope", False),
     ("> is #28 the checklist?\nno", False), ("Ja", True), ("cc @ana.sa", None),
+    ("Not sure, let me check", None), ("Don't know yet", None), ("ok, will check with the customer", None),
+    ("Sure, let me look", None), ("no idea, ask Ana", None), ("nein, das ist nur die Notiz", False),
 ])
 def test_reply_answers(reply, answer):
     assert reply_answer(reply) is answer

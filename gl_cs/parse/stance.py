@@ -145,4 +145,24 @@ def reply_answer(text: str) -> bool | None:
     """A reply's answer to a yes-or-no question: its first words ("yes", "no, that one is
     just meeting notes", "nope", "ja", "non"); None when it does not start with one."""
     clauses = _clauses(re.sub(r"(?m)^\s*>.*$", "", text or ""))  # a quoted question is not the answer
-    return _answer(clauses[0]) if clauses else None
+    if not clauses:
+        return None
+    first = clauses[0]
+    if _NOT_SURE.search(first):
+        return None  # "Not sure, let me check", "ok, will check with the customer": no answer yet
+    words = _words(first)
+    if not words:
+        return None
+    if words[0] in _REPLY_YES:
+        return True
+    if words[0] in NO_WORDS and words[0] not in ("none", "n/a", "na", "nil", "false"):
+        return False
+    return None  # "sure", "ok", "not that one": a person reads it, gl-cs asks on
+
+
+#: the first words of a reply that answer yes (not "ok", "sure", "approved": they agree to
+#: something else as often as they answer)
+_REPLY_YES = frozenset("yes y yep yeah yup ja jawohl oui si sí sim correct tak 예 네 はい haan".split())
+_NOT_SURE = re.compile(r"\b(?:not\s+sure|unsure|don'?t\s+know|no\s+idea|let\s+me\s+check|will\s+check|checking|"
+                       r"maybe|perhaps|tbd|tbc|not\s+yet|weiß\s+nicht|keine\s+ahnung|je\s+ne\s+sais\s+pas|"
+                       r"no\s+s[eé]|não\s+sei)\b", re.I)
