@@ -263,3 +263,15 @@ def test_a_checklist_a_year_older_than_the_request_is_asked_about(kinds_desk, re
     sync(desk, now=NOW + dt.timedelta(minutes=10))
     assert bool(desk.bot_issues()) is opens  # a "yes" is never read as a "no"
     assert len(desk.bot_notes(request)) == 1  # and nothing is asked again
+
+
+def test_a_request_that_names_its_attendees_is_still_a_request(kinds_desk):
+    """"Attendees" and "recap" say a session was held, unless the open, unassigned issue
+    asks for one: it is asked for what it lacks, never taken for the account's session."""
+    desk = kinds_desk
+    request = desk.issue("Live Optimization - Quarry Labs", labels=("Live Optimization", "SA Backlog"),
+                         description="Please set up a Live Optimization session for Quarry Labs.\n"
+                                     "Attendees: their platform team\n\n## Customer\nQuarry Labs\n\n## Employees\n40\n")
+    sync(desk)
+    [note] = desk.bot_notes(request)
+    assert "Signing Date" in note["body"] and desk.bot_issues() == {}

@@ -314,9 +314,12 @@ def made_by_hand(issue: Issue, kind: str, ctx) -> bool:
     if listed >= 3:  # "- welcome ✅", "- intro call ✅ (5/1)": the steps, ticked off by hand
         return True
     reading = reading_of(issue, ctx.config)
-    if reading.part("done", lambda: looks_done(issue.title, issue.description or "")):
-        return True
     asking = reading.part("asks", lambda: asks(issue.title, issue.description or ""))
+    # notes of work done ("session held", "attendees", "recap"), unless the issue is still an
+    # open, unassigned request asking for it ("Please set up an LO session. Attendees: ...")
+    if reading.part("done", lambda: looks_done(issue.title, issue.description or "")) and (
+            not asking or issue.state == "closed" or issue.assignees):
+        return True
     if not asking and issue.assignees and _being_worked(issue, ctx):
         return True  # "Kestrel Systems - onboarding", in SA Doing with its SA: where the work is tracked
     shaped = (looks_like_checklist if kind == "onboarding" else looks_like_session)(issue.title, "")
