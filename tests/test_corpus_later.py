@@ -18,7 +18,7 @@ from harness import run_all, summary  # noqa: E402
 
 #: the must-level misses docs/reading.md lists, per corpus: (case, check)
 KNOWN = {
-    "holdout": {("h07", "opens"), ("h15", "opens"), ("h21", "answer"), ("h32", "opens"), ("h32", "answer")},
+    "holdout": {("h07", "opens"), ("h12", "answer"), ("h12", "decline_because"), ("h15", "opens"), ("h21", "answer"), ("h32", "opens"), ("h32", "answer")},
     "holdout2": {("f06", "answer"), ("f08", "ask_for"), ("f22", "answer"), ("f24", "answer"),
                  ("f24", "decline_because")},
     "holdout3": {("g06", "answer"), ("g09", "ask_for"),

@@ -275,3 +275,21 @@ def test_a_request_that_names_its_attendees_is_still_a_request(kinds_desk):
     sync(desk)
     [note] = desk.bot_notes(request)
     assert "Signing Date" in note["body"] and desk.bot_issues() == {}
+
+
+def test_a_resubmitted_request_is_never_declined_for_the_request_gl_cs_declined(kinds_desk):
+    """"Resubmitting #N" after gl-cs declined #N (its window was not open yet): the earlier
+    request is no session; gl-cs does not decline the new one as a second session."""
+    desk = kinds_desk
+    old = NOW - 20 * DAY
+    template = ("## Customer\nPinecrest Dental\n\n## Signing Date\n2026-10-19\n\n## Employees\n30\n\n## CSM\nnone\n\n"
+                "## Partner\nno\n\n## Professional Services\nnone\n")
+    earlier = desk.issue("Live Optimization - Pinecrest Dental", labels=("Live Optimization",), state="closed",
+                         created_at=old, updated_at=old + DAY, closed_at=old + DAY, description=template)
+    desk.store.add_note(desk.project_id, earlier, "@eve.ae thanks for asking ... the window opens on 2026-11-19."
+                        "\n<!-- gl-cs:live_optimization:declined-0123456789 -->", "gl-cs-bot", created_at=old)
+    request = desk.issue("Live Optimization - Pinecrest Dental (again)", labels=("Live Optimization", "SA Backlog"),
+                         description=f"Resubmitting #{earlier}: the window is open now.\n\n" + template)
+    sync(desk)
+    said = " ".join(n["body"] for n in desk.bot_notes(request))
+    assert "already had its Live Optimization session" not in said

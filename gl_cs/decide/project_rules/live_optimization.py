@@ -151,14 +151,23 @@ def _earlier_requests(request: IssueFact, account: str, facts: Sequence[IssueFac
     signed the same day), not declined by gl-cs: the account may have had its session then
     (held and noted in a comment, with no session issue). A person would look before
     opening a second one; gl-cs asks."""
+    cited = set(request.mentions)
+    found = desk.made(facts, "request", account, accounts, request)
+    found += [f for f in facts if f.iid in cited and f not in found and f.field("role") == "request"
+              and desk.account_of(f, accounts) in (account, None)]
     out = []
-    for f in desk.made(facts, "request", account, accounts, request):
+    for f in sorted(found, key=lambda f: f.iid):
         if f.iid == request.iid or f.state != "closed" or f.field("kind") != KIND:
             continue
-        if f.said is not None and any(k.startswith(f"{NAME}:declined-") for k in f.said):
+        if _declined(f):
             continue  # gl-cs said why not: no session was held
         out.append(f)
     return out
+
+
+def _declined(f: IssueFact) -> bool:
+    """Did gl-cs decline this request (as far as its comments were read)?"""
+    return f.said is not None and any(k.startswith(f"{NAME}:declined-") for k in f.said)
 
 
 def _ask_about(request: IssueFact, earlier: Sequence[IssueFact], ctx: Context) -> UpsertComment:
@@ -189,10 +198,13 @@ def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:
         sessions = desk.made(facts, "session", account, accounts, request)
         sessions += [f for f in facts if f.iid in cited and f.field("role") == "session" and f not in sessions
                      and not f.field("customer")]  # a cited session that names no customer is the account's
-        # "Follow-up to #212": an earlier request for the account, closed, cited by this one
+        # "Follow-up to #212": an earlier request for the account, closed, cited by this one, is
+        # its session when gl-cs knows it did not decline it; when that is unknown (its comments
+        # were not read) it is asked about below, like any closed earlier request
         sessions += [f for f in facts if f.iid in cited and f.state == "closed" and f not in sessions
                      and f.field("role") == "request" and f.field("kind") == KIND
-                     and desk.account_of(f, accounts) in (account, None)]
+                     and desk.account_of(f, accounts) in (account, None) and f.said is not None
+                     and not _declined(f)]
         if any(request.iid in s.mentions or request.iid in s.links for s in sessions):
             continue  # this request has its session (it cites the request, or is linked to it)
         exception = bool(request.field("ultimate") and request.field("asm_approval"))
