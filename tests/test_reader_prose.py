@@ -257,3 +257,15 @@ def test_a_day_restated_in_parentheses_before_its_time():
 ])
 def test_field_answers_in_more_languages(answer, value):
     assert field_stance(answer).value is value
+
+
+def test_prose_readers_look_at_lines_of_at_most_2000_characters():
+    """What they read is said in a sentence: a 100 KB line of digits is cut, not scanned
+    (it cost seconds per issue); a count at the start of a long line is still read."""
+    from gl_cs.parse.prose import LINE_LIMIT, short_lines
+
+    text = "About 320 people. " + "123 " * 25_000 + "\nshort line"
+    cut = short_lines(text)
+    assert [len(line) for line in cut.split("\n")] == [LINE_LIMIT, len("short line")]
+    assert employees(text) == 320
+    assert short_lines("80 employees") == "80 employees"

@@ -139,7 +139,7 @@ SEGMENT_WORDS = (
 )
 
 TIERS = re.compile(r"\b(Ultimate|Premium|Free(?=\s+(?:tier|plan))|Starter|Silver|Gold|Bronze)\b", re.I)
-SEATS = re.compile(r"(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)\s*(?:paid\s+|licensed\s+)?(?:seats?|users?|licen[cs]es?|"
+SEATS = re.compile(r"(?<![\d,.])(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})++|\d++)\s*(?:paid\s+|licensed\s+)?(?:seats?|users?|licen[cs]es?|"
                    r"lizenzen|sièges|utilisateurs|usu[aá]rios|licencias|licenças|plätze|gebruikers)\b", re.I)
 
 # -- yes and no ------------------------------------------------------------------------------

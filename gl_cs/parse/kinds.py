@@ -28,7 +28,7 @@ from .dates import find_dates
 from .fields import FieldDef, parse_request
 from .kind_words import (CONCEPTS, DONE_WORDS, ENGAGED_PARTNER, FIELD_ALIASES, LIVE_OPTIMIZATION_WORDS, ONBOARDING_WORDS, REQUEST_WORDS,
                          SIGNED)
-from .prose import Signed, employees, first_date, renews_on, seats, segment_named, signed_on, signer, tier, usernames
+from .prose import Signed, employees, short_lines, first_date, renews_on, seats, segment_named, signed_on, signer, tier, usernames
 from .stance import Stance, field_stance, mentions, stance
 
 ONBOARDING = "onboarding"
@@ -242,7 +242,7 @@ def _exception(whole, text: str) -> tuple[bool, bool, str]:
 def _read(description: str, title: str, kind: str, defs: tuple, placeholders: tuple, written_key: str, tz: str,
           day_first: bool) -> KindRequest:
     written = dt.datetime.fromisoformat(written_key)
-    text = _clean(description)
+    text = short_lines(_clean(description))  # no reader scans a 100 KB line
     parsed = parse_request(_split_run_on(text, defs), list(defs), list(placeholders), None)
     f = parsed.fields
 

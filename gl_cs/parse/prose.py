@@ -269,7 +269,7 @@ def first_date(text: str, written: dt.datetime, tz: str, day_first: bool, *, pas
 
 # -- how many -----------------------------------------------------------------------------
 
-_NUM = r"(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+(?:[.,]\d+)?)\s*(k|K|thousand|tausend|mil|mille)?\s*\+?(?:ish)?"
+_NUM = r"(?<![\d,.])(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})++|\d++(?:[.,]\d+)?)\s*(k|K|thousand|tausend|mil|mille)?\s*\+?(?:ish)?"
 _WORDS_NUM = r"((?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?:[\s-](?:" + \
              "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"))?)"
 _COUNT = re.compile(r"(?:" + APPROX + r"\s*)?" + _NUM + r"(?:\s*(?:-|–|to|bis|à|a|e|y|and|und|et)\s*" + _NUM + r")?\s*"
@@ -308,12 +308,23 @@ def _word_value(words: str) -> int | None:
     return total or None
 
 
+LINE_LIMIT = 2000
+
+
+def short_lines(text: str) -> str:
+    """``text`` with every line cut at :data:`LINE_LIMIT` characters: what the prose readers
+    look for is said in a sentence, and a 100 KB line of digits must not cost seconds."""
+    if len(text) <= LINE_LIMIT:
+        return text
+    return "\n".join(line[:LINE_LIMIT] for line in text.split("\n"))
+
+
 def employees(text: str, *, bare: bool = False) -> int | None:
     """The company's size: "80 employees", "~320 people total", "ca. 1.800 Mitarbeiter",
     "env. 600 salariés", "between 500-600 staff", "5k+ employees", "around eighty people";
     with ``bare``, a field holding only a number ("62", "ca. 1.800", "5k+"). Several
     counts: the one said to be the total, else the largest (a team is part of a company)."""
-    text = text or ""
+    text = short_lines(text or "")
     found: list[tuple[bool, int]] = []
     for m in _COUNT.finditer(text):
         low = _value(m.group(1), m.group(2))
