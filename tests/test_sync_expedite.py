@@ -385,3 +385,14 @@ def test_a_request_without_a_dates_field_says_when_in_a_sentence(desk, sentence,
     asked = " ".join(n["body"] for n in desk.bot_notes(iid))
     assert ("Preferred Date Options" in asked) is asks_for_dates
     assert ("SA Waiting" in desk.labels(iid)) is asks_for_dates
+
+
+def test_fields_named_like_mail_headers_are_still_fields(desk):
+    """"**Date:** ... / **To:** GitLab CI / **From:** Jenkins" in a migration request are its
+    fields (no sender address: no pasted mail), and the date is read."""
+    written = NOW - 2 * H
+    text = WITHOUT_DATES + "\n**Date:** today 3pm PT\n**To:** GitLab CI\n**From:** Jenkins\n"
+    iid = desk.issue(description=text, created_at=written, updated_at=written, labels=("SA Backlog", fiscal_label(NOW)))
+    code, out, _ = desk.sync()
+    assert code == 0, out
+    assert "EXPEDITE" in desk.labels(iid) and desk.bot_notes(iid) == []

@@ -45,10 +45,15 @@ _MAIL_HEADER = re.compile(r"^[ \t>*_]*(?:from|sent|date|to|cc|subject|von|gesend
                           r"[*_]*\s*:.*$", re.I | re.M)
 
 
+#: a mail's sender line: a name with an address ("From: Rachel Odum <r.odum@example.com>",
+#: "Von: ... [mailto:...]"), never a field ("**From:** Jenkins")
+_SENDER = re.compile(r"^[ \t>*_]*(?:from|von|de)[*_]*\s*:.*(?:@[\w-]+\.\w|mailto:)", re.I)
+
+
 def without_mail_headers(text: str) -> str:
     """``text`` with the header blocks of pasted e-mails blanked ("From: ... / Date: Fri,
-    Dec 4, 2026 at 3:12 PM / Subject: ... / To: ..."): two or more header lines in a row
-    are a message's envelope, never a request's field (its "Date:" is when the mail was
+    Dec 4, 2026 at 3:12 PM / Subject: ... / To: ..."): two or more header lines in a row,
+    one of them a sender with an e-mail address, are a message's envelope, never a request's field (its "Date:" is when the mail was
     sent, not when the event is)."""
     lines = text.split("\n")
     out = list(lines)
@@ -57,7 +62,7 @@ def without_mail_headers(text: str) -> str:
         if i < len(lines) and _MAIL_HEADER.match(line):
             run.append(i)
             continue
-        if len(run) >= 2 and any(re.match(r"^[ \t>*_]*(?:from|von|de)\b", lines[j], re.I) for j in run):
+        if len(run) >= 2 and any(_SENDER.match(lines[j]) for j in run):
             for j in run:
                 out[j] = ""
         run = []
