@@ -139,3 +139,23 @@ def labels(kind_label: str | None, assigned: bool, ctx: Context) -> tuple[str, .
     state = "triaged" if assigned and any(s.key == "triaged" for s in cfg.states) else cfg.default_state
     out = [l for l in (kind_label, ctx.label_for(state), current_label(ctx)) if l]
     return tuple(dict.fromkeys(out))
+
+
+def ask_earlier(rule: str, template: str, request: IssueFact, earlier: Sequence[IssueFact], why: str,
+                ctx: Context, *, joiner: str = " or "):
+    """The one question of a kind rule about earlier issues ("is #41 where this onboarding
+    is tracked?", "did the account have its session then?"): to the request's author (a
+    username a person typed elsewhere in the text could be a group), the issues' titles inert,
+    under the key ``earlier`` whose yes or no the next sync reads."""
+    from ...render import Trusted, render
+    from ...text.safe import mention, neutralize
+    from ..actions import UpsertComment
+
+    refs = joiner.join(f"#{f.iid} ({neutralize(f.title, max_len=80)})" for f in earlier[:3])
+    try:
+        who = Trusted(mention(request.author) + " ") if request.author else Trusted("")
+    except ValueError:
+        who = Trusted("")
+    body = render(template, {"who": who, "customer": request.field("customer"), "refs": Trusted(refs),
+                             "one": len(earlier) == 1}, ctx.config.templates_dir)
+    return UpsertComment(rule, f"{refs} {why}", iid=request.iid, key="earlier", body=body)

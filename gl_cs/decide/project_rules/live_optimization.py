@@ -171,13 +171,8 @@ def _declined(f: IssueFact) -> bool:
 
 
 def _ask_about(request: IssueFact, earlier: Sequence[IssueFact], ctx: Context) -> UpsertComment:
-    refs = " and ".join(f"#{f.iid} ({plain_title(f.title)})" for f in earlier[:3])
-    body = render("live_optimization_earlier.md.j2", {"who": _who(request.author),
-                                                      "customer": request.field("customer"),
-                                                      "refs": Trusted(refs), "one": len(earlier) == 1},
-                  ctx.config.templates_dir)
-    return UpsertComment(NAME, f"{refs} may have been the account's session: asked before opening another",
-                         iid=request.iid, key="earlier", body=body)
+    return desk.ask_earlier(NAME, "live_optimization_earlier.md.j2", request, earlier,
+                            "may have been the account's session: asked before opening another", ctx, joiner=" and ")
 
 
 def decide(facts: Sequence[IssueFact], ctx: Context) -> list[Action]:

@@ -172,13 +172,8 @@ def _maybe_checklists(request: IssueFact, facts: Sequence[IssueFact]) -> list[Is
 
 
 def _ask_about(request: IssueFact, maybe: Sequence[IssueFact], ctx: Context) -> UpsertComment:
-    refs = " or ".join(f"#{f.iid} ({plain_title(f.title)})" for f in maybe[:3])
-    body = render("onboarding_earlier.md.j2", {"who": _who(request.field("ae") or request.author),
-                                                "customer": request.field("customer"),
-                                                "refs": Trusted(refs), "one": len(maybe) == 1},
-                  ctx.config.templates_dir)
-    return UpsertComment(NAME, f"{refs} may already track this onboarding: asked before opening a checklist",
-                         iid=request.iid, key="earlier", body=body)
+    return desk.ask_earlier(NAME, "onboarding_earlier.md.j2", request, maybe,
+                            "may already track this onboarding: asked before opening a checklist", ctx)
 
 
 RULE = ProjectRule(NAME, decide, doc=__doc__ or "")
