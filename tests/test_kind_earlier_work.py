@@ -293,3 +293,16 @@ def test_a_resubmitted_request_is_never_declined_for_the_request_gl_cs_declined(
     sync(desk)
     said = " ".join(n["body"] for n in desk.bot_notes(request))
     assert "already had its Live Optimization session" not in said
+
+
+def test_many_requests_each_citing_an_issue_are_all_answered(kinds_desk):
+    """Each request's cited issues are read as it comes to be answered (one list read
+    each): fourteen of them in one sync made the rule give up after twelve reads."""
+    desk = kinds_desk
+    for k in range(14):
+        desk.issue(f"Live Optimization - Customer{k} Labs", labels=("Live Optimization", "SA Backlog"),
+                   description=f"See #{900 + k} for the deal.\n\n## Customer\nCustomer{k} Labs\n\n## Signing Date\n"
+                               "2026-10-19\n\n## Employees\n30\n\n## CSM\nnone\n\n## Partner\nno\n\n"
+                               "## Professional Services\nnone\n")
+    sync(desk)  # no failure
+    assert len(desk.bot_issues()) == 14

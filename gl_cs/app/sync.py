@@ -204,10 +204,14 @@ def decide_project(rule: ProjectRule, facts: Sequence[IssueFact], ctx: Context, 
     for every closed issue with a label (``Context.need_closed``: one list read, only when
     a rule is about to open an issue that must exist once), and for issues a request cites
     (``Context.need_issues``: one list read); ``facts`` grows with those."""
-    for _ in range(12):
+    asked: set[str] = set()
+    while True:  # each round reads what one need names; a need asked twice is a bug, not a loop
         try:
             return rule.decide(facts, ctx)
         except MissingData as need:
+            if need.what in asked:
+                raise
+            asked.add(need.what)
             if need.what == "members":
                 ctx.members_ = runtime.read_members()
             elif need.what.startswith("closed:") and isinstance(facts, list):
@@ -226,7 +230,6 @@ def decide_project(rule: ProjectRule, facts: Sequence[IssueFact], ctx: Context, 
                 ctx.issues_read = ctx.issues_read | set(wanted)
             else:
                 raise
-    raise MissingData("members")  # pragma: no cover
 
 
 def _project_pass(rules: Sequence[ProjectRule], facts: list[IssueFact], ctx: Context, writer: Writer,
